@@ -1,0 +1,190 @@
+"""Accounts, passwords, personal sign-in links and login rate limiting."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, func, select
+
+from matchmaker.clock import utcnow
+from matchmaker.errors import DomainError, RateLimited
+from matchmaker.i18n import N_
+from matchmaker.models import Account, LoginAttempt, Role, SignInToken
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+# A fixed hash compared against when the email is unknown, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            N_("The password must have at least %(n)s characters."),
+            field="password",
+            n=MIN_PASSWORD_LENGTH,
+        )
+
+
+def account_by_email(session: Session, email: str) -> Account | None:
+    return session.exec(select(Account).where(Account.email == normalise_email(email))).first()
+
+
+def create_organiser(session: Session, email: str, password: str, name: str = "") -> Account:
+    email = normalise_email(email)
+    if "@" not in email:
+        raise DomainError(N_("Enter a valid email address."), field="email")
+    check_password_strength(password)
+    account = account_by_email(session, email)
+    if account is None:
+        account = Account(email=email, role=Role.organiser, display_name=name or email)
+        session.add(account)
+    elif account.role is not Role.organiser:
+        raise DomainError(N_("This email belongs to a participant."), field="email")
+    account.password_hash = hash_password(password)
+    session.flush()
+    return account
+
+
+def set_password(session: Session, account: Account, password: str) -> None:
+    check_password_strength(password)
+    account.password_hash = hash_password(password)
+    session.add(account)
+
+
+def _recent_failures(session: Session, key: str, window: timedelta) -> int:
+    since = utcnow() - window
+    statement = select(func.count()).where(
+        LoginAttempt.key == key,
+        col(LoginAttempt.success).is_(False),
+        LoginAttempt.at >= since,
+    )
+    return int(session.exec(statement).one())
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    client: str,
+    max_attempts: int,
+    window_seconds: int,
+) -> Account:
+    """The account for these credentials; failures are recorded and rate-limited
+    per email and per client address. The caller commits in both cases."""
+    email = normalise_email(email)
+    window = timedelta(seconds=window_seconds)
+    keys = [f"email:{email}", f"client:{client}"]
+    if any(_recent_failures(session, key, window) >= max_attempts for key in keys):
+        raise RateLimited(N_("Too many failed attempts. Try again in a few minutes."))
+    account = account_by_email(session, email)
+    ok = account is not None and account.active and verify_password(account.password_hash, password)
+    for key in keys:
+        session.add(LoginAttempt(key=key, success=ok))
+    if not ok or account is None:
+        raise DomainError(N_("Wrong email or password."), field="password")
+    account.last_login_at = utcnow()
+    session.add(account)
+    return account
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(
+    session: Session, account: Account, *, purpose: str = "sign_in", hours: int | None = 72
+) -> str:
+    """A new secret token; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(hours=hours) if hours else None
+    assert account.id is not None
+    session.add(
+        SignInToken(
+            account_id=account.id, token_hash=_token_hash(token), purpose=purpose, expires_at=expires
+        )
+    )
+    session.flush()
+    return token
+
+
+def redeem_sign_in_token(session: Session, token: str) -> Account:
+    """Open a session from a personal link: the token works once, before it expires."""
+    row = session.exec(
+        select(SignInToken).where(
+            SignInToken.token_hash == _token_hash(token), SignInToken.purpose == "sign_in"
+        )
+    ).first()
+    if row is None:
+        raise DomainError(N_("This sign-in link is not valid."))
+    if row.used_at is not None:
+        raise DomainError(N_("This sign-in link has already been used. Ask for a new one."))
+    if row.expires_at is not None and row.expires_at < utcnow():
+        raise DomainError(N_("This sign-in link has expired. Ask for a new one."))
+    account = session.get(Account, row.account_id)
+    if account is None or not account.active:
+        raise DomainError(N_("This sign-in link is not valid."))
+    row.used_at = utcnow()
+    account.last_login_at = row.used_at
+    session.add(row)
+    session.add(account)
+    return account
+
+
+def account_for_token(session: Session, token: str, purpose: str) -> Account | None:
+    """The account owning a long-lived token (calendar feeds), if not revoked."""
+    row = session.exec(
+        select(SignInToken).where(
+            SignInToken.token_hash == _token_hash(token), SignInToken.purpose == purpose
+        )
+    ).first()
+    if row is None or row.used_at is not None:
+        return None
+    return session.get(Account, row.account_id)
+
+
+def ensure_participant_accounts(session: Session) -> int:
+    """Give every participant without one a sign-in account; returns how many were made."""
+    from matchmaker.models import Participant
+
+    have = set(
+        session.exec(select(Account.participant_id).where(col(Account.participant_id).is_not(None)))
+    )
+    taken = set(session.exec(select(Account.email)))
+    made = 0
+    for participant in session.exec(select(Participant).order_by(col(Participant.id))):
+        email = normalise_email(participant.email)
+        if participant.id in have or email in taken:
+            continue
+        session.add(
+            Account(
+                email=email,
+                role=Role.participant,
+                display_name=participant.full_name,
+                participant_id=participant.id,
+            )
+        )
+        taken.add(email)
+        made += 1
+    session.flush()
+    return made

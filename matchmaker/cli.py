@@ -1,0 +1,156 @@
+"""The `matchmaker` command: thin over the same services as the web application."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+from sqlmodel import select
+
+from matchmaker import accounts
+from matchmaker.db import make_engine, session_scope, upgrade
+from matchmaker.errors import DomainError
+from matchmaker.models import Account, Event, Role
+from matchmaker.settings import Settings
+
+DEMO_ORGANISER = "organiser@matchmaker.local"
+
+
+class CommandError(Exception):
+    """A message for the person at the terminal; exits non-zero."""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"MATCHMAKER_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise CommandError(f"configuration: {problems}") from exc
+
+
+def cmd_db_upgrade(_: argparse.Namespace) -> None:
+    settings = _settings()
+    upgrade(make_engine(settings.resolved_database_url()))
+    print("database schema is up to date")
+
+
+def cmd_create_organiser(args: argparse.Namespace) -> None:
+    settings = _settings()
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    password = args.password or secrets.token_urlsafe(12)
+    try:
+        with session_scope(engine) as session:
+            accounts.create_organiser(session, args.email, password, args.name or "")
+    except DomainError as exc:
+        raise CommandError(f"{exc.field or 'input'}: {exc.message % exc.params}") from exc
+    print(f"organiser {accounts.normalise_email(args.email)} is ready")
+    if not args.password:
+        print(f"password: {password}")
+
+
+def load_demo(settings: Settings, *, seed: int, scale: float, if_empty: bool) -> str | None:
+    """Load the demo event (and its organiser); returns the organiser's password
+    when an organiser was created."""
+    from matchmaker.demo import generate_demo
+
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    with session_scope(engine) as session:
+        if session.exec(select(Event)).first() is not None:
+            if if_empty:
+                return None
+            raise CommandError("database: an event exists already; use an empty database")
+        summary = generate_demo(session, seed=seed, scale=scale)
+        made = accounts.ensure_participant_accounts(session)
+        password = None
+        if accounts.account_by_email(session, DEMO_ORGANISER) is None:
+            password = secrets.token_urlsafe(9)
+            accounts.create_organiser(session, DEMO_ORGANISER, password, "Ban tổ chức")
+            settings.var_dir.mkdir(parents=True, exist_ok=True)
+            path = settings.var_dir / "demo-organiser.txt"
+            path.write_text(f"{DEMO_ORGANISER}\n{password}\n")
+            path.chmod(0o600)
+    print(f"demo event loaded: {summary}; {made} participant accounts")
+    return password
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    if args.scale <= 0 or args.scale > 50:
+        raise CommandError("--scale: must be greater than 0 and at most 50")
+    settings = _settings()
+    password = load_demo(settings, seed=args.seed, scale=args.scale, if_empty=args.if_empty)
+    if password:
+        print(f"organiser sign-in: {DEMO_ORGANISER} / {password}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from matchmaker.web.app import create_app
+
+    settings = _settings()
+    if args.demo:
+        load_demo(settings, seed=2023, scale=1.0, if_empty=True)
+    app = create_app(settings)
+    url = f"http://{args.host}:{args.port}"
+    print(f"\n  Matchmaker is running at {url}")
+    credentials = settings.var_dir / "demo-organiser.txt"
+    if credentials.exists():
+        email, password = credentials.read_text().split()[:2]
+        print(f"  Organiser sign-in: {email} / {password}")
+    engine = app.state.engine
+    with session_scope(engine) as session:
+        organisers = session.exec(select(Account).where(Account.role == Role.organiser)).all()
+        if not organisers:
+            print("  No organiser yet: run `matchmaker create-organiser EMAIL`")
+    print()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="matchmaker", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply all migrations").set_defaults(func=cmd_db_upgrade)
+
+    org = sub.add_parser("create-organiser", help="create an organiser or reset its password")
+    org.add_argument("email")
+    org.add_argument("--name", default="")
+    org.add_argument("--password", default="", help="generated and printed when omitted")
+    org.set_defaults(func=cmd_create_organiser)
+
+    demo = sub.add_parser("demo", help="load the realistic demo event")
+    demo.add_argument("--seed", type=int, default=2023)
+    demo.add_argument("--scale", type=float, default=1.0)
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if an event exists")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the web application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="load the demo event when empty")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except CommandError as exc:
+        print(f"matchmaker: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Time helpers: the database stores aware UTC; the interface shows event time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

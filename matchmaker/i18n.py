@@ -1,0 +1,66 @@
+"""Interface languages: Babel catalogs (.po) for Vietnamese and English.
+
+Catalogs are compiled in memory at start-up, so the .po files in
+`matchmaker/translations` are the only source of truth.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from functools import cache
+from gettext import NullTranslations
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from matchmaker.paths import PACKAGE_DIR
+
+LOCALES = ("vi", "en")
+LOCALE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+TRANSLATIONS_DIR = PACKAGE_DIR / "translations"
+
+
+def N_(message: str) -> str:  # noqa: N802  (the conventional marker name)
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    po_path = TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def normalise_locale(value: str | None, default: str = "vi") -> str:
+    if value:
+        short = value.split("-")[0].split("_")[0].lower()
+        if short in LOCALES:
+            return short
+    return default
+
+
+def local(dt: datetime, tz: str) -> datetime:
+    return dt.astimezone(ZoneInfo(tz))
+
+
+def fmt_datetime(dt: datetime, locale: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
+    return format_datetime(local(dt, tz), "short", locale=locale)
+
+
+def fmt_time(dt: datetime, locale: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
+    return format_time(local(dt, tz), "HH:mm", locale=locale)
+
+
+def fmt_date(d: date | datetime, locale: str, fmt: str = "full") -> str:
+    return format_date(d, fmt, locale=locale)

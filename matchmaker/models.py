@@ -1,0 +1,314 @@
+"""Every table of Matchmaker in one place, so migrations stay linear.
+
+Parts that later features fill in (solve runs, check-ins, feedback, ...) are
+declared here already; their services live in their own modules.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from matchmaker.clock import utcnow
+
+
+class OrgKind(str, enum.Enum):
+    startup = "startup"
+    tech_firm = "tech_firm"
+    investor = "investor"
+    agency = "agency"
+    ocop = "ocop"
+    university = "university"
+    association = "association"
+
+
+class Role(str, enum.Enum):
+    organiser = "organiser"
+    participant = "participant"
+
+
+class RequestStatus(str, enum.Enum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+    withdrawn = "withdrawn"
+    expired = "expired"
+
+
+class Priority(str, enum.Enum):
+    must = "must"
+    would_like = "would_like"
+
+
+class MeetingStatus(str, enum.Enum):
+    accepted = "accepted"  # agreed, awaiting a slot
+    scheduled = "scheduled"
+    unscheduled = "unscheduled"
+    cancelled = "cancelled"
+
+
+class HostConfirmation(str, enum.Enum):
+    pending = "pending"
+    accepted = "accepted"
+    impossible = "impossible"
+
+
+class RunStatus(str, enum.Enum):
+    queued = "queued"
+    running = "running"
+    finished = "finished"
+    failed = "failed"
+    stopped = "stopped"
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=80)
+    name_vi: str = Field(max_length=300)
+    name_en: str = Field(max_length=300)
+    venue: str = Field(default="", max_length=300)
+    city: str = Field(default="", max_length=120)
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", max_length=64)
+    start_date: date
+    end_date: date
+    description_vi: str = ""
+    description_en: str = ""
+    # Organiser rules: kinds allowed to request kinds, limits, expiry (hours).
+    rules: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    require_approval: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Day(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    number: int  # 1-based day of the event
+    on_date: date
+
+
+class EventSession(SQLModel, table=True):
+    """A block of consecutive slots (a morning or an afternoon)."""
+
+    __tablename__ = "event_session"
+    id: int | None = Field(default=None, primary_key=True)
+    day_id: int = Field(foreign_key="day.id", index=True)
+    code: str = Field(max_length=40)  # e.g. "d1-am", stable across edits
+    name_vi: str = Field(max_length=120)
+    name_en: str = Field(max_length=120)
+    start: time
+    end: time
+    slot_minutes: int = 20
+    changeover_minutes: int = 0
+    # Breaks inside the session: [{"start": "10:00", "end": "10:20"}]
+    breaks: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Slot(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="event_session.id", index=True)
+    code: str = Field(max_length=40)  # e.g. "d1-am-01"
+    start: datetime
+    end: datetime
+    position: int  # order within the event
+
+
+class MeetingTable(SQLModel, table=True):
+    __tablename__ = "meeting_table"
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    name: str = Field(max_length=60)
+    zone: str = Field(default="", max_length=60)
+    host_org_id: int | None = Field(default=None, foreign_key="organisation.id")
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    name: str = Field(max_length=200)
+    name_folded: str = Field(default="", max_length=200, index=True)
+    kind: OrgKind
+    sectors: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    province: str = Field(default="", max_length=80)
+    stage: str = Field(default="", max_length=40)
+    website: str = Field(default="", max_length=300)
+    description: str = ""
+    offers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    seeks: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    offers_text: str = ""
+    seeks_text: str = ""
+    approved: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Participant(SQLModel, table=True):
+    """A representative of an organisation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    full_name: str = Field(max_length=160)
+    name_folded: str = Field(default="", max_length=160, index=True)
+    title: str = Field(default="", max_length=160)
+    email: str = Field(max_length=254, index=True)
+    phone: str = Field(default="", max_length=40)
+    languages: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Session codes the representative attends; empty means "all".
+    available_sessions: list = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    unavailable_slots: list = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    max_per_day: int | None = None
+    max_consecutive: int | None = None
+
+
+class Account(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("email"),)
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    display_name: str = Field(default="", max_length=160)
+    role: Role
+    password_hash: str | None = None
+    participant_id: int | None = Field(default=None, foreign_key="participant.id")
+    locale: str = Field(default="vi", max_length=8)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+
+class SignInToken(SQLModel, table=True):
+    __tablename__ = "sign_in_token"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str = Field(max_length=128, unique=True)
+    purpose: str = Field(default="sign_in", max_length=20)  # sign_in | calendar
+    expires_at: datetime | None = None
+    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginAttempt(SQLModel, table=True):
+    __tablename__ = "login_attempt"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True)  # email or client address
+    at: datetime = Field(default_factory=utcnow, index=True)
+    success: bool = False
+
+
+class MeetingRequest(SQLModel, table=True):
+    __tablename__ = "meeting_request"
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    from_org_id: int = Field(foreign_key="organisation.id", index=True)
+    to_org_id: int = Field(foreign_key="organisation.id", index=True)
+    message: str = Field(default="", max_length=1000)
+    priority: Priority = Priority.would_like
+    status: RequestStatus = RequestStatus.pending
+    decline_reason: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    answered_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("event_id", "org_a_id", "org_b_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="meeting_request.id")
+    # The pair is stored ordered (org_a_id < org_b_id) so a pair meets once.
+    org_a_id: int = Field(foreign_key="organisation.id", index=True)
+    org_b_id: int = Field(foreign_key="organisation.id", index=True)
+    host_org_id: int | None = Field(default=None, foreign_key="organisation.id")
+    weight: int = 1
+    status: MeetingStatus = MeetingStatus.accepted
+    slot_id: int | None = Field(default=None, foreign_key="slot.id")
+    table_id: int | None = Field(default=None, foreign_key="meeting_table.id")
+    locked: bool = False
+    host_confirmation: HostConfirmation = HostConfirmation.pending
+    host_refusal_reason: str = Field(default="", max_length=500)
+    unscheduled_reason: str = ""
+    sequence: int = 0  # iCalendar SEQUENCE, raised on every change
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SolveRun(SQLModel, table=True):
+    __tablename__ = "solve_run"
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    started_by: int | None = Field(default=None, foreign_key="account.id")
+    parameters: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: RunStatus = RunStatus.queued
+    pid: int | None = None
+    stop_requested: bool = False
+    # [{"t": seconds, "objective": x, "bound": y}]
+    progress: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    objective: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    bound: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    solver_status: str = Field(default="", max_length=20)
+    message: str = ""
+    result: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class ScheduleVersion(SQLModel, table=True):
+    __tablename__ = "schedule_version"
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    number: int
+    run_id: int | None = Field(default=None, foreign_key="solve_run.id")
+    kind: str = Field(default="final", max_length=20)  # draft | final
+    published_by: int | None = Field(default=None, foreign_key="account.id")
+    published_at: datetime = Field(default_factory=utcnow)
+    host_deadline: datetime | None = None
+    # {meeting_id: {"slot": slot_id, "table": table_id}}
+    assignments: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Notification(SQLModel, table=True):
+    """The outbox: shown in-app, sent by SMTP only when configured."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    to_email: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str = ""
+    link: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+    sent_at: datetime | None = None
+    send_error: str = ""
+
+
+class CheckIn(SQLModel, table=True):
+    __tablename__ = "check_in"
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    day_id: int = Field(foreign_key="day.id")
+    at: datetime = Field(default_factory=utcnow)
+    by_account_id: int | None = Field(default=None, foreign_key="account.id")
+
+
+class Feedback(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    rating: int  # 1..5
+    took_place: bool = True
+    comment: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    action: str = Field(max_length=60)
+    detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(default_factory=utcnow, index=True)

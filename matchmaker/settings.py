@@ -1,0 +1,101 @@
+"""Settings from MATCHMAKER_* environment variables, read by create_app()."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {
+    "",
+    "secret",
+    "changeme",
+    "change-me",
+    "change_me",
+    "dev",
+    "development",
+    "password",
+    "test",
+    "xxx",
+    "your-secret-key",
+    "secret-key",
+}
+MIN_SECRET_LENGTH = 32
+
+
+class SMTPSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MATCHMAKER_SMTP_", extra="ignore")
+
+    host: str = ""
+    port: int = Field(default=587, ge=1, le=65535)
+    username: str = ""
+    password: str = ""
+    starttls: bool = True
+    sender: str = "Matchmaker <no-reply@localhost>"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MATCHMAKER_", extra="ignore")
+
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    default_locale: str = "vi"
+    debug: bool = False
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    login_max_attempts: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+    sign_in_link_hours: int = Field(default=72, ge=1)
+    secure_cookies: bool = False
+    smtp: SMTPSettings = Field(default_factory=SMTPSettings)
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in ("vi", "en"):
+            raise ValueError("default_locale must be 'vi' or 'en'")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _not_placeholder(cls, value: str) -> str:
+        if value and (value.lower() in PLACEHOLDER_SECRETS or len(value) < MIN_SECRET_LENGTH):
+            raise ValueError(
+                f"secret_key is a placeholder or shorter than {MIN_SECRET_LENGTH} characters; "
+                "unset it to have one generated under var/"
+            )
+        return value
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'matchmaker.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept under var/."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            stored = path.read_text().strip()
+            if len(stored) >= MIN_SECRET_LENGTH:
+                return stored
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,113 @@
+"""The JSON API under /api, behind the same sign-in as the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from litestar import Router, get
+from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
+from sqlmodel import Session
+
+from matchmaker.directory import counts_by_kind, search_participants
+from matchmaker.models import Account, Event, OrgKind
+from matchmaker.web.guards import organiser_only, signed_in
+
+
+@dataclass
+class EventOut:
+    name_vi: str
+    name_en: str
+    venue: str
+    timezone: str
+    start_date: str
+    end_date: str
+    organisations_by_kind: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class MeOut:
+    email: str
+    role: str
+    display_name: str
+    locale: str
+    participant_id: int | None
+
+
+@dataclass
+class ParticipantOut:
+    id: int
+    full_name: str
+    title: str
+    email: str
+    organisation_id: int
+    organisation: str
+    kind: str
+
+
+@dataclass
+class ParticipantPage:
+    items: list[ParticipantOut]
+    total: int
+    page: int
+    pages: int
+
+
+@get("/event", sync_to_thread=False, guards=[signed_in])
+def api_event(db: Session, event: Event | None) -> EventOut:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return EventOut(
+        name_vi=event.name_vi,
+        name_en=event.name_en,
+        venue=event.venue,
+        timezone=event.timezone,
+        start_date=event.start_date.isoformat(),
+        end_date=event.end_date.isoformat(),
+        organisations_by_kind=counts_by_kind(db, event),
+    )
+
+
+@get("/me", sync_to_thread=False, guards=[signed_in])
+def api_me(user: Account) -> MeOut:
+    return MeOut(
+        email=user.email,
+        role=user.role.value,
+        display_name=user.display_name,
+        locale=user.locale,
+        participant_id=user.participant_id,
+    )
+
+
+@get("/participants", sync_to_thread=False, guards=[organiser_only])
+def api_participants(
+    db: Session,
+    user: Account,
+    event: Event | None,
+    q: str = Parameter(default="", max_length=200),
+    kind: OrgKind | None = None,
+    page: int = Parameter(default=1, ge=1, le=100_000),
+) -> ParticipantPage:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    results = search_participants(db, event, query=q, kind=kind, page=page)
+    return ParticipantPage(
+        items=[
+            ParticipantOut(
+                id=p.id or 0,
+                full_name=p.full_name,
+                title=p.title,
+                email=p.email,
+                organisation_id=o.id or 0,
+                organisation=o.name,
+                kind=o.kind.value,
+            )
+            for p, o in results.items
+        ],
+        total=results.total,
+        page=results.page,
+        pages=results.pages,
+    )
+
+
+router = Router(path="/api", route_handlers=[api_event, api_me, api_participants])

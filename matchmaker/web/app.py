@@ -1,0 +1,104 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy import Engine
+
+from matchmaker.db import make_engine, upgrade
+from matchmaker.errors import DomainError
+from matchmaker.paths import resource_dir
+from matchmaker.settings import Settings
+from matchmaker.web import api, auth, organiser, participant, public
+from matchmaker.web.deps import provide_account, provide_db, provide_event, provide_user
+from matchmaker.web.errors import (
+    domain_error_handler,
+    http_exception_handler,
+    internal_error_handler,
+)
+from matchmaker.web.guards import signed_in
+from matchmaker.web.render import configure_environment
+from matchmaker.web.session_cookie import IdentityMiddleware, SessionSigner
+
+log = logging.getLogger(__name__)
+
+
+def _template_engine_callback(engine: JinjaTemplateEngine) -> None:
+    configure_environment(engine.engine)
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Litestar:
+    """Build the application; settings are read here, never at import time."""
+    settings = settings or Settings()
+    secret = settings.resolved_secret_key()
+    engine = engine or make_engine(settings.resolved_database_url())
+    upgrade(engine)
+
+    state = State({"engine": engine, "settings": settings, "signer": SessionSigner(secret)})
+    exception_handlers: dict[Any, Any] = {
+        HTTPException: http_exception_handler,
+        DomainError: domain_error_handler,
+        Exception: internal_error_handler,
+    }
+    openapi_config = OpenAPIConfig(
+        title="Matchmaker API",
+        version="1",
+        openapi_router=Router(path="/api/schema", guards=[signed_in], route_handlers=[]),
+        render_plugins=[JsonRenderPlugin(path="/openapi.json")],
+    )
+    return Litestar(
+        route_handlers=[
+            public.router,
+            auth.router,
+            participant.router,
+            organiser.router,
+            api.router,
+            create_static_files_router(
+                path="/static", directories=[resource_dir("static")], name="static"
+            ),
+        ],
+        state=state,
+        dependencies={
+            "db": Provide(provide_db),
+            "account": Provide(provide_account, sync_to_thread=False),
+            "user": Provide(provide_user, sync_to_thread=False),
+            "event": Provide(provide_event, sync_to_thread=False),
+        },
+        middleware=[
+            DefineMiddleware(
+                IdentityMiddleware,
+                signer=state.signer,
+                default_locale=settings.default_locale,
+            )
+        ],
+        csrf_config=CSRFConfig(
+            secret=secret,
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            exclude=["/calendar/"],
+        ),
+        template_config=TemplateConfig(
+            directory=resource_dir("templates"),
+            engine=JinjaTemplateEngine,
+            engine_callback=_template_engine_callback,
+        ),
+        plugins=[HTMXPlugin()],
+        exception_handlers=exception_handlers,
+        openapi_config=openapi_config,
+        request_max_body_size=settings.max_body_bytes,
+        debug=settings.debug,
+    )

@@ -1,0 +1,103 @@
+"""Signing in and out: organiser password, participant personal link."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, Router, get, post
+from litestar.response import Redirect
+from sqlmodel import Session
+
+from matchmaker import accounts
+from matchmaker.errors import DomainError
+from matchmaker.models import Account, Role
+from matchmaker.web.forms import FormData, safe_next, text
+from matchmaker.web.guards import signed_in
+from matchmaker.web.render import error_text, page
+from matchmaker.web.session_cookie import (
+    Identity,
+    expired_session_cookie,
+    lang_cookie,
+    session_cookie,
+)
+
+
+def landing(account: Account) -> str:
+    return "/organiser" if account.role is Role.organiser else "/me"
+
+
+def _signed_in_redirect(request: Request, account: Account, target: str) -> Redirect:
+    settings = request.app.state.settings
+    assert account.id is not None
+    value = request.app.state.signer.dumps(Identity(account.id, account.role.value))
+    return Redirect(
+        target,
+        status_code=303,
+        cookies=[
+            session_cookie(value, secure=settings.secure_cookies),
+            lang_cookie(account.locale, secure=settings.secure_cookies),
+        ],
+    )
+
+
+@get("/signin", name="signin", sync_to_thread=False)
+def signin_form(account: Account | None, next: str = "") -> Response:
+    if account is not None:
+        return Redirect(landing(account))
+    return page("auth/signin.html", values={"email": "", "next": next}, errors={})
+
+
+@post("/signin", name="signin_submit", sync_to_thread=False)
+def signin_submit(request: Request, db: Session, data: FormData) -> Response:
+    email, password = text(data, "email", 254), text(data, "password", 1000)
+    values = {"email": email, "next": text(data, "next")}
+    errors: dict[str, str] = {}
+    if not email:
+        errors["email"] = "Enter your email address."
+    if not password:
+        errors["password"] = "Enter your password."
+    if errors:
+        return page("auth/signin.html", status=400, values=values, errors=errors)
+    settings = request.app.state.settings
+    client = request.client.host if request.client else "unknown"
+    try:
+        account = accounts.authenticate(
+            db,
+            email,
+            password,
+            client=client,
+            max_attempts=settings.login_max_attempts,
+            window_seconds=settings.login_window_seconds,
+        )
+    except DomainError as exc:
+        # The failed attempt must be stored even though the answer is an error.
+        db.commit()
+        errors["password"] = error_text(request, exc)
+        return page("auth/signin.html", status=exc.status_code, values=values, errors=errors)
+    return _signed_in_redirect(request, account, safe_next(values["next"], landing(account)))
+
+
+@get("/signin/link/{token:str}", name="signin_link", sync_to_thread=False)
+def signin_link(token: str) -> Response:
+    # A GET only shows a button: link scanners in mail systems must not use up the link.
+    return page("auth/link.html", token=token, error="")
+
+
+@post("/signin/link/{token:str}", name="signin_link_submit", sync_to_thread=False)
+def signin_link_submit(request: Request, db: Session, token: str) -> Response:
+    try:
+        account = accounts.redeem_sign_in_token(db, token)
+    except DomainError as exc:
+        return page("auth/link.html", status=400, token="", error=error_text(request, exc))
+    return _signed_in_redirect(request, account, landing(account))
+
+
+@post("/signout", name="signout", guards=[signed_in], sync_to_thread=False)
+def signout(request: Request) -> Redirect:
+    settings = request.app.state.settings
+    return Redirect(
+        "/", status_code=303, cookies=[expired_session_cookie(secure=settings.secure_cookies)]
+    )
+
+
+router = Router(
+    path="/", route_handlers=[signin_form, signin_submit, signin_link, signin_link_submit, signout]
+)

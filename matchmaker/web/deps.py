@@ -1,0 +1,45 @@
+"""Request dependencies: one database session per request, who is asking, the event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from sqlmodel import Session, select
+
+from matchmaker.models import Account, Event
+from matchmaker.web.guards import identity_of
+
+
+def provide_db(state: State) -> Iterator[Session]:
+    """The request's unit of work: committed when the handler succeeds."""
+    with Session(state.engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def provide_account(request: Request, db: Session) -> Account | None:
+    identity = identity_of(request)
+    if identity is None:
+        return None
+    account = db.get(Account, identity.account_id)
+    if account is None or not account.active or account.role.value != identity.role:
+        return None
+    return account
+
+
+def provide_user(account: Account | None) -> Account:
+    """For guarded routes: the signed-in account, refusing stale sessions."""
+    if account is None:
+        raise NotAuthorizedException("Sign in first.")
+    return account
+
+
+def provide_event(db: Session) -> Event | None:
+    return db.exec(select(Event).order_by(Event.id)).first()  # type: ignore[arg-type]

@@ -1,0 +1,67 @@
+"""The participant's own pages."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect
+from sqlmodel import Session, select
+
+from matchmaker import accounts
+from matchmaker.errors import DomainError
+from matchmaker.models import Account, Event, Organisation, Participant
+from matchmaker.web.forms import FormData, text
+from matchmaker.web.guards import participant_only
+from matchmaker.web.render import error_text, page
+
+
+def own_participant(db: Session, user: Account) -> tuple[Participant, Organisation]:
+    participant = db.get(Participant, user.participant_id) if user.participant_id else None
+    organisation = db.get(Organisation, participant.organisation_id) if participant else None
+    if participant is None or organisation is None:
+        raise NotFoundException("No participant profile for this account.")
+    return participant, organisation
+
+
+@get("/", name="participant_home", sync_to_thread=False)
+def participant_home(db: Session, user: Account, event: Event | None) -> Response:
+    participant, organisation = own_participant(db, user)
+    colleagues = db.exec(
+        select(Participant).where(Participant.organisation_id == organisation.id)
+    ).all()
+    return page(
+        "participant/home.html",
+        account=user,
+        event=event,
+        participant=participant,
+        organisation=organisation,
+        colleagues=colleagues,
+    )
+
+
+@get("/password", name="password_form", sync_to_thread=False)
+def password_form(user: Account) -> Response:
+    return page("participant/password.html", account=user, errors={}, saved=False)
+
+
+@post("/password", name="password_submit", sync_to_thread=False)
+def password_submit(request: Request, db: Session, user: Account, data: FormData) -> Response:
+    password, repeat = text(data, "password"), text(data, "password_repeat")
+    errors: dict[str, str] = {}
+    if password != repeat:
+        errors["password_repeat"] = "The two passwords differ."
+    else:
+        try:
+            accounts.set_password(db, user, password)
+        except DomainError as exc:
+            errors["password"] = error_text(request, exc)
+    if errors:
+        return page("participant/password.html", status=400, account=user, errors=errors)
+    return Redirect("/me?saved=password", status_code=303)
+
+
+router = Router(
+    path="/me",
+    guards=[participant_only],
+    route_handlers=[participant_home, password_form, password_submit],
+)

@@ -1,0 +1,40 @@
+"""Public pages: the event home and the language switch."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, Router, get, post
+from litestar.response import Redirect
+from sqlmodel import Session
+
+from matchmaker.directory import counts_by_kind
+from matchmaker.i18n import LOCALES
+from matchmaker.models import Account, Event
+from matchmaker.web.forms import FormData, safe_next, text
+from matchmaker.web.render import page
+from matchmaker.web.session_cookie import lang_cookie
+
+
+@get("/", name="home", sync_to_thread=False)
+def home(db: Session, event: Event | None, account: Account | None) -> Response:
+    counts = counts_by_kind(db, event) if event else {}
+    return page("home.html", event=event, counts=counts, account=account)
+
+
+@post("/lang", name="set_language", sync_to_thread=False)
+def set_language(
+    request: Request, db: Session, account: Account | None, data: FormData
+) -> Redirect:
+    locale = text(data, "locale")
+    target = safe_next(text(data, "next"), "/")
+    if locale not in LOCALES:
+        return Redirect(target, status_code=303)
+    if account is not None:
+        account.locale = locale
+        db.add(account)
+    settings = request.app.state.settings
+    return Redirect(
+        target, status_code=303, cookies=[lang_cookie(locale, secure=settings.secure_cookies)]
+    )
+
+
+router = Router(path="/", route_handlers=[home, set_language])

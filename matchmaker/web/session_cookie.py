@@ -1,0 +1,99 @@
+"""The sign-in session: a signed, HttpOnly, SameSite cookie holding the account id.
+
+A middleware reads it once per request and puts who is asking (and the
+interface language) into the connection state, where guards look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from litestar.datastructures import Cookie
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from matchmaker.i18n import normalise_locale
+
+SESSION_COOKIE = "mm_session"
+LANG_COOKIE = "mm_lang"
+SESSION_MAX_AGE = 14 * 24 * 3600
+LANG_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Identity:
+    account_id: int
+    role: str
+
+
+class SessionSigner:
+    def __init__(self, secret: str) -> None:
+        self._serializer = URLSafeTimedSerializer(secret, salt="matchmaker-session")
+
+    def dumps(self, identity: Identity) -> str:
+        return self._serializer.dumps({"a": identity.account_id, "r": identity.role})
+
+    def loads(self, value: str) -> Identity | None:
+        try:
+            data = self._serializer.loads(value, max_age=SESSION_MAX_AGE)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("a"), int):
+            return None
+        return Identity(account_id=data["a"], role=str(data.get("r", "")))
+
+
+def session_cookie(value: str, *, secure: bool) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=value,
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+
+
+def expired_session_cookie(*, secure: bool) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE, value="", max_age=0, httponly=True, samesite="lax", secure=secure
+    )
+
+
+def lang_cookie(locale: str, *, secure: bool) -> Cookie:
+    return Cookie(
+        key=LANG_COOKIE, value=locale, max_age=LANG_MAX_AGE, samesite="lax", secure=secure
+    )
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:
+                return {}
+            return {key: morsel.value for key, morsel in jar.items()}
+    return {}
+
+
+class IdentityMiddleware:
+    """Puts `identity` and `locale` into scope state for every HTTP request."""
+
+    def __init__(self, app: ASGIApp, signer: SessionSigner, default_locale: str) -> None:
+        self.app = app
+        self.signer = signer
+        self.default_locale = default_locale
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            cookies = _cookies(scope)
+            state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+            raw = cookies.get(SESSION_COOKIE)
+            state["identity"] = self.signer.loads(raw) if raw else None
+            state["locale"] = normalise_locale(cookies.get(LANG_COOKIE), self.default_locale)
+        await self.app(scope, receive, send)

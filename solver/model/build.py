@@ -1,0 +1,33 @@
+"""Assemble the CP-SAT model from the rule modules."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from solver.model import assign, capacity, consecutive, daily, implied, precedence, tables
+from solver.model.objectives import breaks
+from solver.model.variables import Variables
+from solver.problem import Problem
+
+
+def build(
+    problem: Problem, active: list[bool], *, with_implied: bool = True
+) -> tuple[cp_model.CpModel, Variables]:
+    """Every hard rule of the instance; ``active[m]`` is False for meetings that cannot
+    take place at all (they keep no variables)."""
+    opts = problem.instance.options
+    model = cp_model.CpModel()
+    model.name = problem.instance.name
+    v = Variables.create(model, problem, active)
+    assign.add(model, problem, v, opts.require_all)
+    capacity.add(model, problem, v)
+    tables.add(model, problem, v)
+    daily.add(model, problem, v)
+    consecutive.add(model, problem, v)
+    precedence.add(model, problem, v)
+    if with_implied:
+        implied.add(model, problem, v)
+    breaks.add(model, problem, v, opts.require_all)
+    if opts.fairness_max_diff is not None:
+        breaks.add_fairness_bound(model, problem, v, opts.fairness_max_diff)
+    return model, v

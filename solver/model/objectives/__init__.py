@@ -1,0 +1,1 @@
+"""Objective terms, in the lexicographic order of the design brief."""
