@@ -121,7 +121,10 @@ def issue_token(
     assert account.id is not None
     session.add(
         SignInToken(
-            account_id=account.id, token_hash=_token_hash(token), purpose=purpose, expires_at=expires
+            account_id=account.id,
+            token_hash=_token_hash(token),
+            purpose=purpose,
+            expires_at=expires,
         )
     )
     session.flush()

@@ -24,7 +24,7 @@ LOCALE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 TRANSLATIONS_DIR = PACKAGE_DIR / "translations"
 
 
-def N_(message: str) -> str:  # noqa: N802  (the conventional marker name)
+def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""
     return message
 

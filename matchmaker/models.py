@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 from matchmaker.clock import utcnow
 
 
-class OrgKind(str, enum.Enum):
+class OrgKind(enum.StrEnum):
     startup = "startup"
     tech_firm = "tech_firm"
     investor = "investor"
@@ -25,12 +25,12 @@ class OrgKind(str, enum.Enum):
     association = "association"
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     organiser = "organiser"
     participant = "participant"
 
 
-class RequestStatus(str, enum.Enum):
+class RequestStatus(enum.StrEnum):
     pending = "pending"
     accepted = "accepted"
     declined = "declined"
@@ -38,25 +38,25 @@ class RequestStatus(str, enum.Enum):
     expired = "expired"
 
 
-class Priority(str, enum.Enum):
+class Priority(enum.StrEnum):
     must = "must"
     would_like = "would_like"
 
 
-class MeetingStatus(str, enum.Enum):
+class MeetingStatus(enum.StrEnum):
     accepted = "accepted"  # agreed, awaiting a slot
     scheduled = "scheduled"
     unscheduled = "unscheduled"
     cancelled = "cancelled"
 
 
-class HostConfirmation(str, enum.Enum):
+class HostConfirmation(enum.StrEnum):
     pending = "pending"
     accepted = "accepted"
     impossible = "impossible"
 
 
-class RunStatus(str, enum.Enum):
+class RunStatus(enum.StrEnum):
     queued = "queued"
     running = "running"
     finished = "finished"

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 from litestar import Router, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
-from sqlmodel import Session
+from litestar.params import FromQuery
 
 from matchmaker.directory import counts_by_kind, search_participants
-from matchmaker.models import Account, Event, OrgKind
+from matchmaker.models import OrgKind
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import PageNumber, SearchText
 from matchmaker.web.guards import organiser_only, signed_in
 
 
@@ -54,7 +55,7 @@ class ParticipantPage:
 
 
 @get("/event", sync_to_thread=False, guards=[signed_in])
-def api_event(db: Session, event: Event | None) -> EventOut:
+def api_event(db: DB, event: MaybeEvent) -> EventOut:
     if event is None:
         raise NotFoundException("No event has been set up yet.")
     return EventOut(
@@ -69,7 +70,7 @@ def api_event(db: Session, event: Event | None) -> EventOut:
 
 
 @get("/me", sync_to_thread=False, guards=[signed_in])
-def api_me(user: Account) -> MeOut:
+def api_me(user: User) -> MeOut:
     return MeOut(
         email=user.email,
         role=user.role.value,
@@ -81,12 +82,12 @@ def api_me(user: Account) -> MeOut:
 
 @get("/participants", sync_to_thread=False, guards=[organiser_only])
 def api_participants(
-    db: Session,
-    user: Account,
-    event: Event | None,
-    q: str = Parameter(default="", max_length=200),
-    kind: OrgKind | None = None,
-    page: int = Parameter(default=1, ge=1, le=100_000),
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    q: SearchText = "",
+    kind: FromQuery[OrgKind | None] = None,
+    page: PageNumber = 1,
 ) -> ParticipantPage:
     if event is None:
         raise NotFoundException("No event has been set up yet.")

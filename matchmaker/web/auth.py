@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from litestar import Request, Response, Router, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
-from sqlmodel import Session
 
 from matchmaker import accounts
 from matchmaker.errors import DomainError
 from matchmaker.models import Account, Role
+from matchmaker.web.deps import DB, MaybeAccount
 from matchmaker.web.forms import FormData, safe_next, text
 from matchmaker.web.guards import signed_in
 from matchmaker.web.render import error_text, page
@@ -39,14 +40,14 @@ def _signed_in_redirect(request: Request, account: Account, target: str) -> Redi
 
 
 @get("/signin", name="signin", sync_to_thread=False)
-def signin_form(account: Account | None, next: str = "") -> Response:
+def signin_form(account: MaybeAccount, next: FromQuery[str] = "") -> Response:
     if account is not None:
         return Redirect(landing(account))
     return page("auth/signin.html", values={"email": "", "next": next}, errors={})
 
 
 @post("/signin", name="signin_submit", sync_to_thread=False)
-def signin_submit(request: Request, db: Session, data: FormData) -> Response:
+def signin_submit(request: Request, db: DB, data: FormData) -> Response:
     email, password = text(data, "email", 254), text(data, "password", 1000)
     values = {"email": email, "next": text(data, "next")}
     errors: dict[str, str] = {}
@@ -76,13 +77,13 @@ def signin_submit(request: Request, db: Session, data: FormData) -> Response:
 
 
 @get("/signin/link/{token:str}", name="signin_link", sync_to_thread=False)
-def signin_link(token: str) -> Response:
+def signin_link(token: FromPath[str]) -> Response:
     # A GET only shows a button: link scanners in mail systems must not use up the link.
     return page("auth/link.html", token=token, error="")
 
 
 @post("/signin/link/{token:str}", name="signin_link_submit", sync_to_thread=False)
-def signin_link_submit(request: Request, db: Session, token: str) -> Response:
+def signin_link_submit(request: Request, db: DB, token: FromPath[str]) -> Response:
     try:
         account = accounts.redeem_sign_in_token(db, token)
     except DomainError as exc:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from litestar import Request
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from sqlmodel import Session, select
 
@@ -24,7 +25,7 @@ def provide_db(state: State) -> Iterator[Session]:
             raise
 
 
-def provide_account(request: Request, db: Session) -> Account | None:
+def provide_account(request: Request, db: DB) -> Account | None:
     identity = identity_of(request)
     if identity is None:
         return None
@@ -34,12 +35,19 @@ def provide_account(request: Request, db: Session) -> Account | None:
     return account
 
 
-def provide_user(account: Account | None) -> Account:
+def provide_user(account: MaybeAccount) -> Account:
     """For guarded routes: the signed-in account, refusing stale sessions."""
     if account is None:
         raise NotAuthorizedException("Sign in first.")
     return account
 
 
-def provide_event(db: Session) -> Event | None:
+def provide_event(db: DB) -> Event | None:
     return db.exec(select(Event).order_by(Event.id)).first()  # type: ignore[arg-type]
+
+
+# Handler parameter types: Litestar wants injected dependencies marked explicitly.
+DB = NamedDependency[Session]
+MaybeAccount = NamedDependency[Account | None]
+User = NamedDependency[Account]
+MaybeEvent = NamedDependency[Event | None]

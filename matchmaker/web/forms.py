@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import QueryParameter, URLEncodedBody
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+FormData = URLEncodedBody[dict[str, Any]]
+SearchText = Annotated[str, QueryParameter(max_length=200)]
+PageNumber = Annotated[int, QueryParameter(ge=1, le=100_000)]
 
 
 def text(data: dict[str, Any], name: str, max_length: int = 1000) -> str:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from litestar import Request, Response, Router, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
-from sqlmodel import Session, select
+from litestar.params import FromPath, FromQuery
+from sqlmodel import select
 
 from matchmaker.directory import counts_by_kind, search_participants
-from matchmaker.models import Account, Event, Organisation, OrgKind, Participant
+from matchmaker.models import Event, Organisation, OrgKind, Participant
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import PageNumber, SearchText
 from matchmaker.web.guards import organiser_only
-from matchmaker.web.render import page
+from matchmaker.web.render import page as render_page
 
 
-def require_event(event: Event | None) -> Event:
+def require_event(event: MaybeEvent) -> Event:
     if event is None:
         raise NotFoundException("No event has been set up yet.")
     return event
@@ -22,21 +24,21 @@ def require_event(event: Event | None) -> Event:
 @get("/", name="organiser_home", sync_to_thread=False)
 def organiser_home(
     request: Request,
-    db: Session,
-    user: Account,
-    event: Event | None,
-    q: str = Parameter(default="", max_length=200),
-    kind: OrgKind | None = None,
-    page_number: int = Parameter(query="page", default=1, ge=1, le=100_000),
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    q: SearchText = "",
+    kind: FromQuery[OrgKind | None] = None,
+    page: PageNumber = 1,
 ) -> Response:
     current = require_event(event)
-    results = search_participants(db, current, query=q, kind=kind, page=page_number)
+    results = search_participants(db, current, query=q, kind=kind, page=page)
     template = (
         "organiser/_participants.html"
         if request.headers.get("hx-target") == "participant-results"
         else "organiser/home.html"
     )
-    return page(
+    return render_page(
         template,
         account=user,
         event=current,
@@ -49,7 +51,7 @@ def organiser_home(
 
 
 @get("/participants/{participant_id:int}", name="organiser_participant", sync_to_thread=False)
-def organiser_participant(db: Session, user: Account, participant_id: int) -> Response:
+def organiser_participant(db: DB, user: User, participant_id: FromPath[int]) -> Response:
     participant = db.get(Participant, participant_id)
     if participant is None:
         raise NotFoundException("No such participant.")
@@ -57,7 +59,7 @@ def organiser_participant(db: Session, user: Account, participant_id: int) -> Re
     colleagues = db.exec(
         select(Participant).where(Participant.organisation_id == participant.organisation_id)
     ).all()
-    return page(
+    return render_page(
         "organiser/participant.html",
         account=user,
         participant=participant,

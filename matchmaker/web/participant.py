@@ -5,17 +5,18 @@ from __future__ import annotations
 from litestar import Request, Response, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from matchmaker import accounts
 from matchmaker.errors import DomainError
-from matchmaker.models import Account, Event, Organisation, Participant
+from matchmaker.models import Organisation, Participant
+from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import participant_only
 from matchmaker.web.render import error_text, page
 
 
-def own_participant(db: Session, user: Account) -> tuple[Participant, Organisation]:
+def own_participant(db: DB, user: User) -> tuple[Participant, Organisation]:
     participant = db.get(Participant, user.participant_id) if user.participant_id else None
     organisation = db.get(Organisation, participant.organisation_id) if participant else None
     if participant is None or organisation is None:
@@ -24,7 +25,7 @@ def own_participant(db: Session, user: Account) -> tuple[Participant, Organisati
 
 
 @get("/", name="participant_home", sync_to_thread=False)
-def participant_home(db: Session, user: Account, event: Event | None) -> Response:
+def participant_home(db: DB, user: User, event: MaybeEvent) -> Response:
     participant, organisation = own_participant(db, user)
     colleagues = db.exec(
         select(Participant).where(Participant.organisation_id == organisation.id)
@@ -40,12 +41,12 @@ def participant_home(db: Session, user: Account, event: Event | None) -> Respons
 
 
 @get("/password", name="password_form", sync_to_thread=False)
-def password_form(user: Account) -> Response:
+def password_form(user: User) -> Response:
     return page("participant/password.html", account=user, errors={}, saved=False)
 
 
 @post("/password", name="password_submit", sync_to_thread=False)
-def password_submit(request: Request, db: Session, user: Account, data: FormData) -> Response:
+def password_submit(request: Request, db: DB, user: User, data: FormData) -> Response:
     password, repeat = text(data, "password"), text(data, "password_repeat")
     errors: dict[str, str] = {}
     if password != repeat:

@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from litestar import Request, Response, Router, get, post
 from litestar.response import Redirect
-from sqlmodel import Session
 
 from matchmaker.directory import counts_by_kind
 from matchmaker.i18n import LOCALES
-from matchmaker.models import Account, Event
+from matchmaker.web.deps import DB, MaybeAccount, MaybeEvent
 from matchmaker.web.forms import FormData, safe_next, text
 from matchmaker.web.render import page
 from matchmaker.web.session_cookie import lang_cookie
 
 
 @get("/", name="home", sync_to_thread=False)
-def home(db: Session, event: Event | None, account: Account | None) -> Response:
+def home(db: DB, event: MaybeEvent, account: MaybeAccount) -> Response:
     counts = counts_by_kind(db, event) if event else {}
     return page("home.html", event=event, counts=counts, account=account)
 
 
 @post("/lang", name="set_language", sync_to_thread=False)
-def set_language(
-    request: Request, db: Session, account: Account | None, data: FormData
-) -> Redirect:
+def set_language(request: Request, db: DB, account: MaybeAccount, data: FormData) -> Redirect:
     locale = text(data, "locale")
     target = safe_next(text(data, "next"), "/")
     if locale not in LOCALES:
