@@ -13,6 +13,7 @@ from gettext import NullTranslations
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -31,13 +32,22 @@ def N_(message: str) -> str:
 
 @cache
 def translations(locale: str) -> NullTranslations:
-    po_path = TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po_path.exists():
+    """All catalogs of a locale merged: each feature keeps its own .po file
+    (`translations/<locale>/LC_MESSAGES/*.po`) so they can be edited independently."""
+    merged: Catalog | None = None
+    for po_path in sorted((TRANSLATIONS_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            if message.id and message.string:
+                merged[message.id] = message
+    if merged is None:
         return NullTranslations()
-    with po_path.open("rb") as fh:
-        catalog = read_po(fh, locale=locale)
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, merged)
     buffer.seek(0)
     return Translations(buffer)
 
