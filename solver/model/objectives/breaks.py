@@ -41,6 +41,7 @@ def add(model: cp_model.CpModel, problem: Problem, v: Variables, require_all: bo
                 u = model.new_bool_var(f"in_session[{pid}@{r}]")
                 model.add_max_equality(u, [b for _, b in lits])
                 used = u
+            model.add(sum(starts) >= used)
             total.append(sum(starts) - used)
         v.breaks.append(sum(total) if total else 0)
         live = [m for m in problem.meetings_of[p] if v.x[m]]

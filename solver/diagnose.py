@@ -1,0 +1,263 @@
+"""Simple causes found before search, and reasons for unscheduled meetings.
+
+``presolve`` narrows each meeting's possible slots with cheap reasoning (fixed meetings
+block their participants' slots; with ``require_all``, precedence chains bound how early
+or late a meeting can be) and returns the reasons why the instance cannot be solved at
+all, when a simple one exists. ``explain`` says, for a meeting left out of a schedule,
+what a person could change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from solver.problem import Problem, host_capacity
+
+
+def presolve(problem: Problem) -> list[str]:
+    """Narrow ``problem.domain`` in place; return reasons for infeasibility (maybe none)."""
+    reasons: list[str] = []
+    pr = problem
+    require_all = pr.instance.options.require_all
+    if require_all:
+        for m, why in pr.why_empty.items():
+            reasons.append(f"meeting {pr.meeting_ids[m]} ({pr.meeting_label(m)}) {why}")
+    reasons += _fixed_conflicts(pr)
+    reasons += _blocked_by_fixed(pr)
+    cycle = _precedence_cycle(pr)
+    if cycle and require_all:
+        reasons.append("precedence cycle: " + " → ".join(pr.meeting_ids[m] for m in cycle))
+    if require_all and not cycle:
+        reasons += _precedence_windows(pr)
+    if require_all:
+        reasons += _too_many_meetings(pr)
+        total = pr.n_meetings
+        cap = pr.n_tables * pr.n_slots
+        if total > cap:
+            reasons.append(f"{total} meetings but only {cap} table-slots ({pr.n_tables} tables)")
+    return reasons
+
+
+def _fixed_conflicts(pr: Problem) -> list[str]:
+    reasons = []
+    load: Counter[tuple[int, int]] = Counter()
+    per_slot: Counter[int] = Counter()
+    for m, t in enumerate(pr.fixed):
+        if t is None or not pr.domain[m]:
+            continue
+        per_slot[t] += 1
+        for p in pr.ends[m]:
+            load[(p, t)] += 1
+    for (p, t), n in sorted(load.items()):
+        if n > pr.capacity[p]:
+            reasons.append(
+                f"{pr.labels[p]} has {n} fixed meetings in slot {pr.slot_ids[t]} "
+                f"but can hold {pr.capacity[p]} at once"
+            )
+    for t, n in sorted(per_slot.items()):
+        if n > pr.n_tables:
+            reasons.append(f"{n} fixed meetings in slot {pr.slot_ids[t]} for {pr.n_tables} tables")
+    for m, befores in enumerate(pr.after):
+        for a in befores:
+            ta, tm = pr.fixed[a], pr.fixed[m]
+            if ta is not None and tm is not None and ta >= tm and pr.domain[a] and pr.domain[m]:
+                reasons.append(
+                    f"meeting {pr.meeting_ids[a]} is fixed to {pr.slot_ids[ta]}, not before "
+                    f"meeting {pr.meeting_ids[m]} fixed to {pr.slot_ids[tm]}"
+                )
+    return reasons
+
+
+def _blocked_by_fixed(pr: Problem) -> list[str]:
+    """Remove slots where a participant's fixed meetings already use all its capacity."""
+    load: Counter[tuple[int, int]] = Counter()
+    for m, t in enumerate(pr.fixed):
+        if t is not None and pr.domain[m]:
+            for p in pr.ends[m]:
+                load[(p, t)] += 1
+    if not load:
+        return []
+    reasons = []
+    for m, dom in enumerate(pr.domain):
+        if pr.fixed[m] is not None or not dom:
+            continue
+        a, b = pr.ends[m]
+        new = [
+            t
+            for t in dom
+            if load[(a, t)] < pr.capacity[a] and load[(b, t)] < pr.capacity[b]
+        ]
+        if len(new) < len(dom):
+            pr.domain[m] = new
+            if not new:
+                pr.why_empty[m] = (
+                    f"every slot where {pr.labels[a]} and {pr.labels[b]} can both meet "
+                    "is taken by a fixed meeting"
+                )
+                if pr.instance.options.require_all:
+                    reasons.append(f"meeting {pr.meeting_ids[m]} ({pr.meeting_label(m)}): "
+                                   + pr.why_empty[m])
+    return reasons
+
+
+def _precedence_cycle(pr: Problem) -> list[int]:
+    color = [0] * pr.n_meetings
+    stack: list[int] = []
+
+    def visit(m: int) -> list[int]:
+        color[m] = 1
+        stack.append(m)
+        for a in pr.after[m]:
+            if color[a] == 1:
+                return [*stack[stack.index(a) :], a]
+            if color[a] == 0:
+                found = visit(a)
+                if found:
+                    return found
+        stack.pop()
+        color[m] = 2
+        return []
+
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * pr.n_meetings + 100))
+    try:
+        for m in range(pr.n_meetings):
+            if color[m] == 0 and pr.after[m]:
+                found = visit(m)
+                if found:
+                    return found[::-1]
+    finally:
+        sys.setrecursionlimit(limit)
+    return []
+
+
+def _precedence_windows(pr: Problem) -> list[str]:
+    """With every meeting required, a meeting comes after all its predecessors: narrow
+    domains to [earliest, latest] windows until nothing changes."""
+    succ: list[list[int]] = [[] for _ in range(pr.n_meetings)]
+    for m, befores in enumerate(pr.after):
+        for a in befores:
+            succ[a].append(m)
+    if not any(pr.after):
+        return []
+    changed = True
+    while changed:
+        changed = False
+        for m in range(pr.n_meetings):
+            dom = pr.domain[m]
+            if not dom:
+                continue
+            lo = max((pr.domain[a][0] + 1 for a in pr.after[m] if pr.domain[a]), default=dom[0])
+            hi = min((pr.domain[n][-1] - 1 for n in succ[m] if pr.domain[n]), default=dom[-1])
+            new = [t for t in dom if lo <= t <= hi]
+            if len(new) < len(dom):
+                pr.domain[m] = new
+                changed = True
+                if not new:
+                    pr.why_empty[m] = "its required order with other meetings leaves no slot"
+                    return [
+                        f"meeting {pr.meeting_ids[m]} ({pr.meeting_label(m)}): no slot fits "
+                        "between the meetings that must come before and after it"
+                    ]
+    return []
+
+
+def _too_many_meetings(pr: Problem) -> list[str]:
+    """Hall's condition per participant: its meetings need distinct slots (up to its
+    capacity) among the slots where each can take place."""
+    reasons = []
+    for p, ms in enumerate(pr.meetings_of):
+        live = [m for m in ms if pr.domain[m]]
+        if not live:
+            continue
+        cap = min(pr.capacity[p], host_capacity(pr, p))
+        matched = _matching_size([pr.domain[m] for m in live], cap)
+        if matched < len(live):
+            usable = sorted({t for m in live for t in pr.domain[m]})
+            reasons.append(
+                f"{pr.labels[p]} has {len(live)} meetings but they fit in at most "
+                f"{matched} (usable slots: {len(usable)} × capacity {cap}); "
+                "free more slots or drop a meeting"
+            )
+    return reasons
+
+
+def _matching_size(domains: list[list[int]], cap: int) -> int:
+    owner: dict[tuple[int, int], int] = {}
+
+    def augment(i: int, seen: set[tuple[int, int]]) -> bool:
+        for t in domains[i]:
+            for c in range(cap):
+                key = (t, c)
+                if key in seen:
+                    continue
+                seen.add(key)
+                if key not in owner or augment(owner[key], seen):
+                    owner[key] = i
+                    return True
+        return False
+
+    return sum(1 for i in range(len(domains)) if augment(i, set()))
+
+
+def explain(pr: Problem, slot_of: dict[int, int], m: int) -> str:
+    """Why meeting ``m`` is not in the schedule, in terms a person can act on."""
+    if m in pr.why_empty or not pr.domain[m]:
+        return pr.why_empty.get(m, "no slot is possible for it")
+    a, b = pr.ends[m]
+    load: Counter[tuple[int, int]] = Counter()
+    per_day: Counter[tuple[int, int]] = Counter()
+    free_used: Counter[int] = Counter()
+    home_used: Counter[tuple[int, int]] = Counter()
+    for n, t in slot_of.items():
+        for p in pr.ends[n]:
+            load[(p, t)] += 1
+            per_day[(p, pr.day_of[t])] += 1
+        h = pr.home_of[n]
+        if h is None:
+            free_used[t] += 1
+        else:
+            home_used[(h, t)] += 1
+    full_a = full_b = full_tables = limit_day = other = 0
+    for t in pr.domain[m]:
+        if load[(a, t)] >= pr.capacity[a]:
+            full_a += 1
+        elif load[(b, t)] >= pr.capacity[b]:
+            full_b += 1
+        elif (
+            pr.home_of[m] is None and free_used[t] >= len(pr.free_tables)
+        ) or (
+            pr.home_of[m] is not None
+            and home_used[(pr.home_of[m], t)] >= host_capacity(pr, pr.home_of[m])
+        ):
+            full_tables += 1
+        elif any(
+            pr.max_per_day[p] is not None
+            and per_day[(p, pr.day_of[t])] >= (pr.max_per_day[p] or 0)
+            for p in (a, b)
+        ):
+            limit_day += 1
+        else:
+            other += 1
+    where = pr.slots_text(pr.domain[m])
+    parts = []
+    if full_a:
+        parts.append(f"{pr.labels[a]} is already booked in {full_a}")
+    if full_b:
+        parts.append(f"{pr.labels[b]} is already booked in {full_b}")
+    if full_tables:
+        parts.append(f"all tables are taken in {full_tables}")
+    if limit_day:
+        parts.append(f"a daily meeting limit is reached in {limit_day}")
+    if other:
+        parts.append(
+            f"{other} would break an order or consecutive-meeting rule, or displace "
+            "higher-weight meetings"
+        )
+    return (
+        f"{pr.labels[a]} and {pr.labels[b]} can both meet only in {where} "
+        f"({len(pr.domain[m])} slots): " + "; ".join(parts)
+        + ". Adding availability, tables or raising its priority would help."
+    )

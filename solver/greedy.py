@@ -1,0 +1,140 @@
+"""Greedy first-fit: what most event tools do, and our constructive first schedule.
+
+Meetings are taken one by one (fixed ones first) and put into the earliest slot where
+both participants are free, a table is left and every hard rule still holds. Never
+moves a meeting once placed, so it may leave meetings out that a solver can fit.
+"""
+
+from __future__ import annotations
+
+from solver.problem import Problem, host_capacity
+
+
+class _State:
+    def __init__(self, problem: Problem) -> None:
+        self.pr = problem
+        self.load = [[0] * problem.n_slots for _ in range(problem.n_people)]
+        self.free_used = [0] * problem.n_slots
+        self.home_used: dict[tuple[int, int], int] = {}
+        self.per_day: list[dict[int, int]] = [{} for _ in range(problem.n_people)]
+        self.slot: list[int | None] = [None] * problem.n_meetings
+        self.successors: list[list[int]] = [[] for _ in range(problem.n_meetings)]
+        for m, befores in enumerate(problem.after):
+            for a in befores:
+                self.successors[a].append(m)
+
+    def fits(self, m: int, t: int) -> bool:
+        pr = self.pr
+        a, b = pr.ends[m]
+        for p in (a, b):
+            if self.load[p][t] >= pr.capacity[p]:
+                return False
+            limit = pr.max_per_day[p]
+            if limit is not None and self.per_day[p].get(pr.day_of[t], 0) >= limit:
+                return False
+            k = pr.max_consecutive[p]
+            if k is not None and self._run_length(p, t) > k:
+                return False
+        h = pr.home_of[m]
+        if h is None:
+            if self.free_used[t] >= len(pr.free_tables):
+                return False
+        elif self.home_used.get((h, t), 0) >= host_capacity(pr, h):
+            return False
+        for a_ in pr.after[m]:
+            s = self.slot[a_]
+            if s is not None and s >= t:
+                return False
+        for n in self.successors[m]:
+            s = self.slot[n]
+            if s is not None and s <= t:
+                return False
+        return True
+
+    def _run_length(self, p: int, t: int) -> int:
+        """Length of p's run of busy slots through t if it also met in t."""
+        pr, load = self.pr, self.load[p]
+        run = pr.runs[pr.session_of[t]]
+        i = run.index(t)
+        n = 1
+        j = i - 1
+        while j >= 0 and load[run[j]] > 0:
+            n, j = n + 1, j - 1
+        j = i + 1
+        while j < len(run) and load[run[j]] > 0:
+            n, j = n + 1, j + 1
+        return n
+
+    def place(self, m: int, t: int) -> None:
+        pr = self.pr
+        for p in pr.ends[m]:
+            self.load[p][t] += 1
+            d = pr.day_of[t]
+            self.per_day[p][d] = self.per_day[p].get(d, 0) + 1
+        h = pr.home_of[m]
+        if h is None:
+            self.free_used[t] += 1
+        else:
+            self.home_used[(h, t)] = self.home_used.get((h, t), 0) + 1
+        self.slot[m] = t
+
+
+def first_fit(problem: Problem, order: list[int] | None = None) -> list[int | None]:
+    """Slot index per meeting (None = left out), in request order after fixed meetings."""
+    state = _State(problem)
+    fixed = [m for m in range(problem.n_meetings) if problem.fixed[m] is not None]
+    for m in fixed:
+        t = problem.fixed[m]
+        if t is not None and problem.domain[m] and state.fits(m, t):
+            state.place(m, t)
+    rest = order if order is not None else range(problem.n_meetings)
+    for m in rest:
+        if state.slot[m] is not None or problem.fixed[m] is not None:
+            continue
+        for t in problem.domain[m]:
+            if state.fits(m, t):
+                state.place(m, t)
+                break
+    return state.slot
+
+
+def compact(problem: Problem) -> list[int | None]:
+    """A first schedule that also tries to keep each participant's meetings together:
+    most constrained meetings first, each into the fitting slot next to its participants'
+    other meetings (fewest new breaks), else the earliest."""
+    state = _State(problem)
+    for m in range(problem.n_meetings):
+        t = problem.fixed[m]
+        if t is not None and problem.domain[m] and state.fits(m, t):
+            state.place(m, t)
+    size = [len(ms) for ms in problem.meetings_of]
+    order = sorted(
+        (m for m in range(problem.n_meetings) if state.slot[m] is None),
+        key=lambda m: (
+            -max(size[p] for p in problem.ends[m]),
+            len(problem.domain[m]),
+            -problem.weight[m],
+        ),
+    )
+    for m in order:
+        best, best_score = None, None
+        a, b = problem.ends[m]
+        for t in problem.domain[m]:
+            if not state.fits(m, t):
+                continue
+            score = 0
+            run = problem.session_of[t]
+            for p in (a, b):
+                load = state.load[p]
+                if any(
+                    0 <= u < problem.n_slots and problem.session_of[u] == run and load[u]
+                    for u in (t - 1, t + 1)
+                ):
+                    score -= 2
+                elif any(state.load[p]):
+                    score += 1
+            if best_score is None or score < best_score:
+                best, best_score = t, score
+        if best is not None:
+            state.place(m, best)
+    return state.slot
