@@ -8,13 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from matchmaker import accounts
 from matchmaker.db import make_engine, session_scope, upgrade
 from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Role
-from matchmaker.settings import Settings
+from matchmaker.settings import Settings, SMTPSettings
 
 DEMO_ORGANISER = "organiser@matchmaker.local"
 
@@ -23,12 +24,20 @@ class CommandError(Exception):
     """A message for the person at the terminal; exits non-zero."""
 
 
+# The environment prefix of each settings model, to name the variable at fault.
+_ENV_PREFIXES = {
+    model.__name__: str(model.model_config.get("env_prefix", ""))
+    for model in (Settings, SMTPSettings)
+}
+
+
 def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
+        prefix = _ENV_PREFIXES.get(exc.title, "MATCHMAKER_")
         problems = "; ".join(
-            f"MATCHMAKER_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            f"{prefix}{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
             for err in exc.errors()
         )
         raise CommandError(f"configuration: {problems}") from exc
@@ -148,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.func(args)
     except CommandError as exc:
         print(f"matchmaker: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        print(f"matchmaker: database: cannot connect or query ({reason})", file=sys.stderr)
         return 2
     return 0
 

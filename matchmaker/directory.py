@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, func, select
 
 from matchmaker.models import Event, Organisation, OrgKind, Participant
@@ -56,9 +56,9 @@ def search_participants(
 ) -> Page[tuple[Participant, Organisation]]:
     """Representatives with their organisation, matching `query` in the person's
     name, the organisation's name or the email, ignoring Vietnamese diacritics."""
-    conditions = [Organisation.event_id == event.id]
+    conditions: list[ColumnElement[bool]] = [col(Organisation.event_id) == event.id]
     if kind is not None:
-        conditions.append(Organisation.kind == kind)
+        conditions.append(col(Organisation.kind) == kind)
     folded = fold(query)
     if folded:
         pattern = f"%{folded}%"
