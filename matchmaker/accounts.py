@@ -191,3 +191,32 @@ def ensure_participant_accounts(session: Session) -> int:
         made += 1
     session.flush()
     return made
+
+
+def calendar_feed_created(session: Session, account: Account) -> SignInToken | None:
+    """The active calendar-subscription token row, if any (the secret itself is not kept)."""
+    return session.exec(
+        select(SignInToken).where(
+            SignInToken.account_id == account.id,
+            SignInToken.purpose == "calendar",
+            col(SignInToken.used_at).is_(None),
+        )
+    ).first()
+
+
+def revoke_calendar_feeds(session: Session, account: Account) -> None:
+    for row in session.exec(
+        select(SignInToken).where(
+            SignInToken.account_id == account.id,
+            SignInToken.purpose == "calendar",
+            col(SignInToken.used_at).is_(None),
+        )
+    ):
+        row.used_at = utcnow()
+        session.add(row)
+
+
+def new_calendar_feed(session: Session, account: Account) -> str:
+    """A fresh secret feed token; earlier feeds of the account stop working."""
+    revoke_calendar_feeds(session, account)
+    return issue_token(session, account, purpose="calendar", hours=None)

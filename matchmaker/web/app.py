@@ -23,7 +23,7 @@ from matchmaker.db import make_engine, upgrade
 from matchmaker.errors import DomainError
 from matchmaker.paths import resource_dir
 from matchmaker.settings import Settings
-from matchmaker.web import api, auth, organiser, participant, public
+from matchmaker.web import agenda, api, auth, organiser, participant, public
 from matchmaker.web.deps import provide_account, provide_db, provide_event, provide_user
 from matchmaker.web.errors import (
     domain_error_handler,
@@ -67,6 +67,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             participant.router,
             organiser.router,
             api.router,
+            agenda.participant_router,
+            agenda.organiser_router,
+            agenda.feed_router,
             create_static_files_router(
                 path="/static", directories=[resource_dir("static")], name="static"
             ),

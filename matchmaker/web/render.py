@@ -9,7 +9,7 @@ from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.htmx import HTMXTemplate
 
-from matchmaker import i18n
+from matchmaker import i18n, vocabulary
 from matchmaker.errors import DomainError
 
 
@@ -31,6 +31,8 @@ def page(template: str, *, status: int = 200, **context: Any) -> HTMXTemplate:
 
 
 def _locale(ctx: Context) -> str:
+    if ctx.get("render_locale"):  # documents rendered outside a request (PDF, email)
+        return str(ctx["render_locale"])
     request = ctx.get("request")
     return locale_of(request) if request is not None else "vi"
 
@@ -87,6 +89,7 @@ def configure_environment(env: Environment) -> None:
         LOCALE_NAMES=i18n.LOCALE_NAMES,
     )
     env.filters.update(datetime=_fmt_datetime, time=_fmt_time, date=_fmt_date)
+    vocabulary.install(env)
     env.autoescape = True
     env.trim_blocks = True
     env.lstrip_blocks = True

@@ -1,0 +1,175 @@
+"""Personal agendas: an organisation's meetings, as a page, an iCalendar file and a PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+import icalendar
+from sqlmodel import Session, col, or_, select
+
+from matchmaker.clock import utcnow
+from matchmaker.models import (
+    Event,
+    Meeting,
+    MeetingStatus,
+    MeetingTable,
+    Organisation,
+    Participant,
+    ScheduleVersion,
+    Slot,
+)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    meeting: Meeting
+    counterpart: Organisation
+    counterpart_people: list[Participant]
+    slot: Slot | None
+    table: MeetingTable | None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.meeting.status is MeetingStatus.cancelled
+
+
+@dataclass
+class AgendaDay:
+    day: date
+    items: list[AgendaItem]
+
+
+@dataclass
+class Agenda:
+    event: Event
+    organisation: Organisation
+    published: bool
+    version: ScheduleVersion | None
+    days: list[AgendaDay] = field(default_factory=list)
+    awaiting: list[AgendaItem] = field(default_factory=list)  # agreed, no slot yet
+    unscheduled: list[AgendaItem] = field(default_factory=list)  # the solver could not place
+    cancelled: list[AgendaItem] = field(default_factory=list)
+
+    @property
+    def scheduled_count(self) -> int:
+        return sum(len(day.items) for day in self.days)
+
+
+def published_version(session: Session, event: Event) -> ScheduleVersion | None:
+    """The newest final schedule version: agendas open once there is one."""
+    return session.exec(
+        select(ScheduleVersion)
+        .where(ScheduleVersion.event_id == event.id, ScheduleVersion.kind == "final")
+        .order_by(col(ScheduleVersion.number).desc())
+    ).first()
+
+
+def _meetings_of(session: Session, event: Event, org: Organisation) -> Sequence[Meeting]:
+    return session.exec(
+        select(Meeting).where(
+            Meeting.event_id == event.id,
+            or_(Meeting.org_a_id == org.id, Meeting.org_b_id == org.id),
+        )
+    ).all()
+
+
+def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
+    version = published_version(session, event)
+    agenda = Agenda(event=event, organisation=org, published=version is not None, version=version)
+    meetings = _meetings_of(session, event, org)
+    if not meetings:
+        return agenda
+    other_ids = {m.org_b_id if m.org_a_id == org.id else m.org_a_id for m in meetings}
+    orgs = {
+        o.id: o
+        for o in session.exec(select(Organisation).where(col(Organisation.id).in_(other_ids)))
+    }
+    people: dict[int, list[Participant]] = {}
+    for person in session.exec(
+        select(Participant)
+        .where(col(Participant.organisation_id).in_(other_ids))
+        .order_by(col(Participant.id))
+    ):
+        people.setdefault(person.organisation_id, []).append(person)
+    slot_ids = {m.slot_id for m in meetings if m.slot_id}
+    table_ids = {m.table_id for m in meetings if m.table_id}
+    slots = {s.id: s for s in session.exec(select(Slot).where(col(Slot.id).in_(slot_ids)))}
+    tables = {
+        t.id: t
+        for t in session.exec(select(MeetingTable).where(col(MeetingTable.id).in_(table_ids)))
+    }
+    zone = ZoneInfo(event.timezone)
+    placed: list[AgendaItem] = []
+    for meeting in meetings:
+        other = meeting.org_b_id if meeting.org_a_id == org.id else meeting.org_a_id
+        item = AgendaItem(
+            meeting=meeting,
+            counterpart=orgs[other],
+            counterpart_people=people.get(other, []),
+            slot=slots.get(meeting.slot_id) if meeting.slot_id else None,
+            table=tables.get(meeting.table_id) if meeting.table_id else None,
+        )
+        if item.cancelled:
+            agenda.cancelled.append(item)
+        elif agenda.published and item.slot is not None:
+            placed.append(item)
+        elif agenda.published and meeting.status is MeetingStatus.unscheduled:
+            agenda.unscheduled.append(item)
+        else:
+            agenda.awaiting.append(item)
+    placed.sort(key=lambda i: (i.slot.start if i.slot else utcnow(), i.meeting.id or 0))
+    for day, items in groupby(placed, key=lambda i: i.slot.start.astimezone(zone).date()):  # type: ignore[union-attr]
+        agenda.days.append(AgendaDay(day=day, items=list(items)))
+    agenda.awaiting.sort(key=lambda i: i.counterpart.name)
+    return agenda
+
+
+def _uid(meeting: Meeting, domain: str) -> str:
+    return f"matchmaker-meeting-{meeting.id}@{domain}"
+
+
+def to_ics(agenda: Agenda, *, domain: str, title: str) -> bytes:
+    """The agenda as iCalendar: stable UIDs, TZID of the event, SEQUENCE raised on
+    every change, cancelled meetings kept with STATUS:CANCELLED so calendars drop them."""
+    zone = ZoneInfo(agenda.event.timezone)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Matchmaker//Hau Giang Startup Week//VI")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", title)
+    calendar.add("x-wr-timezone", agenda.event.timezone)
+    items = [item for day in agenda.days for item in day.items]
+    items += [item for item in agenda.cancelled if item.slot is not None]
+    stamp = utcnow()
+    for item in items:
+        assert item.slot is not None
+        vevent = icalendar.Event()
+        vevent.add("uid", _uid(item.meeting, domain))
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", item.slot.start.astimezone(zone))
+        vevent.add("dtend", item.slot.end.astimezone(zone))
+        vevent.add("summary", f"B2B: {item.counterpart.name}")
+        where = agenda.event.venue
+        if item.table is not None:
+            where = f"{item.table.name} – {where}" if where else item.table.name
+        vevent.add("location", where)
+        contacts = "\n".join(
+            " · ".join(x for x in (p.full_name, p.title, p.email, p.phone) if x)
+            for p in item.counterpart_people
+        )
+        vevent.add("description", f"{item.counterpart.name}\n{contacts}".strip())
+        vevent.add("sequence", item.meeting.sequence)
+        vevent.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+        vevent.add("last-modified", item.meeting.updated_at)
+        calendar.add_component(vevent)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def local_time(value: datetime, event: Event) -> datetime:
+    return value.astimezone(ZoneInfo(event.timezone))

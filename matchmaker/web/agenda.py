@@ -1,0 +1,159 @@
+"""Personal agenda pages, the iCalendar download and feed, and the PDF agenda."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
+from sqlmodel import select
+
+from matchmaker import accounts
+from matchmaker.agenda import build_agenda, to_ics
+from matchmaker.documents import render_pdf
+from matchmaker.models import Event, Organisation, Participant, Role
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.guards import organiser_only, participant_only
+from matchmaker.web.participant import own_participant
+from matchmaker.web.render import locale_of, page
+
+
+def _event(event: Event | None) -> Event:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event
+
+
+def _domain(request: Request) -> str:
+    return urlsplit(request.app.state.settings.base_url).hostname or "matchmaker.local"
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _pdf_response(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"content-disposition": f'inline; filename="{filename}"'},
+    )
+
+
+@get("/", name="my_agenda", sync_to_thread=False)
+def my_agenda(db: DB, user: User, event: MaybeEvent) -> Response:
+    _, organisation = own_participant(db, user)
+    current = _event(event)
+    return page(
+        "agenda/page.html",
+        account=user,
+        agenda=build_agenda(db, current, organisation),
+        feed_row=accounts.calendar_feed_created(db, user),
+        feed_url="",
+        pdf_url="/me/agenda/agenda.pdf",
+        ics_url="/me/agenda/agenda.ics",
+    )
+
+
+@get("/agenda.ics", name="my_agenda_ics", sync_to_thread=False)
+def my_agenda_ics(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
+    _, organisation = own_participant(db, user)
+    agenda = build_agenda(db, _event(event), organisation)
+    body = to_ics(agenda, domain=_domain(request), title=organisation.name)
+    return _ics_response(body, "agenda.ics")
+
+
+@get("/agenda.pdf", name="my_agenda_pdf", sync_to_thread=True)
+def my_agenda_pdf(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
+    _, organisation = own_participant(db, user)
+    agenda = build_agenda(db, _event(event), organisation)
+    env = request.app.template_engine.engine  # type: ignore[union-attr]
+    body = render_pdf(env, "agenda/print.html", locale=locale_of(request), agendas=[agenda])
+    return _pdf_response(body, "agenda.pdf")
+
+
+@post("/feed", name="calendar_feed_new", sync_to_thread=False)
+def calendar_feed_new(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
+    _, organisation = own_participant(db, user)
+    token = accounts.new_calendar_feed(db, user)
+    base = request.app.state.settings.base_url
+    return page(
+        "agenda/page.html",
+        account=user,
+        agenda=build_agenda(db, _event(event), organisation),
+        feed_row=accounts.calendar_feed_created(db, user),
+        feed_url=f"{base}/calendar/{token}.ics",
+        pdf_url="/me/agenda/agenda.pdf",
+        ics_url="/me/agenda/agenda.ics",
+    )
+
+
+@post("/feed/revoke", name="calendar_feed_revoke", sync_to_thread=False)
+def calendar_feed_revoke(db: DB, user: User) -> Redirect:
+    accounts.revoke_calendar_feeds(db, user)
+    return Redirect("/me/agenda", status_code=303)
+
+
+@get("/calendar/{token:str}", name="calendar_feed", sync_to_thread=False)
+def calendar_feed(request: Request, db: DB, event: MaybeEvent, token: FromPath[str]) -> Response:
+    """The private subscription URL: the secret token is the only credential."""
+    account = accounts.account_for_token(db, token.removesuffix(".ics"), "calendar")
+    if account is None or account.role is not Role.participant or not account.participant_id:
+        raise NotFoundException("No such calendar.")
+    participant = db.get(Participant, account.participant_id)
+    organisation = db.get(Organisation, participant.organisation_id) if participant else None
+    if organisation is None:
+        raise NotFoundException("No such calendar.")
+    agenda = build_agenda(db, _event(event), organisation)
+    return Response(
+        to_ics(agenda, domain=_domain(request), title=organisation.name),
+        media_type="text/calendar; charset=utf-8",
+        headers={"cache-control": "private, max-age=300"},
+    )
+
+
+def _organisation(db: DB, org_id: int) -> Organisation:
+    organisation = db.get(Organisation, org_id)
+    if organisation is None:
+        raise NotFoundException("No such organisation.")
+    return organisation
+
+
+@get("/organiser/agenda/{org_id:int}", name="organiser_agenda", sync_to_thread=False)
+def organiser_agenda(db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]) -> Response:
+    organisation = _organisation(db, org_id)
+    people = db.exec(select(Participant).where(Participant.organisation_id == org_id)).all()
+    return page(
+        "agenda/organiser.html",
+        account=user,
+        agenda=build_agenda(db, _event(event), organisation),
+        people=people,
+        pdf_url=f"/organiser/agenda/{org_id}/agenda.pdf",
+    )
+
+
+@get("/organiser/agenda/{org_id:int}/agenda.pdf", name="organiser_agenda_pdf", sync_to_thread=True)
+def organiser_agenda_pdf(
+    request: Request, db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]
+) -> Response:
+    agenda = build_agenda(db, _event(event), _organisation(db, org_id))
+    env = request.app.template_engine.engine  # type: ignore[union-attr]
+    body = render_pdf(env, "agenda/print.html", locale=locale_of(request), agendas=[agenda])
+    return _pdf_response(body, f"agenda-{org_id}.pdf")
+
+
+participant_router = Router(
+    path="/me/agenda",
+    guards=[participant_only],
+    route_handlers=[my_agenda, my_agenda_ics, my_agenda_pdf, calendar_feed_new, calendar_feed_revoke],
+)
+organiser_router = Router(
+    path="/", guards=[organiser_only], route_handlers=[organiser_agenda, organiser_agenda_pdf]
+)
+feed_router = Router(path="/", route_handlers=[calendar_feed])
