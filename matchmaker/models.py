@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from matchmaker.clock import utcnow
@@ -235,8 +235,21 @@ class Meeting(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+# At most one queued or running solve per event (race-safe: the database refuses a second).
+ACTIVE_RUN_WHERE = "status IN ('queued', 'running')"
+
+
 class SolveRun(SQLModel, table=True):
     __tablename__ = "solve_run"
+    __table_args__ = (
+        Index(
+            "ux_solve_run_active",
+            "event_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_RUN_WHERE),
+            postgresql_where=text(ACTIVE_RUN_WHERE),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)
     started_by: int | None = Field(default=None, foreign_key="account.id")
@@ -258,6 +271,7 @@ class SolveRun(SQLModel, table=True):
 
 class ScheduleVersion(SQLModel, table=True):
     __tablename__ = "schedule_version"
+    __table_args__ = (UniqueConstraint("event_id", "number", name="uq_schedule_version_number"),)
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)
     number: int

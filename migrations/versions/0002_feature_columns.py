@@ -17,9 +17,25 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+ACTIVE_RUN_WHERE = "status IN ('queued', 'running')"
+
+
 def upgrade() -> None:
-    pass
+    # scheduling: one queued/running solve per event; version numbers unique per event
+    with op.batch_alter_table("solve_run") as batch_op:
+        batch_op.create_index(
+            "ux_solve_run_active",
+            ["event_id"],
+            unique=True,
+            sqlite_where=sa.text(ACTIVE_RUN_WHERE),
+            postgresql_where=sa.text(ACTIVE_RUN_WHERE),
+        )
+    with op.batch_alter_table("schedule_version") as batch_op:
+        batch_op.create_unique_constraint("uq_schedule_version_number", ["event_id", "number"])
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("schedule_version") as batch_op:
+        batch_op.drop_constraint("uq_schedule_version_number", type_="unique")
+    with op.batch_alter_table("solve_run") as batch_op:
+        batch_op.drop_index("ux_solve_run_active")

@@ -1,0 +1,776 @@
+"""Scheduling services: rows -> ``solver.Instance``, ``solver.Solution`` -> a run's
+proposed schedule, publishing a run as a schedule version, and comparing versions.
+
+How a solve result reaches the Meeting rows (decided here, used by the solve page):
+
+* a solve run only *proposes* a schedule: ``store_solution`` keeps the proposal on the
+  run (``SolveRun.result``) and leaves every Meeting row untouched, so a crashed,
+  stopped or poor run never disturbs the published schedule;
+* ``publish`` applies a run's proposal to the Meeting rows (slot, table, status,
+  unscheduled reason), snapshots the result as the next ``ScheduleVersion``, raises
+  ``Meeting.sequence`` for every meeting whose slot or table changed, and names the
+  organisations whose agenda changed.
+
+Solver participants are *organisations*: a meeting is between two organisations, and
+an organisation with several representatives can hold that many meetings at once.
+Every service here works on a caller's Session, raises DomainError and never commits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+import solver
+from matchmaker.clock import utcnow
+from matchmaker.errors import Conflict, DomainError, NotFound
+from matchmaker.i18n import N_
+from matchmaker.models import (
+    Day,
+    Event,
+    EventSession,
+    HostConfirmation,
+    Meeting,
+    MeetingStatus,
+    MeetingTable,
+    Organisation,
+    Participant,
+    RunStatus,
+    ScheduleVersion,
+    Slot,
+    SolveRun,
+)
+from solver.instance import Instance
+from solver.instance import Meeting as SMeeting
+from solver.instance import Options as SOptions
+from solver.instance import Participant as SParticipant
+from solver.instance import Slot as SSlot
+from solver.instance import Table as STable
+from solver.solution import Solution
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "IdMaps",
+    "PublishResult",
+    "RunReview",
+    "VersionDiff",
+    "apply_run",
+    "apply_solution",
+    "build_instance",
+    "current_version",
+    "diff_versions",
+    "publish",
+    "review_run",
+    "store_solution",
+]
+
+# Meetings the solver places (cancelled ones are left alone).
+ACTIVE_STATUSES = (MeetingStatus.accepted, MeetingStatus.scheduled, MeetingStatus.unscheduled)
+
+assert solver  # the package is the engine; its modules are imported above
+
+
+@dataclass
+class IdMaps:
+    """Database ids <-> the string ids of one solver instance."""
+
+    slot_code: dict[int, str] = field(default_factory=dict)  # slot.id -> solver slot id
+    slot_id: dict[str, int] = field(default_factory=dict)
+    table_code: dict[int, str] = field(default_factory=dict)  # table.id -> solver table id
+    table_id: dict[str, int] = field(default_factory=dict)
+    org_code: dict[int, str] = field(default_factory=dict)  # organisation.id -> participant id
+    org_id: dict[str, int] = field(default_factory=dict)
+    meeting_id: dict[str, int] = field(default_factory=dict)  # solver meeting id -> meeting.id
+    locked: dict[int, tuple[int, int | None]] = field(
+        default_factory=dict
+    )  # meeting -> slot, table
+
+
+def _event_slots(session: Session, event: Event) -> list[tuple[Slot, EventSession, Day]]:
+    rows = session.exec(
+        select(Slot, EventSession, Day)
+        .join(EventSession, col(Slot.session_id) == col(EventSession.id))
+        .join(Day, col(EventSession.day_id) == col(Day.id))
+        .where(Day.event_id == event.id)
+        .order_by(col(Slot.start), col(Slot.position), col(Slot.id))
+    ).all()
+    return [(s, es, d) for s, es, d in rows]
+
+
+def _rule(rules: dict, name: str) -> int | None:
+    value = rules.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def build_instance(
+    session: Session,
+    event: Event,
+    *,
+    require_all: bool = False,
+    fairness: int | None = None,
+    keep_published: bool = True,
+) -> tuple[Instance, IdMaps]:
+    """The event's scheduling problem as the solver sees it.
+
+    * participants are organisations: capacity = number of representatives; a slot is
+      unavailable when none of its representatives attends it (``available_sessions``:
+      session codes, empty = all; ``unavailable_slots``: slot codes);
+    * per-day limits add up over representatives (a representative's own limit wins over
+      ``Event.rules["max_per_day"]``); the consecutive limit applies to organisations with
+      one representative (with two or more, they can take turns);
+    * a table with a host organisation is that organisation's home table;
+    * meetings accepted, scheduled or unscheduled (not cancelled) with their weight;
+      locked meetings keep their slot (``fixed_slot``) and table; meetings in the current
+      schedule carry it as ``previous_slot``/``previous_table``; a slot the host marked
+      impossible is excluded for that meeting (``allowed_slots``).
+    """
+    maps = IdMaps()
+    slot_rows = _event_slots(session, event)
+    used_codes: set[str] = set()
+    slots: list[SSlot] = []
+    session_code_of_slot: dict[str, str] = {}
+    for slot, ev_session, day in slot_rows:
+        assert slot.id is not None
+        code = slot.code if slot.code and slot.code not in used_codes else f"s{slot.id}"
+        used_codes.add(code)
+        maps.slot_code[slot.id] = code
+        maps.slot_id[code] = slot.id
+        session_code_of_slot[code] = ev_session.code
+        slots.append(
+            SSlot(
+                id=code,
+                session=ev_session.code or f"session-{ev_session.id}",
+                day=day.number,
+                start=slot.start.isoformat(),
+                end=slot.end.isoformat(),
+            )
+        )
+    all_codes = [s.id for s in slots]
+    db_code_of_slot = {slot.code: maps.slot_code[slot.id or 0] for slot, _, _ in slot_rows}
+
+    orgs = session.exec(
+        select(Organisation).where(Organisation.event_id == event.id).order_by(col(Organisation.id))
+    ).all()
+    org_ids = [o.id for o in orgs]
+    reps: dict[int, list[Participant]] = defaultdict(list)
+    if org_ids:
+        for rep in session.exec(
+            select(Participant)
+            .where(col(Participant.organisation_id).in_(org_ids))
+            .order_by(col(Participant.id))
+        ).all():
+            reps[rep.organisation_id].append(rep)
+
+    tables = session.exec(
+        select(MeetingTable).where(MeetingTable.event_id == event.id).order_by(col(MeetingTable.id))
+    ).all()
+    for table in tables:
+        assert table.id is not None
+        code = f"t{table.id}"
+        maps.table_code[table.id] = code
+        maps.table_id[code] = table.id
+
+    meetings = session.exec(
+        select(Meeting)
+        .where(Meeting.event_id == event.id, col(Meeting.status).in_(ACTIVE_STATUSES))
+        .order_by(col(Meeting.id))
+    ).all()
+    has_version = current_version(session, event) is not None
+
+    # Only organisations with meetings or home tables matter to the solver.
+    needed = {m.org_a_id for m in meetings} | {m.org_b_id for m in meetings}
+    needed |= {t.host_org_id for t in tables if t.host_org_id is not None}
+    rules = event.rules or {}
+    rule_per_day = _rule(rules, "max_per_day")
+    rule_consecutive = _rule(rules, "max_consecutive")
+    participants: list[SParticipant] = []
+    for org in orgs:
+        assert org.id is not None
+        if org.id not in needed:
+            continue
+        code = f"o{org.id}"
+        maps.org_code[org.id] = code
+        maps.org_id[code] = org.id
+        people = reps.get(org.id, [])
+        unavailable: list[str] = []
+        if people:
+            for slot_code in all_codes:
+                present = False
+                for rep in people:
+                    sessions_ok = not rep.available_sessions or (
+                        session_code_of_slot[slot_code] in rep.available_sessions
+                    )
+                    refused = {db_code_of_slot.get(c, c) for c in rep.unavailable_slots or []}
+                    if sessions_ok and slot_code not in refused:
+                        present = True
+                        break
+                if not present:
+                    unavailable.append(slot_code)
+        per_day_limits = [
+            rep.max_per_day if rep.max_per_day is not None else rule_per_day for rep in people
+        ] or [rule_per_day]
+        per_day = (
+            None
+            if any(v is None for v in per_day_limits)
+            else sum(int(v or 0) for v in per_day_limits)
+        )
+        consecutive: int | None = None
+        if len(people) <= 1:
+            own = people[0].max_consecutive if people else None
+            consecutive = own if own is not None else rule_consecutive
+            if consecutive is not None and consecutive < 1:
+                consecutive = None
+        participants.append(
+            SParticipant(
+                id=code,
+                name=org.name,
+                capacity=max(1, len(people)),
+                unavailable=unavailable,
+                max_per_day=per_day,
+                max_consecutive=consecutive,
+            )
+        )
+
+    solver_tables = [
+        STable(
+            id=maps.table_code[t.id or 0],
+            host=maps.org_code.get(t.host_org_id) if t.host_org_id is not None else None,
+        )
+        for t in tables
+    ]
+
+    solver_meetings: list[SMeeting] = []
+    for m in meetings:
+        assert m.id is not None
+        mcode = str(m.id)
+        maps.meeting_id[mcode] = m.id
+        cur_slot = maps.slot_code.get(m.slot_id) if m.slot_id is not None else None
+        table_code = maps.table_code.get(m.table_id) if m.table_id is not None else None
+        fixed = cur_slot if m.locked and cur_slot is not None else None
+        if fixed is not None:
+            assert m.slot_id is not None
+            maps.locked[m.id] = (m.slot_id, m.table_id)
+        placed = m.status == MeetingStatus.scheduled and cur_slot is not None and has_version
+        allowed: list[str] | None = None
+        if (
+            m.host_confirmation == HostConfirmation.impossible
+            and cur_slot is not None
+            and fixed is None
+        ):
+            allowed = [c for c in all_codes if c != cur_slot]
+        solver_meetings.append(
+            SMeeting(
+                id=mcode,
+                participants=[maps.org_code[m.org_a_id], maps.org_code[m.org_b_id]],
+                weight=max(0, m.weight),
+                allowed_slots=allowed,
+                fixed_slot=fixed,
+                previous_slot=cur_slot if placed or fixed else None,
+                previous_table=table_code if placed or fixed else None,
+            )
+        )
+
+    try:
+        instance = Instance(
+            name=event.slug,
+            slots=slots,
+            tables=solver_tables,
+            participants=participants,
+            meetings=solver_meetings,
+            options=SOptions(
+                require_all=require_all,
+                fairness_max_diff=fairness,
+                keep_previous=keep_published,
+            ),
+        )
+    except ValueError as exc:  # pydantic ValidationError is a ValueError
+        raise DomainError(
+            "The event data cannot be turned into a schedule: %(detail)s", detail=str(exc)
+        ) from exc
+    return instance, maps
+
+
+# --- a run's proposed schedule ----------------------------------------------------------
+
+
+def _repair_tables(
+    proposal: dict[int, dict[str, int | None]],
+    tables: list[MeetingTable],
+    hosts_of: dict[int, tuple[int, int]],
+    locked: dict[int, tuple[int, int | None]],
+) -> None:
+    """Make sure no table is used twice in a slot: locked meetings keep their table,
+    the others keep the solver's table when it is free, else take a free table (the
+    host's home table first, then a table without host)."""
+    home: dict[int, list[int]] = defaultdict(list)
+    free: list[int] = []
+    for t in tables:
+        assert t.id is not None
+        if t.host_org_id is None:
+            free.append(t.id)
+        else:
+            home[t.host_org_id].append(t.id)
+    by_slot: dict[int, list[int]] = defaultdict(list)
+    for mid, place in proposal.items():
+        if place["slot"] is not None:
+            by_slot[int(place["slot"])].append(mid)
+    for slot_id, mids in by_slot.items():
+        taken: set[int] = set()
+        order = sorted(mids, key=lambda mid: (mid not in locked, mid))
+        pending: list[int] = []
+        for mid in order:
+            table = proposal[mid]["table"]
+            if mid in locked and locked[mid][0] == slot_id:
+                table = locked[mid][1]
+                proposal[mid]["table"] = table
+            if table is not None and table not in taken:
+                taken.add(int(table))
+            else:
+                pending.append(mid)
+        for mid in pending:
+            a, b = hosts_of.get(mid, (0, 0))
+            candidates = home.get(a, []) + home.get(b, []) + free
+            choice = next((t for t in candidates if t not in taken), None)
+            proposal[mid]["table"] = choice
+            if choice is not None:
+                taken.add(choice)
+
+
+def store_solution(
+    session: Session, event: Event, run: SolveRun, solution: Solution, maps: IdMaps
+) -> None:
+    """Keep a solution on its run as the proposed schedule; Meeting rows stay as they are.
+
+    ``run.result`` = {"status", "assignments": {meeting_id: {"slot", "table"}},
+    "unscheduled": {meeting_id: reason}, "reasons": [...], "solve_seconds"}.
+    """
+    proposal: dict[int, dict[str, int | None]] = {}
+    for a in solution.assignments:
+        mid = maps.meeting_id.get(a.meeting)
+        if mid is None or a.slot not in maps.slot_id:
+            continue
+        proposal[mid] = {
+            "slot": maps.slot_id[a.slot],
+            "table": maps.table_id.get(a.table) if a.table is not None else None,
+        }
+    if proposal:
+        meetings = session.exec(
+            select(Meeting.id, Meeting.org_a_id, Meeting.org_b_id).where(
+                col(Meeting.id).in_(list(proposal))
+            )
+        ).all()
+        hosts_of = {int(mid or 0): (a, b) for mid, a, b in meetings}
+        tables = session.exec(select(MeetingTable).where(MeetingTable.event_id == event.id)).all()
+        _repair_tables(proposal, list(tables), hosts_of, maps.locked)
+    unscheduled = {
+        str(maps.meeting_id[u.meeting]): u.reason
+        for u in solution.unscheduled
+        if u.meeting in maps.meeting_id
+    }
+    run.solver_status = solution.status.value
+    run.objective = solution.objective.model_dump() if solution.objective is not None else {}
+    run.bound = solution.bound.model_dump()
+    run.result = {
+        "status": solution.status.value,
+        "assignments": {str(mid): place for mid, place in proposal.items()},
+        "unscheduled": unscheduled,
+        "reasons": list(solution.reasons),
+        "solve_seconds": solution.solve_seconds,
+    }
+    if not solution.has_schedule and solution.reasons and not run.message:
+        run.message = "; ".join(solution.reasons)[:2000]
+    session.add(run)
+
+
+def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
+    """Write a run's proposed schedule to the Meeting rows; returns the ids of the
+    meetings whose slot, table or status changed. Locked meetings stay where they are;
+    meetings cancelled since the run are left alone; meetings added since the run are
+    left unplaced. Refuses (Conflict) when the result would double-book anyone."""
+    if run.event_id != event.id:
+        raise NotFound("No such solve run.")
+    if not run.result or run.result.get("status") not in ("OPTIMAL", "FEASIBLE"):
+        raise DomainError("This run has no schedule to publish.")
+    assignments: dict[str, dict[str, Any]] = run.result.get("assignments", {})
+    unscheduled: dict[str, str] = run.result.get("unscheduled", {})
+    meetings = session.exec(
+        select(Meeting)
+        .where(Meeting.event_id == event.id, col(Meeting.status).in_(ACTIVE_STATUSES))
+        .with_for_update()
+    ).all()
+    changed: set[int] = set()
+    now = utcnow()
+    for m in meetings:
+        assert m.id is not None
+        key = str(m.id)
+        before = (m.slot_id, m.table_id, m.status)
+        if m.locked and m.slot_id is not None:
+            m.status = MeetingStatus.scheduled
+        elif key in assignments:
+            place = assignments[key]
+            m.slot_id = place.get("slot")
+            m.table_id = place.get("table")
+            m.status = MeetingStatus.scheduled
+            m.unscheduled_reason = ""
+        elif key in unscheduled:
+            m.slot_id = None
+            m.table_id = None
+            m.status = MeetingStatus.unscheduled
+            m.unscheduled_reason = unscheduled[key]
+        else:
+            continue  # accepted after the run started: the next solve places it
+        if (m.slot_id, m.table_id, m.status) != before:
+            changed.add(m.id)
+            if (m.slot_id, m.table_id) != before[:2] and (
+                m.host_confirmation == HostConfirmation.impossible
+            ):
+                m.host_confirmation = HostConfirmation.pending
+            m.updated_at = now
+            session.add(m)
+    session.flush()
+    _check_no_double_booking(session, event)
+    return changed
+
+
+def apply_solution(
+    session: Session, event: Event, run: SolveRun, solution: Solution, maps: IdMaps
+) -> set[int]:
+    """Store a solution on its run and write it to the Meeting rows at once."""
+    store_solution(session, event, run, solution, maps)
+    return apply_run(session, event, run)
+
+
+def _check_no_double_booking(session: Session, event: Event) -> None:
+    rows = session.exec(
+        select(Meeting.org_a_id, Meeting.org_b_id, Meeting.slot_id, Meeting.table_id).where(
+            Meeting.event_id == event.id,
+            Meeting.status == MeetingStatus.scheduled,
+            col(Meeting.slot_id).is_not(None),
+        )
+    ).all()
+    reps = Counter(
+        session.exec(
+            select(Participant.organisation_id)
+            .join(Organisation, col(Organisation.id) == col(Participant.organisation_id))
+            .where(Organisation.event_id == event.id)
+        ).all()
+    )
+    busy: Counter[tuple[int, int | None]] = Counter()
+    tables: Counter[tuple[int, int | None]] = Counter()
+    for a, b, slot_id, table_id in rows:
+        busy[(a, slot_id)] += 1
+        busy[(b, slot_id)] += 1
+        if table_id is not None:
+            tables[(table_id, slot_id)] += 1
+    for (org_id, _slot), n in busy.items():
+        if n > max(1, reps.get(org_id, 0)):
+            raise Conflict(
+                "The meetings changed since this run; start a new solve before publishing."
+            )
+    if any(n > 1 for n in tables.values()):
+        raise Conflict("The meetings changed since this run; start a new solve before publishing.")
+
+
+# --- publishing and versions ------------------------------------------------------------
+
+
+def current_version(session: Session, event: Event) -> ScheduleVersion | None:
+    return session.exec(
+        select(ScheduleVersion)
+        .where(ScheduleVersion.event_id == event.id, ScheduleVersion.kind == "final")
+        .order_by(col(ScheduleVersion.number).desc())
+    ).first()
+
+
+@dataclass
+class VersionDiff:
+    moved: list[int] = field(default_factory=list)
+    added: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[int]:
+        return sorted({*self.moved, *self.added, *self.removed})
+
+
+def _assignments(version: ScheduleVersion | dict | None) -> dict[str, dict[str, Any]]:
+    if version is None:
+        return {}
+    if isinstance(version, ScheduleVersion):
+        return dict(version.assignments or {})
+    return dict(version)
+
+
+def diff_versions(
+    old: ScheduleVersion | dict | None, new: ScheduleVersion | dict | None
+) -> VersionDiff:
+    """Meetings moved (slot or table changed), added and removed between two versions
+    (or two assignment snapshots {meeting_id: {"slot", "table"}}); ids ascending."""
+    a, b = _assignments(old), _assignments(new)
+    diff = VersionDiff()
+    for key in sorted(set(a) | set(b), key=int):
+        if key not in a:
+            diff.added.append(int(key))
+        elif key not in b:
+            diff.removed.append(int(key))
+        elif (a[key].get("slot"), a[key].get("table")) != (b[key].get("slot"), b[key].get("table")):
+            diff.moved.append(int(key))
+    return diff
+
+
+@dataclass
+class PublishResult:
+    version: ScheduleVersion
+    diff: VersionDiff
+    changed_orgs: set[int]
+
+
+def _snapshot(session: Session, event: Event) -> dict[str, dict[str, int | None]]:
+    rows = session.exec(
+        select(Meeting.id, Meeting.slot_id, Meeting.table_id).where(
+            Meeting.event_id == event.id,
+            Meeting.status == MeetingStatus.scheduled,
+            col(Meeting.slot_id).is_not(None),
+        )
+    ).all()
+    return {str(mid): {"slot": slot_id, "table": table_id} for mid, slot_id, table_id in rows}
+
+
+def publish(session: Session, event: Event, run_id: int, by_account: int | None) -> PublishResult:
+    """Make a finished run the current schedule: apply it to the meetings, store the
+    next ``ScheduleVersion`` (number + 1, snapshot {meeting_id: {slot, table}}), raise
+    ``Meeting.sequence`` of every meeting whose slot or table changed against the previous
+    version, and notify the organisations whose agenda changed (``notify_agenda_changes``)."""
+    # Serialise publishes (and anything else that locks the event row) on PostgreSQL.
+    locked_event = session.exec(select(Event).where(Event.id == event.id).with_for_update()).first()
+    if locked_event is None:
+        raise NotFound("No such event.")
+    run = session.get(SolveRun, run_id)
+    if run is None or run.event_id != event.id:
+        raise NotFound("No such solve run.")
+    if run.status not in (RunStatus.finished, RunStatus.stopped):
+        raise Conflict("Only a finished run can be published.")
+    previous = current_version(session, event)
+    touched = apply_run(session, event, run)
+    snapshot = _snapshot(session, event)
+    diff = (
+        diff_versions(previous, snapshot)
+        if previous is not None
+        else VersionDiff(added=sorted(int(k) for k in snapshot))
+    )
+    number = (
+        session.exec(
+            select(func.max(ScheduleVersion.number)).where(ScheduleVersion.event_id == event.id)
+        ).first()
+        or 0
+    ) + 1
+    version = ScheduleVersion(
+        event_id=event.id or 0,
+        number=number,
+        run_id=run.id,
+        kind="final",
+        published_by=by_account,
+        assignments=snapshot,
+    )
+    try:
+        with session.begin_nested():
+            session.add(version)
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict("Another schedule was published meanwhile; reload and try again.") from exc
+    bump = set(diff.changed) if previous is not None else set()
+    changed_orgs: set[int] = set()
+    affected = touched | set(diff.changed)
+    if affected:
+        now = utcnow()
+        for m in session.exec(select(Meeting).where(col(Meeting.id).in_(sorted(affected)))).all():
+            changed_orgs.update((m.org_a_id, m.org_b_id))
+            if m.id in bump:
+                m.sequence += 1
+                m.updated_at = now
+                session.add(m)
+    session.flush()
+    notify_agenda_changes(session, event, version, diff, changed_orgs)
+    return PublishResult(version=version, diff=diff, changed_orgs=changed_orgs)
+
+
+def notify_agenda_changes(
+    session: Session,
+    event: Event,
+    version: ScheduleVersion,
+    diff: VersionDiff,
+    changed_orgs: set[int],
+) -> None:
+    """Tell every representative of the organisations in ``changed_orgs`` that their
+    agenda changed (through the notifications outbox)."""
+    from matchmaker import notifications
+
+    first = version.number == 1 or not (diff.moved or diff.removed)
+    subject = (
+        N_("Your meeting schedule is ready") if first else N_("Your meeting schedule has changed")
+    )
+    for org_id in sorted(changed_orgs):
+        notifications.notify_organisation(
+            session,
+            org_id,
+            subject,
+            N_(
+                "The meeting schedule of %(event)s has been published (version %(number)s). "
+                "Open your agenda to see the time and table of each of your meetings."
+            ),
+            {"event": event.name_vi, "number": version.number},
+            link="/me/agenda",
+        )
+
+
+# --- reviewing a run ----------------------------------------------------------------------
+
+
+@dataclass
+class SlotCell:
+    slot_id: int
+    code: str
+    start: Any
+    used: int
+    share: float
+
+
+@dataclass
+class RunReview:
+    scheduled: int
+    unscheduled: int
+    total: int
+    weight: int
+    total_weight: int
+    breaks: int | None
+    min_share: float | None
+    worst_org: str
+    utilisation: float
+    n_tables: int
+    days: list[tuple[int, Any, list[SlotCell]]]  # (day number, date, cells)
+    histogram: list[tuple[int, int]]  # (meetings, organisations)
+    unscheduled_rows: list[tuple[Meeting, str, str, str]]  # meeting, org a, org b, reason
+    organisations: list[tuple[int, str]]
+
+
+def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
+    """Figures, heat map and histogram of a run's proposed schedule."""
+    result = run.result or {}
+    assignments: dict[str, dict[str, Any]] = result.get("assignments", {})
+    unscheduled: dict[str, str] = result.get("unscheduled", {})
+    meetings = {
+        m.id: m
+        for m in session.exec(
+            select(Meeting).where(
+                Meeting.event_id == event.id, col(Meeting.status) != MeetingStatus.cancelled
+            )
+        ).all()
+    }
+    orgs = {
+        o.id: o.name
+        for o in session.exec(select(Organisation).where(Organisation.event_id == event.id)).all()
+    }
+    n_tables = len(
+        session.exec(select(MeetingTable.id).where(MeetingTable.event_id == event.id)).all()
+    )
+    slot_rows = _event_slots(session, event)
+    per_slot = Counter(int(p["slot"]) for p in assignments.values() if p.get("slot") is not None)
+    days: dict[int, tuple[Any, list[SlotCell]]] = {}
+    for slot, _es, day in slot_rows:
+        used = per_slot.get(slot.id or 0, 0)
+        cell = SlotCell(
+            slot.id or 0, slot.code, slot.start, used, used / n_tables if n_tables else 0
+        )
+        days.setdefault(day.number, (day.on_date, []))[1].append(cell)
+    weight = 0
+    requested: Counter[int] = Counter()
+    got: Counter[int] = Counter()
+    in_run = set(assignments) | set(unscheduled)
+    for key in in_run:
+        m = meetings.get(int(key))
+        if m is None:
+            continue
+        requested[m.org_a_id] += 1
+        requested[m.org_b_id] += 1
+        if key in assignments:
+            weight += m.weight
+            got[m.org_a_id] += 1
+            got[m.org_b_id] += 1
+    total_weight = sum(meetings[int(k)].weight for k in in_run if int(k) in meetings)
+    worst_org, min_share = "", None
+    for org_id, n in requested.items():
+        share = got[org_id] / n
+        if (
+            min_share is None
+            or share < min_share
+            or (share == min_share and orgs.get(org_id, "") < worst_org)
+        ):
+            worst_org, min_share = orgs.get(org_id, ""), share
+    hist = Counter(got[o] for o in requested)
+    rows = []
+    for key, reason in sorted(unscheduled.items(), key=lambda kv: int(kv[0])):
+        m = meetings.get(int(key))
+        if m is not None:
+            rows.append((m, orgs.get(m.org_a_id, ""), orgs.get(m.org_b_id, ""), reason))
+    objective = run.objective or {}
+    n_slots = len(slot_rows)
+    return RunReview(
+        scheduled=len(assignments),
+        unscheduled=len(unscheduled),
+        total=len(in_run),
+        weight=weight,
+        total_weight=total_weight,
+        breaks=objective.get("breaks"),
+        min_share=min_share,
+        worst_org=worst_org,
+        utilisation=(len(assignments) / (n_slots * n_tables)) if n_slots and n_tables else 0.0,
+        n_tables=n_tables,
+        days=[(number, on_date, cells) for number, (on_date, cells) in sorted(days.items())],
+        histogram=sorted(hist.items()),
+        unscheduled_rows=rows,
+        organisations=sorted(
+            ((o, orgs.get(o, "")) for o in requested), key=lambda item: item[1].casefold()
+        ),
+    )
+
+
+def org_schedule(
+    session: Session, event: Event, run: SolveRun, org_id: int
+) -> list[tuple[Slot | None, MeetingTable | None, Meeting, str, str]]:
+    """One organisation's meetings in a run's proposal: (slot, table, meeting, partner,
+    reason if unscheduled), in time order, unscheduled last."""
+    org = session.get(Organisation, org_id)
+    if org is None or org.event_id != event.id:
+        raise NotFound("No such organisation.")
+    result = run.result or {}
+    assignments: dict[str, dict[str, Any]] = result.get("assignments", {})
+    unscheduled: dict[str, str] = result.get("unscheduled", {})
+    meetings = session.exec(
+        select(Meeting).where(
+            Meeting.event_id == event.id,
+            (col(Meeting.org_a_id) == org_id) | (col(Meeting.org_b_id) == org_id),
+        )
+    ).all()
+    rows: list[tuple[Slot | None, MeetingTable | None, Meeting, str, str]] = []
+    for m in meetings:
+        key = str(m.id)
+        if key not in assignments and key not in unscheduled:
+            continue
+        partner_id = m.org_b_id if m.org_a_id == org_id else m.org_a_id
+        partner = session.get(Organisation, partner_id)
+        place = assignments.get(key)
+        slot = session.get(Slot, place["slot"]) if place and place.get("slot") else None
+        table = session.get(MeetingTable, place["table"]) if place and place.get("table") else None
+        rows.append((slot, table, m, partner.name if partner else "", unscheduled.get(key, "")))
+    rows.sort(key=lambda r: (r[0] is None, r[0].start if r[0] else 0, r[2].id or 0))
+    return rows
