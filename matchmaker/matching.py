@@ -1,0 +1,619 @@
+"""Recommendations: which organisations one should meet, and why.
+
+The core is pure (no database): ``Corpus.build(profiles)`` turns every
+organisation's profile into comparable features once (tag sets, sectors and
+TF-IDF vectors over accent-folded word unigrams and bigrams of its free text),
+and ``Corpus.rank(viewer_id, ...)`` scores the viewer against every candidate:
+
+* what the viewer seeks against what the candidate offers (tags; the strongest
+  signal), and the other way round (the candidate's needs the viewer can meet);
+* tags mentioned only in the free text ("Đang tìm kiếm: vốn mồi, cố vấn")
+  count too, with less weight than the ones ticked in the profile;
+* shared sectors;
+* cosine similarity of the texts: the viewer's seeks text against the
+  candidate's offers text and description, the reverse, and the profiles as a
+  whole (folded with ``matchmaker.text.fold`` so "dau tu" equals "đầu tư");
+* complementary kinds (a startup and an investor, an agency and a tech firm).
+
+Every signal that contributes leaves a ``Reason``: an English msgid with
+parameters (tag and sector slugs, kinds, shared terms), put into words in the
+reader's language by ``describe``.
+
+``suggestions_for(session, event, organisation)`` is the service over the
+database: it applies the organiser's rules on who may request whom and hides
+the viewer's own organisation, unapproved organisations and every
+organisation already in contact (a request in either direction that was not
+withdrawn, or a meeting that was not cancelled).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from matchmaker import i18n
+from matchmaker.demo.vocab import SECTORS, TAGS, sector_label, tag_label
+from matchmaker.i18n import N_
+from matchmaker.models import (
+    Event,
+    Meeting,
+    MeetingRequest,
+    MeetingStatus,
+    Organisation,
+    OrgKind,
+    RequestStatus,
+)
+from matchmaker.text import fold
+
+__all__ = [
+    "Corpus",
+    "Match",
+    "Profile",
+    "Reason",
+    "Suggestion",
+    "allowed_by_rules",
+    "describe",
+    "profile_of",
+    "suggestions_for",
+]
+
+# --- weights ---------------------------------------------------------------
+
+W_SEEK = 3.0  # per tag the viewer seeks and the candidate offers
+W_GIVE = 2.0  # per tag the candidate seeks and the viewer offers
+W_IMPLIED = 0.6  # share of a tag weight when the tag is only named in the text
+W_SECTOR = 1.0  # per shared sector
+W_TEXT_SEEK = 3.0  # cosine(viewer seeks text, candidate offers text)
+W_TEXT_GIVE = 1.5  # cosine(candidate seeks text, viewer offers text)
+W_TEXT_ALL = 2.0  # cosine of the whole profiles
+W_KIND = 0.75  # complementary kinds
+DECAY = 0.7  # the k-th matching tag (or sector) counts DECAY**k
+FIT_HALF = 4.0  # score at which the displayed fit is 50 %
+
+TEXT_REASON_MIN = 0.12  # cosine above which shared terms are given as a reason
+MAX_REASON_ITEMS = 3
+
+# Kinds that usually have business with each other (unordered pairs).
+COMPLEMENTARY: frozenset[frozenset[str]] = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("startup", "investor"),
+        ("startup", "tech_firm"),
+        ("startup", "agency"),
+        ("startup", "university"),
+        ("tech_firm", "agency"),
+        ("tech_firm", "ocop"),
+        ("ocop", "agency"),
+        ("ocop", "association"),
+        ("university", "tech_firm"),
+        ("association", "tech_firm"),
+    )
+)
+
+KIND_LABELS: dict[str, str] = {
+    OrgKind.startup.value: N_("startup"),
+    OrgKind.tech_firm.value: N_("technology firm"),
+    OrgKind.investor.value: N_("investor"),
+    OrgKind.agency.value: N_("government agency"),
+    OrgKind.ocop.value: N_("OCOP producer"),
+    OrgKind.university.value: N_("university or incubator"),
+    OrgKind.association.value: N_("association"),
+}
+
+MSG_THEY_OFFER = N_("They offer %(tags)s, which you seek")
+MSG_THEY_SEEK = N_("They seek %(tags)s, which you offer")
+MSG_SECTORS = N_("Both work in %(sectors)s")
+MSG_TEXT_SEEK = N_("What they offer matches what you seek: %(terms)s")
+MSG_TEXT_GIVE = N_("What they seek matches what you offer: %(terms)s")
+MSG_TEXT_ALL = N_("Your profiles speak of %(terms)s")
+MSG_KINDS = N_("Complementary roles: %(theirs)s and %(yours)s")
+MSG_AND = N_("%(items)s and %(last)s")
+
+# --- text ------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Function words that carry no topic. Vietnamese ones are matched with their
+# diacritics, since folding makes some of them collide with content words
+# ("tư" of "đầu tư" and "từ", "cung" of "cung cấp" and "cũng"); only the
+# unambiguous ones are also dropped when written without diacritics.
+STOPWORDS: frozenset[str] = frozenset((
+    "và", "của", "cho", "các", "trong", "là", "có", "được", "với", "tại", "những", "một",
+    "để", "đến", "về", "theo", "như", "này", "khi", "đã", "đang", "sẽ", "rất", "cũng",
+    "hoặc", "từ", "thể", "nhiều", "mọi", "chúng", "tôi", "quý", "bao", "gồm",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
+    "into", "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "they",
+    "this", "to", "we", "with", "you", "your",
+))
+STOPWORDS_FOLDED: frozenset[str] = frozenset((
+    "va", "cua", "cac", "nhung", "duoc", "trong", "voi", "tai", "mot", "nay", "khi",
+    "dang", "rat", "hoac", "chung", "toi", "gom",
+))
+
+
+_SEGMENT = re.compile(r"[^\w\s]+", re.UNICODE)
+
+
+@lru_cache(maxsize=50_000)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+def _is_stop(folded: str, surface: str) -> bool:
+    return (
+        len(folded) < 2
+        or surface in STOPWORDS
+        or folded in STOPWORDS_FOLDED
+        or folded.isdigit()
+        or "_" in folded
+    )
+
+
+def segments(text: str) -> list[list[tuple[str, str]]]:
+    """Runs of (folded, surface) content words of ``text``: punctuation and stop
+    words end a run, so word pairs never bridge "bao bì, nhãn hiệu"."""
+    runs: list[list[tuple[str, str]]] = []
+    for part in _SEGMENT.split(text.lower()):
+        run: list[tuple[str, str]] = []
+        for match in _WORD.finditer(part):
+            surface = match.group(0)
+            folded = _fold_word(surface)
+            if _is_stop(folded, surface):
+                if run:
+                    runs.append(run)
+                run = []
+                continue
+            run.append((folded, surface))
+        if run:
+            runs.append(run)
+    return runs
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A text reduced to what the recommender compares (treat as read-only)."""
+
+    counts: dict[str, int]  # folded unigrams and bigrams
+    weights: dict[str, float]  # their term frequency weights, 1 + log(count)
+    surface: dict[str, str]  # a spelling of each term as written
+    folded: str  # " | "-separated runs of folded words, padded with spaces
+
+
+@lru_cache(maxsize=20_000)
+def analyse(text: str) -> Analysed:
+    """Unigram and bigram counts of the folded text, and a surface form for each
+    (cached: profile texts repeat across calls)."""
+    counts: Counter[str] = Counter()
+    surface: dict[str, str] = {}
+    runs = segments(text)
+    for run in runs:
+        for i, (folded, shown) in enumerate(run):
+            counts[folded] += 1
+            surface.setdefault(folded, shown)
+            if i + 1 < len(run):
+                nxt_folded, nxt_shown = run[i + 1]
+                bigram = f"{folded} {nxt_folded}"
+                counts[bigram] += 1
+                surface.setdefault(bigram, f"{shown} {nxt_shown}")
+    joined = " | ".join(" ".join(w for w, _ in run) for run in runs)
+    weights = {t: 1.0 + math.log(c) for t, c in counts.items()}
+    return Analysed(dict(counts), weights, surface, f" {joined} ")
+
+
+Vector = dict[str, float]
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Dot product of two L2-normalised sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] for t, w in a.items() if t in b)
+
+
+def _phrases() -> list[tuple[str, str]]:
+    """(folded phrase, tag) for every tag label part, in both languages."""
+    out: list[tuple[str, str]] = []
+    for tag, labels in TAGS.items():
+        for label in labels:
+            for run in segments(label):
+                phrase = " ".join(w for w, _ in run)
+                if len(phrase) >= 4 and (" " in phrase or len(phrase) >= 6):
+                    out.append((phrase, tag))
+    return out
+
+
+_TAG_PHRASES = _phrases()
+
+
+@lru_cache(maxsize=20_000)
+def implied_tags(text: str) -> frozenset[str]:
+    """Tags whose label (or a part of it between commas) the text names."""
+    if not text:
+        return frozenset()
+    folded = analyse(text).folded
+    return frozenset(tag for phrase, tag in _TAG_PHRASES if f" {phrase} " in folded)
+
+
+# --- profiles and reasons --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the recommender knows of an organisation."""
+
+    id: int
+    name: str
+    kind: str
+    sectors: tuple[str, ...] = ()
+    offers: tuple[str, ...] = ()
+    seeks: tuple[str, ...] = ()
+    description: str = ""
+    offers_text: str = ""
+    seeks_text: str = ""
+
+
+def profile_of(org: Organisation) -> Profile:
+    assert org.id is not None
+    return Profile(
+        id=org.id,
+        name=org.name,
+        kind=org.kind.value if isinstance(org.kind, OrgKind) else str(org.kind),
+        sectors=tuple(str(s) for s in org.sectors or ()),
+        offers=tuple(str(t) for t in org.offers or ()),
+        seeks=tuple(str(t) for t in org.seeks or ()),
+        description=org.description or "",
+        offers_text=org.offers_text or "",
+        seeks_text=org.seeks_text or "",
+    )
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason in words: an English msgid and its parameters.
+
+    ``params`` holds ``(name, vocabulary, values)``; the vocabulary says how the
+    values are shown: "tag" and "sector" slugs get their label in the reader's
+    language, "kind" an organisation kind, "term" a quoted word from the texts.
+    """
+
+    code: str
+    msgid: str
+    params: tuple[tuple[str, str, tuple[str, ...]], ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Match:
+    profile: Profile
+    score: float
+    reasons: tuple[Reason, ...]
+
+    @property
+    def fit(self) -> int:
+        """The score as a percentage for display (50 % at FIT_HALF)."""
+        return round(100 * self.score / (self.score + FIT_HALF)) if self.score > 0 else 0
+
+
+def _label(vocabulary: str, value: str, locale: str, gettext: Callable[[str], str]) -> str:
+    if vocabulary == "tag":
+        return tag_label(value, locale) if value in TAGS else value.replace("_", " ")
+    if vocabulary == "sector":
+        return sector_label(value, locale) if value in SECTORS else value.replace("_", " ")
+    if vocabulary == "kind":
+        return gettext(KIND_LABELS.get(value, value))
+    return f"“{value}”"
+
+
+def describe(reason: Reason, locale: str = "vi") -> str:
+    """The reason as a sentence in ``locale``."""
+    gettext = i18n.translations(locale).gettext
+    values: dict[str, str] = {}
+    for name, vocabulary, items in reason.params:
+        labels = [_label(vocabulary, v, locale, gettext) for v in items]
+        if len(labels) > 1:
+            # Labels may hold commas themselves ("đào tạo, tập huấn").
+            separator = "; " if any("," in label for label in labels) else ", "
+            values[name] = gettext(MSG_AND) % {
+                "items": separator.join(labels[:-1]),
+                "last": labels[-1],
+            }
+        else:
+            values[name] = labels[0] if labels else ""
+    return gettext(reason.msgid) % values
+
+
+# --- the corpus ------------------------------------------------------------
+
+
+@dataclass
+class _Features:
+    profile: Profile
+    seeks: frozenset[str]
+    offers: frozenset[str]
+    seeks_implied: frozenset[str]
+    offers_implied: frozenset[str]
+    sectors: frozenset[str]
+    seek_vec: Vector
+    offer_vec: Vector
+    all_vec: Vector
+    surface: dict[str, str]
+
+
+def _said(tags: Iterable[str]) -> frozenset[str]:
+    """The folded words of the labels of ``tags``, for leaving them out of term lists."""
+    return frozenset(
+        w for t in tags for label in TAGS.get(t, (t,)) for run in segments(label) for w, _ in run
+    )
+
+
+def _decayed(n: int) -> float:
+    return sum(DECAY**k for k in range(n))
+
+
+def _vector(tf: Mapping[str, float], idf: Mapping[str, float]) -> Vector:
+    weights = {t: w * idf[t] for t, w in tf.items() if t in idf}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {t: w / norm for t, w in weights.items()} if norm else {}
+
+
+def _shared_terms(
+    a: Vector, b: Vector, surface_a: dict[str, str], surface_b: dict[str, str],
+    keep: Callable[[str], bool],
+) -> tuple[str, ...]:
+    """The kept terms contributing most to cosine(a, b), as written."""
+    shared = sorted(
+        ((a[t] * b[t], t) for t in a.keys() & b.keys() if keep(t)),
+        key=lambda x: (-x[0], x[1]),
+    )
+    out = []
+    for _, term in shared[:MAX_REASON_ITEMS]:
+        shown_a, shown_b = surface_a.get(term, term), surface_b.get(term, term)
+        # Prefer the spelling with diacritics when one side wrote without them.
+        out.append(shown_a if not shown_a.isascii() or shown_b.isascii() else shown_b)
+    return tuple(out)
+
+
+MAX_DF = 0.5  # terms in more than this share of the profiles are ignored (from 20 on)
+
+
+def _build(profiles: tuple[Profile, ...]) -> Corpus:
+    parsed = []
+    df: Counter[str] = Counter()
+    for p in profiles:
+        seek = analyse(p.seeks_text)
+        offer = analyse(f"{p.offers_text}\n{p.description}")
+        whole = analyse(f"{p.seeks_text}\n{p.offers_text}\n{p.description}")
+        df.update(whole.counts.keys())
+        parsed.append((p, seek, offer, whole))
+    n = len(profiles)
+    ceiling = MAX_DF * n if n >= 20 else n
+    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items() if d <= ceiling}
+    corpus = Corpus(idf=idf, size=n)
+    for p, seek, offer, whole in parsed:
+        seeks, offers = frozenset(p.seeks), frozenset(p.offers)
+        corpus.features[p.id] = _Features(
+            profile=p,
+            seeks=seeks,
+            offers=offers,
+            seeks_implied=implied_tags(p.seeks_text) - seeks,
+            offers_implied=implied_tags(p.offers_text) - offers,
+            sectors=frozenset(p.sectors),
+            seek_vec=_vector(seek.weights, idf),
+            offer_vec=_vector(offer.weights, idf),
+            all_vec=_vector(whole.weights, idf),
+            surface=whole.surface,
+        )
+    return corpus
+
+
+_build = lru_cache(maxsize=4)(_build)
+
+
+@dataclass
+class Corpus:
+    """Features of every profile of an event, computed once per call."""
+
+    features: dict[int, _Features] = field(default_factory=dict)
+
+    idf: dict[str, float] = field(default_factory=dict)
+    size: int = 0
+
+    @classmethod
+    def build(cls, profiles: Iterable[Profile]) -> Corpus:
+        """Features of ``profiles`` (memoised: an unchanged event is not redone)."""
+        return _build(tuple(profiles))
+
+    def distinctive(self, term: str) -> bool:
+        """Whether ``term`` says something about a pair: a word pair that few
+        profiles use (boilerplate such as "đang tìm kiếm" is common)."""
+        if " " not in term:
+            return False
+        return self.size < 20 or self.idf.get(term, 0.0) >= math.log((1 + self.size) / 8) + 1.0
+
+    def score(self, viewer_id: int, candidate_id: int) -> Match:
+        """How well the candidate fits the viewer, with the reasons."""
+        me, them = self.features[viewer_id], self.features[candidate_id]
+        reasons: list[Reason] = []
+
+        def tag_reason(code: str, msgid: str, weight: float, needs: frozenset[str],
+                       needs_implied: frozenset[str], has: frozenset[str],
+                       has_implied: frozenset[str]) -> float:
+            explicit = sorted(needs & has)
+            implied = sorted(((needs | needs_implied) & (has | has_implied)) - set(explicit))
+            both = _decayed(len(explicit) + len(implied))
+            base = _decayed(len(explicit))
+            value = weight * (base + W_IMPLIED * (both - base))
+            if explicit or implied:
+                shown = tuple((explicit + implied)[:MAX_REASON_ITEMS])
+                reasons.append(Reason(code, msgid, (("tags", "tag", shown),), value))
+            return value
+
+        score = tag_reason("they_offer", MSG_THEY_OFFER, W_SEEK, me.seeks, me.seeks_implied,
+                           them.offers, them.offers_implied)
+        score += tag_reason("they_seek", MSG_THEY_SEEK, W_GIVE, them.seeks, them.seeks_implied,
+                            me.offers, me.offers_implied)
+
+        sectors = sorted(me.sectors & them.sectors)
+        if sectors:
+            value = W_SECTOR * _decayed(len(sectors))
+            score += value
+            reasons.append(Reason("sectors", MSG_SECTORS,
+                                  (("sectors", "sector", tuple(sectors[:MAX_REASON_ITEMS])),),
+                                  value))
+
+        for code, msgid, weight, a, b in (
+            ("text_seek", MSG_TEXT_SEEK, W_TEXT_SEEK, me.seek_vec, them.offer_vec),
+            ("text_give", MSG_TEXT_GIVE, W_TEXT_GIVE, them.seek_vec, me.offer_vec),
+            ("text_all", MSG_TEXT_ALL, W_TEXT_ALL, me.all_vec, them.all_vec),
+        ):
+            similarity = cosine(a, b)
+            if similarity <= 0:
+                continue
+            value = weight * similarity
+            score += value
+            if similarity >= TEXT_REASON_MIN and not any(
+                r.code.startswith("text_") for r in reasons
+            ):
+                said = _said(
+                    t for r in reasons if r.code.startswith("they_") for t in r.params[0][2]
+                )
+                shown = _shared_terms(
+                    a, b, me.surface, them.surface,
+                    lambda t, said=said: (  # type: ignore[misc]
+                        self.distinctive(t) and not said.issuperset(t.split(" "))
+                    ),
+                )
+                if shown:
+                    reasons.append(Reason(code, msgid, (("terms", "term", shown),), value))
+
+        kinds = frozenset((me.profile.kind, them.profile.kind))
+        if kinds in COMPLEMENTARY:
+            score += W_KIND
+            reasons.append(Reason(
+                "kinds", MSG_KINDS,
+                (("theirs", "kind", (them.profile.kind,)), ("yours", "kind", (me.profile.kind,))),
+                W_KIND,
+            ))
+        reasons.sort(key=lambda r: -r.weight)
+        return Match(them.profile, score, tuple(reasons))
+
+    def rank(
+        self,
+        viewer_id: int,
+        candidates: Iterable[int] | None = None,
+        *,
+        limit: int | None = None,
+        keep_zero: bool = False,
+    ) -> list[Match]:
+        """Candidates (default: everyone else) best first; ties by name, then id."""
+        ids = self.features.keys() if candidates is None else candidates
+        matches = [self.score(viewer_id, cid) for cid in ids if cid != viewer_id]
+        if not keep_zero:
+            matches = [m for m in matches if m.score > 0]
+        matches.sort(key=lambda m: (-round(m.score, 9), fold(m.profile.name), m.profile.id))
+        return matches[:limit] if limit is not None else matches
+
+
+# --- organiser rules -------------------------------------------------------
+
+
+def allowed_by_rules(rules: Mapping[str, object] | None, from_kind: str, to_kind: str) -> bool:
+    """Whether the organiser's rules let ``from_kind`` request ``to_kind``.
+
+    ``rules["allowed_pairs"]`` maps a requester kind to the kinds it may
+    request; without that rule everyone may request everyone, and a kind the
+    rule does not mention may request nobody.
+    """
+    pairs = (rules or {}).get("allowed_pairs")
+    if not isinstance(pairs, Mapping) or not pairs:
+        return True
+    allowed = pairs.get(from_kind)
+    return isinstance(allowed, list | tuple | set | frozenset) and to_kind in allowed
+
+
+# --- the service -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    organisation: Organisation
+    score: float
+    fit: int
+    reasons: tuple[Reason, ...]
+
+
+def contacted_ids(session: Session, event: Event, organisation: Organisation) -> set[int]:
+    """Organisations already in contact with ``organisation``: a request in either
+    direction that was not withdrawn, or a meeting that was not cancelled."""
+    org_id = organisation.id
+    contacted: set[int] = set()
+    requests = session.exec(
+        select(MeetingRequest.from_org_id, MeetingRequest.to_org_id).where(
+            MeetingRequest.event_id == event.id,
+            MeetingRequest.status != RequestStatus.withdrawn,
+            or_(
+                col(MeetingRequest.from_org_id) == org_id,
+                col(MeetingRequest.to_org_id) == org_id,
+            ),
+        )
+    ).all()
+    for a, b in requests:
+        contacted.update((a, b))
+    meetings = session.exec(
+        select(Meeting.org_a_id, Meeting.org_b_id).where(
+            Meeting.event_id == event.id,
+            Meeting.status != MeetingStatus.cancelled,
+            or_(col(Meeting.org_a_id) == org_id, col(Meeting.org_b_id) == org_id),
+        )
+    ).all()
+    for a, b in meetings:
+        contacted.update((a, b))
+    contacted.discard(org_id)  # type: ignore[arg-type]
+    return contacted
+
+
+def _may_request(event: Event, viewer: Organisation, other: Organisation) -> bool:
+    return allowed_by_rules(event.rules, viewer.kind.value, other.kind.value)
+
+
+def suggestions_for(
+    session: Session,
+    event: Event,
+    organisation: Organisation,
+    *,
+    limit: int | None = 20,
+    kind: OrgKind | None = None,
+) -> list[Suggestion]:
+    """Organisations ``organisation`` may still request, best fit first."""
+    orgs = session.exec(
+        select(Organisation).where(
+            Organisation.event_id == event.id, col(Organisation.approved).is_(True)
+        )
+    ).all()
+    assert organisation.id is not None
+    by_id = {o.id: o for o in orgs if o.id is not None}
+    by_id[organisation.id] = organisation  # the viewer, even while awaiting approval
+    hidden = contacted_ids(session, event, organisation)
+    candidates = [
+        oid
+        for oid, other in by_id.items()
+        if oid != organisation.id
+        and oid not in hidden
+        and (kind is None or other.kind == kind)
+        and _may_request(event, organisation, other)
+    ]
+    corpus = Corpus.build(profile_of(o) for o in by_id.values())
+    ranked = corpus.rank(organisation.id, candidates, limit=limit)
+    return [
+        Suggestion(by_id[m.profile.id], round(m.score, 3), m.fit, m.reasons) for m in ranked
+    ]
+
+
+def reason_texts(reasons: Sequence[Reason], locale: str) -> list[str]:
+    return [describe(r, locale) for r in reasons]
