@@ -8,6 +8,7 @@ from litestar.response import Redirect
 
 from matchmaker import accounts
 from matchmaker.errors import DomainError
+from matchmaker.i18n import N_
 from matchmaker.models import Account, Role
 from matchmaker.web.deps import DB, MaybeAccount
 from matchmaker.web.forms import FormData, safe_next, text
@@ -25,7 +26,7 @@ def landing(account: Account) -> str:
     return "/organiser" if account.role is Role.organiser else "/me"
 
 
-def _signed_in_redirect(request: Request, account: Account, target: str) -> Redirect:
+def signed_in_redirect(request: Request, account: Account, target: str) -> Redirect:
     settings = request.app.state.settings
     assert account.id is not None
     value = request.app.state.signer.dumps(Identity(account.id, account.role.value))
@@ -52,9 +53,9 @@ def signin_submit(request: Request, db: DB, data: FormData) -> Response:
     values = {"email": email, "next": text(data, "next")}
     errors: dict[str, str] = {}
     if not email:
-        errors["email"] = "Enter your email address."
+        errors["email"] = N_("Enter your email address.")
     if not password:
-        errors["password"] = "Enter your password."
+        errors["password"] = N_("Enter your password.")
     if errors:
         return page("auth/signin.html", status=400, values=values, errors=errors)
     settings = request.app.state.settings
@@ -73,7 +74,7 @@ def signin_submit(request: Request, db: DB, data: FormData) -> Response:
         db.commit()
         errors["password"] = error_text(request, exc)
         return page("auth/signin.html", status=exc.status_code, values=values, errors=errors)
-    return _signed_in_redirect(request, account, safe_next(values["next"], landing(account)))
+    return signed_in_redirect(request, account, safe_next(values["next"], landing(account)))
 
 
 @get("/signin/link/{token:str}", name="signin_link", sync_to_thread=False)
@@ -88,7 +89,7 @@ def signin_link_submit(request: Request, db: DB, token: FromPath[str]) -> Respon
         account = accounts.redeem_sign_in_token(db, token)
     except DomainError as exc:
         return page("auth/link.html", status=400, token="", error=error_text(request, exc))
-    return _signed_in_redirect(request, account, landing(account))
+    return signed_in_redirect(request, account, landing(account))
 
 
 @post("/signout", name="signout", guards=[signed_in], sync_to_thread=False)

@@ -10,21 +10,22 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
 
 from matchmaker.errors import DomainError
+from matchmaker.i18n import N_
 from matchmaker.web.render import error_text, gettext_for
 
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "The request could not be understood",
-    401: "Please sign in",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "This action is not allowed here",
-    409: "This conflicts with a change made meanwhile",
-    413: "What you sent is too large",
-    415: "This kind of content is not accepted",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
+    400: N_("The request could not be understood"),
+    401: N_("Please sign in"),
+    403: N_("You do not have access to this page"),
+    404: N_("Page not found"),
+    405: N_("This action is not allowed here"),
+    409: N_("This conflicts with a change made meanwhile"),
+    413: N_("What you sent is too large"),
+    415: N_("This kind of content is not accepted"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
 }
 
 

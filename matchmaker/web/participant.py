@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from matchmaker import accounts
 from matchmaker.errors import DomainError
+from matchmaker.i18n import N_
 from matchmaker.models import Organisation, Participant
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.forms import FormData, text
@@ -50,7 +51,7 @@ def password_submit(request: Request, db: DB, user: User, data: FormData) -> Res
     password, repeat = text(data, "password"), text(data, "password_repeat")
     errors: dict[str, str] = {}
     if password != repeat:
-        errors["password_repeat"] = "The two passwords differ."
+        errors["password_repeat"] = N_("The two passwords differ.")
     else:
         try:
             accounts.set_password(db, user, password)
