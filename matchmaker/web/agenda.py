@@ -74,7 +74,7 @@ def my_agenda_pdf(request: Request, db: DB, user: User, event: MaybeEvent) -> Re
     _, organisation = own_participant(db, user)
     agenda = build_agenda(db, _event(event), organisation)
     env = request.app.template_engine.engine  # type: ignore[union-attr]
-    body = render_pdf(env, "agenda/print.html", locale=locale_of(request), agendas=[agenda])
+    body = render_pdf(env, "agenda/print.html", locale=locale_of(request), sheets=[(None, agenda)])
     return _pdf_response(body, "agenda.pdf")
 
 
@@ -144,14 +144,20 @@ def organiser_agenda_pdf(
 ) -> Response:
     agenda = build_agenda(db, _event(event), _organisation(db, org_id))
     env = request.app.template_engine.engine  # type: ignore[union-attr]
-    body = render_pdf(env, "agenda/print.html", locale=locale_of(request), agendas=[agenda])
+    body = render_pdf(env, "agenda/print.html", locale=locale_of(request), sheets=[(None, agenda)])
     return _pdf_response(body, f"agenda-{org_id}.pdf")
 
 
 participant_router = Router(
     path="/me/agenda",
     guards=[participant_only],
-    route_handlers=[my_agenda, my_agenda_ics, my_agenda_pdf, calendar_feed_new, calendar_feed_revoke],
+    route_handlers=[
+        my_agenda,
+        my_agenda_ics,
+        my_agenda_pdf,
+        calendar_feed_new,
+        calendar_feed_revoke,
+    ],
 )
 organiser_router = Router(
     path="/", guards=[organiser_only], route_handlers=[organiser_agenda, organiser_agenda_pdf]

@@ -23,7 +23,12 @@ from matchmaker.db import make_engine, upgrade
 from matchmaker.errors import DomainError
 from matchmaker.paths import resource_dir
 from matchmaker.settings import Settings
-from matchmaker.web import agenda, api, auth, organiser, participant, public
+from matchmaker.web import agenda, api, auth, organiser, participant, printing, public
+from matchmaker.web import notifications as notifications_web
+from matchmaker.web import requests as requests_web
+from matchmaker.web import approvals, profile
+from matchmaker.web import availability as availability_web
+from matchmaker.web import directory as directory_web
 from matchmaker.web.deps import provide_account, provide_db, provide_event, provide_user
 from matchmaker.web.errors import (
     domain_error_handler,
@@ -31,6 +36,7 @@ from matchmaker.web.errors import (
     internal_error_handler,
 )
 from matchmaker.web.guards import signed_in
+from matchmaker.web.nav import nav_counts
 from matchmaker.web.render import configure_environment
 from matchmaker.web.session_cookie import IdentityMiddleware, SessionSigner
 
@@ -39,6 +45,7 @@ log = logging.getLogger(__name__)
 
 def _template_engine_callback(engine: JinjaTemplateEngine) -> None:
     configure_environment(engine.engine)
+    engine.engine.globals["nav_counts"] = nav_counts
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Litestar:
@@ -70,6 +77,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             agenda.participant_router,
             agenda.organiser_router,
             agenda.feed_router,
+            printing.router,
+            requests_web.router,
+            notifications_web.router,
+            profile.registration_router,
+            profile.router,
+            availability_web.router,
+            directory_web.router,
+            approvals.router,
             create_static_files_router(
                 path="/static", directories=[resource_dir("static")], name="static"
             ),

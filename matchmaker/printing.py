@@ -1,0 +1,135 @@
+"""What the registration desk prints: table plans, table signs, all agendas."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from matchmaker.agenda import Agenda, build_agenda
+from matchmaker.models import (
+    Day,
+    Event,
+    EventSession,
+    Meeting,
+    MeetingStatus,
+    MeetingTable,
+    Organisation,
+    Participant,
+    Slot,
+)
+
+
+@dataclass(frozen=True)
+class PlacedMeeting:
+    meeting: Meeting
+    slot: Slot
+    table: MeetingTable
+    first: Organisation
+    second: Organisation
+
+
+@dataclass
+class SlotPlan:
+    slot: Slot
+    placed: list[PlacedMeeting] = field(default_factory=list)
+
+
+@dataclass
+class TableSign:
+    table: MeetingTable
+    day: date
+    placed: list[PlacedMeeting] = field(default_factory=list)
+
+
+def _placed_meetings(session: Session, event: Event) -> list[PlacedMeeting]:
+    meetings = session.exec(
+        select(Meeting).where(
+            Meeting.event_id == event.id,
+            col(Meeting.slot_id).is_not(None),
+            col(Meeting.table_id).is_not(None),
+            Meeting.status != MeetingStatus.cancelled,
+        )
+    ).all()
+    orgs = {
+        o.id: o for o in session.exec(select(Organisation).where(Organisation.event_id == event.id))
+    }
+    tables = {
+        t.id: t for t in session.exec(select(MeetingTable).where(MeetingTable.event_id == event.id))
+    }
+    slots = {s.id: s for s in event_slots(session, event)}
+    placed = [
+        PlacedMeeting(m, slots[m.slot_id], tables[m.table_id], orgs[m.org_a_id], orgs[m.org_b_id])
+        for m in meetings
+        if m.slot_id in slots and m.table_id in tables
+    ]
+    placed.sort(key=lambda p: (p.slot.position, p.table.name))
+    return placed
+
+
+def event_slots(session: Session, event: Event) -> list[Slot]:
+    return list(
+        session.exec(
+            select(Slot)
+            .join(EventSession, col(Slot.session_id) == col(EventSession.id))
+            .join(Day, col(EventSession.day_id) == col(Day.id))
+            .where(Day.event_id == event.id)
+            .order_by(col(Slot.position))
+        )
+    )
+
+
+def table_plan(session: Session, event: Event) -> list[SlotPlan]:
+    """Per slot, which meeting sits at which table (slots without meetings omitted)."""
+    plans: dict[int, SlotPlan] = {}
+    for item in _placed_meetings(session, event):
+        plans.setdefault(item.slot.id or 0, SlotPlan(item.slot)).placed.append(item)
+    return list(plans.values())
+
+
+def table_signs(session: Session, event: Event) -> list[TableSign]:
+    """One sign per table and day: the table's meetings of that day in time order."""
+    zone = ZoneInfo(event.timezone)
+    signs: dict[tuple[str, date], TableSign] = {}
+    for item in _placed_meetings(session, event):
+        day = item.slot.start.astimezone(zone).date()
+        key = (item.table.name, day)
+        signs.setdefault(key, TableSign(item.table, day)).placed.append(item)
+    return [signs[key] for key in sorted(signs, key=lambda k: (k[1], k[0]))]
+
+
+@dataclass(frozen=True)
+class PersonAgenda:
+    participant: Participant
+    agenda: Agenda
+
+
+def all_agendas(session: Session, event: Event) -> list[PersonAgenda]:
+    """One agenda per participant, sorted by name, for the registration desk."""
+    people = session.exec(
+        select(Participant)
+        .join(Organisation, col(Participant.organisation_id) == col(Organisation.id))
+        .where(Organisation.event_id == event.id)
+    ).all()
+    by_org: dict[int, Agenda] = {}
+    orgs = {
+        o.id: o for o in session.exec(select(Organisation).where(Organisation.event_id == event.id))
+    }
+    result: list[PersonAgenda] = []
+    for person in sorted(people, key=lambda p: (p.name_folded or p.full_name.lower(), p.id or 0)):
+        org_id = person.organisation_id
+        if org_id not in by_org:
+            by_org[org_id] = build_agenda(session, event, orgs[org_id])
+        result.append(PersonAgenda(person, by_org[org_id]))
+    return result
+
+
+def group_by_day(plans: list[SlotPlan], event: Event) -> dict[date, list[SlotPlan]]:
+    zone = ZoneInfo(event.timezone)
+    days: dict[date, list[SlotPlan]] = defaultdict(list)
+    for plan in plans:
+        days[plan.slot.start.astimezone(zone).date()].append(plan)
+    return dict(days)
