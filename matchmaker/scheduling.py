@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -101,6 +102,11 @@ def _event_slots(session: Session, event: Event) -> list[tuple[Slot, EventSessio
     return [(s, es, d) for s, es, d in rows]
 
 
+def _iso(value: datetime) -> str:
+    """Stored times are UTC (SQLite hands them back without a zone)."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
 def _rule(rules: dict, name: str) -> int | None:
     value = rules.get(name)
     if value is None or value == "":
@@ -151,8 +157,8 @@ def build_instance(
                 id=code,
                 session=ev_session.code or f"session-{ev_session.id}",
                 day=day.number,
-                start=slot.start.isoformat(),
-                end=slot.end.isoformat(),
+                start=_iso(slot.start),
+                end=_iso(slot.end),
             )
         )
     all_codes = [s.id for s in slots]

@@ -13,6 +13,7 @@ from matchmaker.models import (
     Day,
     Event,
     EventSession,
+    Meeting,
     MeetingTable,
     Organisation,
     OrgKind,
@@ -110,3 +111,16 @@ def make_participant(
 
 def make_organiser(session: Session, email: str = "organiser@example.vn") -> Account:
     return accounts.create_organiser(session, email, ORGANISER_PASSWORD, "Ban tổ chức")
+
+
+def make_meeting(
+    session: Session, event: Event, a: Organisation, b: Organisation, **fields: object
+) -> Meeting:
+    """An accepted meeting between two organisations (stored as an ordered pair)."""
+    low, high = sorted((a.id or 0, b.id or 0))
+    meeting = Meeting(event_id=event.id or 0, org_a_id=low, org_b_id=high, host_org_id=b.id)
+    for key, value in fields.items():
+        setattr(meeting, key, value)
+    session.add(meeting)
+    session.flush()
+    return meeting

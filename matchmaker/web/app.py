@@ -23,12 +23,23 @@ from matchmaker.db import make_engine, upgrade
 from matchmaker.errors import DomainError
 from matchmaker.paths import resource_dir
 from matchmaker.settings import Settings
-from matchmaker.web import agenda, api, auth, organiser, participant, printing, public
-from matchmaker.web import notifications as notifications_web
-from matchmaker.web import requests as requests_web
-from matchmaker.web import approvals, profile
+from matchmaker.web import (
+    agenda,
+    api,
+    approvals,
+    auth,
+    organiser,
+    participant,
+    printing,
+    profile,
+    public,
+    setup,
+)
 from matchmaker.web import availability as availability_web
 from matchmaker.web import directory as directory_web
+from matchmaker.web import notifications as notifications_web
+from matchmaker.web import requests as requests_web
+from matchmaker.web import solve as solve_web
 from matchmaker.web.deps import provide_account, provide_db, provide_event, provide_user
 from matchmaker.web.errors import (
     domain_error_handler,
@@ -78,6 +89,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             agenda.organiser_router,
             agenda.feed_router,
             printing.router,
+            setup.router,
             requests_web.router,
             notifications_web.router,
             profile.registration_router,
@@ -85,6 +97,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             availability_web.router,
             directory_web.router,
             approvals.router,
+            solve_web.router,
             create_static_files_router(
                 path="/static", directories=[resource_dir("static")], name="static"
             ),

@@ -1,0 +1,493 @@
+"""Solve runs in their own process, never inside a request.
+
+``start_solve`` records a queued ``SolveRun`` (the database refuses a second queued or
+running run of the same event: a partial unique index) and launches
+``python -m matchmaker.solve_worker RUN_ID`` in a new session, so closing the browser
+or restarting the web process does not stop it. The child:
+
+1. marks the run running (with its pid), builds the instance from the rows;
+2. solves, collecting progress (``SolveRun.progress``: [{t, phase, objective, bound,
+   breaks}]) that a monitor thread writes every second, when it also reads
+   ``SolveRun.stop_requested`` and, when set, stops the search keeping the best
+   schedule found;
+3. stores the solution on the run as its *proposed* schedule (``scheduling.store_solution``;
+   Meeting rows change only when an organiser publishes the run) and marks it
+   finished (or stopped).
+
+Any exception marks the run failed with a message. A process killed outright cannot
+say so: ``reap_dead_runs`` (called whenever the solve page is viewed and before a new
+solve starts) marks runs whose process is gone as failed. Nothing else is touched, so
+the published schedule stays as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from matchmaker.clock import utcnow
+from matchmaker.db import make_engine, session_scope
+from matchmaker.errors import Conflict, DomainError, NotFound
+from matchmaker.models import Event, RunStatus, SolveRun
+from matchmaker.scheduling import build_instance, store_solution
+
+log = logging.getLogger(__name__)
+
+WORKER_MODULE = "matchmaker.solve_worker"
+ACTIVE = (RunStatus.queued, RunStatus.running)
+MAX_PROGRESS_POINTS = 300
+# A queued run whose process never reported is given up after this long.
+QUEUED_GRACE = timedelta(minutes=2)
+
+# Processes started by this (web) process, so their exit is collected (no zombies).
+_children: dict[int, subprocess.Popen[bytes]] = {}
+
+
+# --- parameters ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    time_limit: int = 30
+    require_all: bool = False
+    fairness: int | None = None
+    keep_published: bool = True
+    workers: int = 2
+    seed: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "time_limit": self.time_limit,
+            "require_all": self.require_all,
+            "fairness": self.fairness,
+            "keep_published": self.keep_published,
+            "workers": self.workers,
+            "seed": self.seed,
+        }
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    return str(value).strip().lower() in ("1", "true", "on", "yes")
+
+
+def _first(value: Any) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return "" if value is None else str(value).strip()
+
+
+def parse_params(data: dict[str, Any]) -> SolveParams:
+    """Solve parameters from a form or a dict; raises DomainError naming the field."""
+    raw_limit = _first(data.get("time_limit", "30")) or "30"
+    try:
+        time_limit = int(float(raw_limit))
+    except ValueError as exc:
+        raise DomainError("Enter the time limit in seconds.", field="time_limit") from exc
+    if not 1 <= time_limit <= 3600:
+        raise DomainError("The time limit must be between 1 and 3600 seconds.", field="time_limit")
+    raw_fair = _first(data.get("fairness", ""))
+    fairness: int | None = None
+    if raw_fair:
+        try:
+            fairness = int(raw_fair)
+        except ValueError as exc:
+            raise DomainError(
+                "Fairness must be a whole number of breaks, or empty.", field="fairness"
+            ) from exc
+        if not 0 <= fairness <= 100:
+            raise DomainError("Fairness must be between 0 and 100 breaks.", field="fairness")
+    workers = int(_first(data.get("workers", "")) or min(2, os.cpu_count() or 1))
+    seed = int(_first(data.get("seed", "")) or 0)
+    return SolveParams(
+        time_limit=time_limit,
+        require_all=_flag(data.get("require_all", "")),
+        fairness=fairness,
+        keep_published=_flag(data.get("keep_published", "")),
+        workers=max(1, min(workers, 16)),
+        seed=seed,
+    )
+
+
+# --- starting, stopping, reaping (web side) ------------------------------------------
+
+
+def database_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def start_solve(
+    engine: Engine,
+    event_id: int,
+    params: SolveParams | dict[str, Any],
+    by_account: int | None,
+    *,
+    launch: bool = True,
+) -> int:
+    """Queue a solve of the event and launch its worker process; returns the run id.
+
+    Commits on its own (the worker process must see the run). Raises Conflict when
+    another solve of the event is queued or running."""
+    if isinstance(params, dict):
+        params = parse_params(params)
+    with session_scope(engine) as session:
+        if session.get(Event, event_id) is None:
+            raise NotFound("No such event.")
+        reap_dead_runs(session, event_id)
+    try:
+        with session_scope(engine) as session:
+            run = SolveRun(
+                event_id=event_id,
+                started_by=by_account,
+                parameters=params.as_dict(),
+                status=RunStatus.queued,
+            )
+            session.add(run)
+            session.flush()
+            assert run.id is not None
+            run_id = run.id
+    except IntegrityError as exc:
+        raise Conflict("A solve of this event is already running.") from exc
+    if launch:
+        launch_worker(engine, run_id)
+    return run_id
+
+
+def launch_worker(engine: Engine, run_id: int) -> int:
+    """Start the worker process of a queued run; returns its pid."""
+    env = dict(os.environ)
+    env["MATCHMAKER_DATABASE_URL"] = database_url(engine)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", WORKER_MODULE, str(run_id)],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError as exc:
+        _finish_failed(engine, run_id, f"could not start the solve process: {exc}")
+        raise DomainError("The solve process could not be started.") from exc
+    _children[run_id] = process
+    with session_scope(engine) as session:
+        session.execute(
+            update(SolveRun)
+            .where(col(SolveRun.id) == run_id, col(SolveRun.pid).is_(None))
+            .values(pid=process.pid)
+        )
+    return process.pid
+
+
+def request_stop(session: Session, event: Event, run_id: int) -> SolveRun:
+    """Ask a queued or running solve to stop; it keeps the best schedule found."""
+    run = session.get(SolveRun, run_id)
+    if run is None or run.event_id != event.id:
+        raise NotFound("No such solve run.")
+    if run.status not in ACTIVE:
+        raise Conflict("This solve has already ended.")
+    run.stop_requested = True
+    session.add(run)
+    session.flush()
+    return run
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        waited, _status = os.waitpid(pid, os.WNOHANG)
+        if waited == pid:
+            return False  # our own child, now collected
+    except ChildProcessError:
+        pass  # not our child
+    except OSError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    cmdline = Path(f"/proc/{pid}/cmdline")
+    if cmdline.parent.exists():
+        try:
+            # empty for a zombie; another program when the pid was reused
+            return WORKER_MODULE.encode() in cmdline.read_bytes()
+        except OSError:
+            return False
+    return True
+
+
+def _run_alive(run: SolveRun) -> bool:
+    process = _children.get(run.id or 0)
+    if process is not None and process.poll() is not None:
+        _children.pop(run.id or 0, None)
+        return False
+    if run.pid is None:
+        created = run.created_at
+        if created.tzinfo is None:
+            from datetime import UTC
+
+            created = created.replace(tzinfo=UTC)
+        return utcnow() - created < QUEUED_GRACE
+    return _pid_alive(run.pid)
+
+
+def reap_dead_runs(session: Session, event_id: int | None = None) -> list[int]:
+    """Mark queued/running runs whose process is gone as failed; returns their ids."""
+    query = select(SolveRun).where(col(SolveRun.status).in_(ACTIVE))
+    if event_id is not None:
+        query = query.where(SolveRun.event_id == event_id)
+    reaped = []
+    for run in session.exec(query).all():
+        if _run_alive(run):
+            continue
+        result = session.execute(
+            update(SolveRun)
+            .where(col(SolveRun.id) == run.id, col(SolveRun.status).in_(ACTIVE))
+            .values(
+                status=RunStatus.failed,
+                message="The solve process ended unexpectedly.",
+                finished_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            reaped.append(run.id or 0)
+            session.refresh(run)
+    return reaped
+
+
+def _finish_failed(engine: Engine, run_id: int, message: str) -> None:
+    with session_scope(engine) as session:
+        session.execute(
+            update(SolveRun)
+            .where(col(SolveRun.id) == run_id)
+            .values(status=RunStatus.failed, message=message[:4000], finished_at=utcnow())
+        )
+
+
+# --- the worker process -------------------------------------------------------------
+
+
+class _Progress:
+    """Collects the solver's progress (solver thread) for the monitor to store."""
+
+    def __init__(self, live_weight: int) -> None:
+        self.lock = threading.Lock()
+        self.points: list[dict[str, Any]] = []
+        self.live_weight = live_weight
+        self.weight: float | None = None
+        self.weight_bound: float | None = None
+        self.breaks: float | None = None
+        self.breaks_bound: float | None = None
+        self.dirty = False
+
+    def __call__(self, p: Any) -> None:
+        phase = getattr(p, "phase", "")
+        with self.lock:
+            if phase == "weight":
+                self.weight, self.weight_bound = p.objective, p.bound
+            elif phase == "breaks":
+                self.breaks, self.breaks_bound = p.objective, p.bound
+                if self.weight is None:
+                    self.weight = self.weight_bound = self.live_weight
+            elif self.weight is None:
+                self.weight = self.weight_bound = self.live_weight
+            point = {
+                "t": round(float(p.elapsed), 2),
+                "phase": phase,
+                "objective": _num(self.weight),
+                "bound": _num(self.weight_bound),
+                "breaks": _num(self.breaks),
+                "breaks_bound": _num(self.breaks_bound),
+            }
+            if self.points and self.points[-1]["t"] == point["t"]:
+                self.points[-1] = point
+            else:
+                self.points.append(point)
+            if len(self.points) > MAX_PROGRESS_POINTS:
+                # keep the first point and thin the rest
+                self.points = [self.points[0], *self.points[2::2]]
+            self.dirty = True
+
+    def snapshot(self) -> list[dict[str, Any]] | None:
+        with self.lock:
+            if not self.dirty:
+                return None
+            self.dirty = False
+            return [dict(p) for p in self.points]
+
+
+def _num(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    if abs(value - round(value)) < 1e-9:
+        return round(float(value))
+    return round(float(value), 4)
+
+
+def _monitor(
+    engine: Engine, run_id: int, progress: _Progress, stop: threading.Event, done: threading.Event
+) -> None:
+    while not done.wait(1.0):
+        try:
+            with session_scope(engine) as session:
+                run = session.get(SolveRun, run_id)
+                if run is None:
+                    stop.set()
+                    return
+                points = progress.snapshot()
+                if points is not None:
+                    run.progress = points
+                    session.add(run)
+                if run.stop_requested:
+                    stop.set()
+        except Exception:  # a busy database must not end the solve
+            log.exception("solve %s: could not record progress", run_id)
+
+
+def _live_weight(instance: Any) -> int:
+    from solver.problem import build
+
+    problem = build(instance)
+    return sum(w for w, dom in zip(problem.weight, problem.domain, strict=True) if dom)
+
+
+def run_worker(run_id: int, url: str) -> int:
+    """The child process: solve one run; returns the process exit code."""
+    from solver.api import solve
+
+    engine = make_engine(url)
+    stop = threading.Event()
+    done = threading.Event()
+    monitor: threading.Thread | None = None
+    try:
+        with session_scope(engine) as session:
+            run = session.get(SolveRun, run_id)
+            if run is None:
+                log.error("solve run %s does not exist", run_id)
+                return 2
+            if run.status != RunStatus.queued:
+                log.error("solve run %s is %s, not queued", run_id, run.status.value)
+                return 2
+            run.status = RunStatus.running
+            run.pid = os.getpid()
+            run.started_at = utcnow()
+            session.add(run)
+            params = parse_params(dict(run.parameters or {}))
+            event = session.get(Event, run.event_id)
+            if event is None:
+                raise NotFound("No such event.")
+            instance, maps = build_instance(
+                session,
+                event,
+                require_all=params.require_all,
+                fairness=params.fairness,
+                keep_published=params.keep_published,
+            )
+            stop_now = run.stop_requested
+        progress = _Progress(_live_weight(instance))
+        if stop_now:
+            stop.set()
+        monitor = threading.Thread(
+            target=_monitor, args=(engine, run_id, progress, stop, done), daemon=True
+        )
+        monitor.start()
+        solution = solve(
+            instance,
+            time_limit=params.time_limit,
+            workers=params.workers,
+            seed=params.seed,
+            progress_callback=progress,
+            stop_event=stop,
+        )
+        done.set()
+        monitor.join()
+        with session_scope(engine) as session:
+            run = session.get(SolveRun, run_id)
+            event = session.get(Event, run.event_id) if run is not None else None
+            if run is None or event is None:
+                return 2
+            store_solution(session, event, run, solution, maps)
+            points = progress.snapshot()
+            if points is not None:
+                run.progress = points
+            stopped = stop.is_set() or run.stop_requested
+            run.status = RunStatus.stopped if stopped else RunStatus.finished
+            run.finished_at = utcnow()
+            session.add(run)
+        log.info("solve run %s: %s", run_id, solution.summary())
+        return 0
+    except BaseException as exc:
+        done.set()
+        if monitor is not None:
+            monitor.join(timeout=5)
+        if isinstance(exc, DomainError):
+            message = exc.message % exc.params if exc.params else exc.message
+        elif isinstance(exc, KeyboardInterrupt | SystemExit):
+            message = "The solve process was interrupted."
+        else:
+            message = f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        try:
+            _finish_failed(engine, run_id, message)
+        except Exception:
+            log.exception("solve run %s: could not record the failure", run_id)
+        return 1
+    finally:
+        engine.dispose()
+
+
+def _on_term(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or not args[0].isdigit():
+        print("usage: python -m matchmaker.solve_worker RUN_ID", file=sys.stderr)
+        return 2
+    from matchmaker.settings import Settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    signal.signal(signal.SIGTERM, _on_term)
+    url = Settings().resolved_database_url()
+    return run_worker(int(args[0]), url)
+
+
+def wait_for(engine: Engine, run_id: int, timeout: float = 60.0) -> SolveRun:
+    """Wait until a run has ended (for the command line and tests)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with Session(engine, expire_on_commit=False) as session:
+            reap_dead_runs(session)
+            session.commit()
+            run = session.get(SolveRun, run_id)
+            if run is None:
+                raise NotFound("No such solve run.")
+            if run.status not in ACTIVE:
+                return run
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"solve run {run_id} still {run.status.value}")
+        time.sleep(0.1)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

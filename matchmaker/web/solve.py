@@ -1,0 +1,350 @@
+"""The solve page (parameters, start, live progress, stop, history) and the review of a
+run's result (figures, heat map, histogram, unscheduled meetings, any organisation's
+schedule, publishing). Handlers are a few lines over ``matchmaker.scheduling`` and
+``matchmaker.solve_worker``; the solve itself runs in its own process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+from sqlmodel import Session, col, select
+
+from matchmaker import audit
+from matchmaker.clock import utcnow
+from matchmaker.errors import DomainError
+from matchmaker.models import Event, RunStatus, ScheduleVersion, SolveRun
+from matchmaker.scheduling import current_version, org_schedule, publish, review_run
+from matchmaker.solve_worker import (
+    ACTIVE,
+    SolveParams,
+    parse_params,
+    reap_dead_runs,
+    request_stop,
+    start_solve,
+)
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import FormData, text
+from matchmaker.web.guards import organiser_only
+from matchmaker.web.render import error_text
+from matchmaker.web.render import page as render_page
+from matchmaker.web.solve_charts import heat_colour, histogram, progress_chart
+
+HISTORY_LIMIT = 20
+
+
+def _event(event: Event | None) -> Event:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass
+class RunFigures:
+    """What the progress panel and the history show for one run."""
+
+    run: SolveRun
+    active: bool
+    elapsed: float | None
+    weight: float | None
+    bound: float | None
+    gap: float | None  # share of the bound not (yet) reached
+    breaks: float | None
+    scheduled: int | None
+    unscheduled: int | None
+    min_share: float | None
+    published: int | None  # version number when this run was published
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.run.parameters or {})
+
+
+def figures(run: SolveRun, published: int | None = None) -> RunFigures:
+    active = run.status in ACTIVE
+    start = _aware(run.started_at)
+    end = _aware(run.finished_at) or (utcnow() if active else None)
+    elapsed = (end - start).total_seconds() if start and end else None
+    last = (run.progress or [{}])[-1] if run.progress else {}
+    objective = run.objective or {}
+    bound = run.bound or {}
+    if objective:
+        weight = objective.get("scheduled_weight")
+        best = bound.get("scheduled_weight")
+        breaks = objective.get("breaks")
+    else:
+        weight, best, breaks = last.get("objective"), last.get("bound"), last.get("breaks")
+    gap = None
+    if weight is not None and best:
+        gap = max(0.0, (float(best) - float(weight)) / float(best))
+    result = run.result or {}
+    return RunFigures(
+        run=run,
+        active=active,
+        elapsed=elapsed,
+        weight=weight,
+        bound=best,
+        gap=gap,
+        breaks=breaks,
+        scheduled=len(result["assignments"]) if "assignments" in result else None,
+        unscheduled=len(result["unscheduled"]) if "unscheduled" in result else None,
+        min_share=objective.get("min_share"),
+        published=published,
+    )
+
+
+def _history(db: Session, event: Event) -> list[RunFigures]:
+    runs = db.exec(
+        select(SolveRun)
+        .where(SolveRun.event_id == event.id)
+        .order_by(col(SolveRun.id).desc())
+        .limit(HISTORY_LIMIT)
+    ).all()
+    versions: dict[int, int] = {}
+    for run_id, number in db.exec(
+        select(ScheduleVersion.run_id, ScheduleVersion.number).where(
+            ScheduleVersion.event_id == event.id, col(ScheduleVersion.run_id).is_not(None)
+        )
+    ).all():
+        if run_id is not None:
+            versions[run_id] = max(number, versions.get(run_id, 0))
+    return [figures(run, versions.get(run.id or 0)) for run in runs]
+
+
+def _defaults(history: list[RunFigures]) -> dict[str, Any]:
+    if history:
+        return {**SolveParams().as_dict(), **history[0].params}
+    return SolveParams().as_dict()
+
+
+def _solve_page(
+    db: Session,
+    event: Event,
+    user: Any,
+    *,
+    form: dict[str, Any] | None = None,
+    error: str = "",
+    error_field: str | None = None,
+    status: int = 200,
+) -> Response:
+    history = _history(db, event)
+    current = next((f for f in history if f.active), history[0] if history else None)
+    return render_page(
+        "solve/page.html",
+        status=status,
+        account=user,
+        event=event,
+        history=history,
+        current=current,
+        chart=progress_chart(current.run.progress or []) if current else None,
+        form=form or _defaults(history),
+        error=error,
+        error_field=error_field,
+        version=current_version(db, event),
+    )
+
+
+@get("/", name="solve_page", sync_to_thread=False)
+def solve_page(db: DB, user: User, event: MaybeEvent) -> Response:
+    current = _event(event)
+    reap_dead_runs(db, current.id)
+    return _solve_page(db, current, user)
+
+
+@post("/", name="solve_start", sync_to_thread=False)
+def solve_start(
+    request: Request, db: DB, user: User, event: MaybeEvent, data: FormData
+) -> Response:
+    current = _event(event)
+    form = {
+        "time_limit": text(data, "time_limit", 10),
+        "fairness": text(data, "fairness", 10),
+        "require_all": text(data, "require_all", 5) == "on",
+        "keep_published": text(data, "keep_published", 5) == "on",
+    }
+    try:
+        params = parse_params(data)
+        run_id = start_solve(request.app.state.engine, current.id or 0, params, user.id)
+    except DomainError as exc:
+        db.rollback()
+        return _solve_page(
+            db,
+            current,
+            user,
+            form=form,
+            error=error_text(request, exc),
+            error_field=exc.field,
+            status=exc.status_code,
+        )
+    audit.record(db, "solve.start", event=current, account=user, run_id=run_id, **params.as_dict())
+    return Redirect("/organiser/solve", status_code=303)
+
+
+def _run(db: Session, event: Event, run_id: int) -> SolveRun:
+    run = db.get(SolveRun, run_id)
+    if run is None or run.event_id != event.id:
+        raise NotFoundException("No such solve run.")
+    return run
+
+
+def _progress(db: Session, event: Event, run: SolveRun, user: Any, *, ended_now: bool) -> Response:
+    return render_page(
+        "solve/_progress.html",
+        account=user,
+        event=event,
+        current=figures(run),
+        chart=progress_chart(run.progress or []),
+        history_oob=_history(db, event) if ended_now else None,
+    )
+
+
+@get("/runs/{run_id:int}/progress", name="solve_progress", sync_to_thread=False)
+def solve_progress(db: DB, user: User, event: MaybeEvent, run_id: FromPath[int]) -> Response:
+    current = _event(event)
+    reap_dead_runs(db, current.id)
+    run = _run(db, current, run_id)
+    return _progress(db, current, run, user, ended_now=run.status not in ACTIVE)
+
+
+@post("/runs/{run_id:int}/stop", name="solve_stop", sync_to_thread=False)
+def solve_stop(
+    request: Request, db: DB, user: User, event: MaybeEvent, run_id: FromPath[int]
+) -> Response:
+    current = _event(event)
+    run = request_stop(db, current, run_id)
+    audit.record(db, "solve.stop", event=current, account=user, run_id=run_id)
+    if request.headers.get("hx-request"):
+        return _progress(db, current, run, user, ended_now=False)
+    return Redirect("/organiser/solve", status_code=303)
+
+
+def _review(
+    request: Request,
+    db: Session,
+    event: Event,
+    user: Any,
+    run: SolveRun,
+    *,
+    org: int | None = None,
+    error: str = "",
+    status: int = 200,
+    published: int | None = None,
+) -> Response:
+    schedule = org_schedule(db, event, run, org) if org else None
+    if request.headers.get("hx-target") == "org-schedule":
+        return render_page(
+            "solve/_org_schedule.html", event=event, run=run, schedule=schedule, org=org
+        )
+    review = review_run(db, event, run)
+    version = db.exec(
+        select(ScheduleVersion)
+        .where(ScheduleVersion.run_id == run.id)
+        .order_by(col(ScheduleVersion.number).desc())
+    ).first()
+    return render_page(
+        "solve/review.html",
+        status=status,
+        account=user,
+        event=event,
+        run=run,
+        current=figures(run, version.number if version else None),
+        review=review,
+        hist=histogram(review.histogram),
+        heat_colour=heat_colour,
+        schedule=schedule,
+        org=org,
+        error=error,
+        published=published,
+        version=version,
+        publishable=run.status in (RunStatus.finished, RunStatus.stopped)
+        and (run.result or {}).get("status") in ("OPTIMAL", "FEASIBLE"),
+    )
+
+
+@get("/runs/{run_id:int}", name="solve_review", sync_to_thread=False)
+def solve_review(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    run_id: FromPath[int],
+    org: FromQuery[int | None] = None,
+    published: FromQuery[int | None] = None,
+) -> Response:
+    current = _event(event)
+    reap_dead_runs(db, current.id)
+    run = _run(db, current, run_id)
+    return _review(request, db, current, user, run, org=org, published=published)
+
+
+@post("/runs/{run_id:int}/publish", name="solve_publish", sync_to_thread=False)
+def solve_publish(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    run_id: FromPath[int],
+    data: FormData,
+) -> Response:
+    current = _event(event)
+    run = _run(db, current, run_id)
+    if text(data, "confirm", 5) != "on":
+        return _review(
+            request,
+            db,
+            current,
+            user,
+            run,
+            error=error_text(
+                request, DomainError("Tick the box to confirm that you want to publish.")
+            ),
+            status=400,
+        )
+    try:
+        result = publish(db, current, run_id, user.id)
+    except DomainError as exc:
+        db.rollback()
+        run = _run(db, current, run_id)
+        return _review(
+            request, db, current, user, run, error=error_text(request, exc), status=exc.status_code
+        )
+    audit.record(
+        db,
+        "schedule.publish",
+        event=current,
+        account=user,
+        run_id=run_id,
+        version=result.version.number,
+        moved=len(result.diff.moved),
+        added=len(result.diff.added),
+        removed=len(result.diff.removed),
+        notified_organisations=len(result.changed_orgs),
+    )
+    return Redirect(
+        f"/organiser/solve/runs/{run_id}?published={result.version.number}", status_code=303
+    )
+
+
+router = Router(
+    path="/organiser/solve",
+    guards=[organiser_only],
+    route_handlers=[
+        solve_page,
+        solve_start,
+        solve_progress,
+        solve_stop,
+        solve_review,
+        solve_publish,
+    ],
+)
