@@ -123,6 +123,14 @@ def cmd_serve(args: argparse.Namespace) -> None:
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
 
 
+def cmd_eval_matching(args: argparse.Namespace) -> None:
+    from matchmaker.matching_eval import cmd_eval_matching as run
+
+    if args.orgs < 2 or args.orgs > 20_000:
+        raise CommandError("--orgs: must be between 2 and 20000")
+    run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matchmaker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument("--name", default="")
     org.add_argument("--password", default="", help="generated and printed when omitted")
     org.set_defaults(func=cmd_create_organiser)
+
+    evm = sub.add_parser(
+        "eval-matching", help="measure the recommender against baselines on a generated event"
+    )
+    evm.add_argument("--seed", type=int, default=2023)
+    evm.add_argument("--orgs", type=int, default=400, help="organisations to generate (>= 2)")
+    evm.set_defaults(func=cmd_eval_matching)
 
     demo = sub.add_parser("demo", help="load the realistic demo event")
     demo.add_argument("--seed", type=int, default=2023)

@@ -50,6 +50,7 @@ from matchmaker.models import (
     OrgKind,
     RequestStatus,
 )
+from matchmaker.rules import may_request
 from matchmaker.text import fold
 
 __all__ = [
@@ -58,7 +59,6 @@ __all__ = [
     "Profile",
     "Reason",
     "Suggestion",
-    "allowed_by_rules",
     "describe",
     "profile_of",
     "suggestions_for",
@@ -336,13 +336,14 @@ class _Features:
     profile: Profile
     seeks: frozenset[str]
     offers: frozenset[str]
-    seeks_implied: frozenset[str]
-    offers_implied: frozenset[str]
+    seeks_all: frozenset[str]  # ticked or named in the text
+    offers_all: frozenset[str]
     sectors: frozenset[str]
     seek_vec: Vector
     offer_vec: Vector
     all_vec: Vector
     surface: dict[str, str]
+    sort_key: tuple[str, int]
 
 
 def _said(tags: Iterable[str]) -> frozenset[str]:
@@ -352,8 +353,17 @@ def _said(tags: Iterable[str]) -> frozenset[str]:
     )
 
 
+_DECAYED = [sum(DECAY**k for k in range(n)) for n in range(64)]
+
+
 def _decayed(n: int) -> float:
-    return sum(DECAY**k for k in range(n))
+    return _DECAYED[n] if n < len(_DECAYED) else _DECAYED[-1]
+
+
+def _tag_value(weight: float, explicit: frozenset[str], every: frozenset[str]) -> float:
+    """Ticked tags count fully, tags only named in the text W_IMPLIED as much."""
+    base = _DECAYED[min(len(explicit), 63)]
+    return weight * (base + W_IMPLIED * (_DECAYED[min(len(every), 63)] - base))
 
 
 def _vector(tf: Mapping[str, float], idf: Mapping[str, float]) -> Vector:
@@ -401,13 +411,14 @@ def _build(profiles: tuple[Profile, ...]) -> Corpus:
             profile=p,
             seeks=seeks,
             offers=offers,
-            seeks_implied=implied_tags(p.seeks_text) - seeks,
-            offers_implied=implied_tags(p.offers_text) - offers,
+            seeks_all=seeks | implied_tags(p.seeks_text),
+            offers_all=offers | implied_tags(p.offers_text),
             sectors=frozenset(p.sectors),
             seek_vec=_vector(seek.weights, idf),
             offer_vec=_vector(offer.weights, idf),
             all_vec=_vector(whole.weights, idf),
             surface=whole.surface,
+            sort_key=(fold(p.name), p.id),
         )
     return corpus
 
@@ -423,6 +434,7 @@ class Corpus:
 
     idf: dict[str, float] = field(default_factory=dict)
     size: int = 0
+    _index: tuple[dict[str, list[tuple[int, float]]], ...] | None = None
 
     @classmethod
     def build(cls, profiles: Iterable[Profile]) -> Corpus:
@@ -436,36 +448,95 @@ class Corpus:
             return False
         return self.size < 20 or self.idf.get(term, 0.0) >= math.log((1 + self.size) / 8) + 1.0
 
-    def score(self, viewer_id: int, candidate_id: int) -> Match:
-        """How well the candidate fits the viewer, with the reasons."""
+    def value(self, viewer_id: int, candidate_id: int) -> float:
+        """The score alone, for one pair."""
+        me, them = self.features[viewer_id], self.features[candidate_id]
+        return self._value(
+            me, them,
+            cosine(me.seek_vec, them.offer_vec),
+            cosine(them.seek_vec, me.offer_vec),
+            cosine(me.all_vec, them.all_vec),
+        )
+
+    @staticmethod
+    def _value(me: _Features, them: _Features, seek: float, give: float, whole: float) -> float:
+        score = _tag_value(W_SEEK, me.seeks & them.offers, me.seeks_all & them.offers_all)
+        score += _tag_value(W_GIVE, them.seeks & me.offers, them.seeks_all & me.offers_all)
+        score += W_SECTOR * _DECAYED[min(len(me.sectors & them.sectors), 63)]
+        score += W_TEXT_SEEK * max(0.0, seek) + W_TEXT_GIVE * max(0.0, give)
+        score += W_TEXT_ALL * max(0.0, whole)
+        if frozenset((me.profile.kind, them.profile.kind)) in COMPLEMENTARY:
+            score += W_KIND
+        return score
+
+    def _postings(self) -> tuple[dict[str, list[tuple[int, float]]], ...]:
+        """Inverted indexes of the offers, seeks and whole-profile vectors."""
+        if self._index is None:
+            offer: dict[str, list[tuple[int, float]]] = {}
+            seek: dict[str, list[tuple[int, float]]] = {}
+            whole: dict[str, list[tuple[int, float]]] = {}
+            for fid, f in self.features.items():
+                for index, vec in ((offer, f.offer_vec), (seek, f.seek_vec), (whole, f.all_vec)):
+                    for term, weight in vec.items():
+                        index.setdefault(term, []).append((fid, weight))
+            self._index = (offer, seek, whole)
+        return self._index
+
+    def values(self, viewer_id: int, candidates: Iterable[int]) -> dict[int, float]:
+        """Scores of many candidates at once: the text similarities come from
+        the inverted indexes, so pairs without a shared term cost nothing."""
+        me = self.features[viewer_id]
+        offer_index, seek_index, whole_index = self._postings()
+        sims: list[dict[int, float]] = []
+        for vec, index in (
+            (me.seek_vec, offer_index),
+            (me.offer_vec, seek_index),
+            (me.all_vec, whole_index),
+        ):
+            acc: dict[int, float] = {}
+            for term, weight in vec.items():
+                for fid, other in index.get(term, ()):
+                    acc[fid] = acc.get(fid, 0.0) + weight * other
+            sims.append(acc)
+        seek_sims, give_sims, whole_sims = sims
+        return {
+            cid: self._value(
+                me, self.features[cid],
+                seek_sims.get(cid, 0.0), give_sims.get(cid, 0.0), whole_sims.get(cid, 0.0),
+            )
+            for cid in candidates
+            if cid != viewer_id
+        }
+
+    def score(self, viewer_id: int, candidate_id: int, value: float | None = None) -> Match:
+        """How well the candidate fits the viewer, with the reasons (strongest first)."""
         me, them = self.features[viewer_id], self.features[candidate_id]
         reasons: list[Reason] = []
-
-        def tag_reason(code: str, msgid: str, weight: float, needs: frozenset[str],
-                       needs_implied: frozenset[str], has: frozenset[str],
-                       has_implied: frozenset[str]) -> float:
-            explicit = sorted(needs & has)
-            implied = sorted(((needs | needs_implied) & (has | has_implied)) - set(explicit))
-            both = _decayed(len(explicit) + len(implied))
-            base = _decayed(len(explicit))
-            value = weight * (base + W_IMPLIED * (both - base))
-            if explicit or implied:
-                shown = tuple((explicit + implied)[:MAX_REASON_ITEMS])
-                reasons.append(Reason(code, msgid, (("tags", "tag", shown),), value))
-            return value
-
-        score = tag_reason("they_offer", MSG_THEY_OFFER, W_SEEK, me.seeks, me.seeks_implied,
-                           them.offers, them.offers_implied)
-        score += tag_reason("they_seek", MSG_THEY_SEEK, W_GIVE, them.seeks, them.seeks_implied,
-                            me.offers, me.offers_implied)
+        for code, msgid, weight, needs, needs_all, has, has_all in (
+            ("they_offer", MSG_THEY_OFFER, W_SEEK, me.seeks, me.seeks_all, them.offers,
+             them.offers_all),
+            ("they_seek", MSG_THEY_SEEK, W_GIVE, them.seeks, them.seeks_all, me.offers,
+             me.offers_all),
+        ):
+            explicit = needs & has
+            every = needs_all & has_all
+            if every:
+                shown = (sorted(explicit) + sorted(every - explicit))[:MAX_REASON_ITEMS]
+                value = _tag_value(weight, explicit, every)
+                reasons.append(Reason(code, msgid, (("tags", "tag", tuple(shown)),), value))
 
         sectors = sorted(me.sectors & them.sectors)
         if sectors:
-            value = W_SECTOR * _decayed(len(sectors))
-            score += value
-            reasons.append(Reason("sectors", MSG_SECTORS,
-                                  (("sectors", "sector", tuple(sectors[:MAX_REASON_ITEMS])),),
-                                  value))
+            reasons.append(Reason(
+                "sectors", MSG_SECTORS,
+                (("sectors", "sector", tuple(sectors[:MAX_REASON_ITEMS])),),
+                W_SECTOR * _decayed(len(sectors)),
+            ))
+
+        said = _said(t for r in reasons if r.code.startswith("they_") for t in r.params[0][2])
+
+        def keep(term: str) -> bool:
+            return self.distinctive(term) and not said.issuperset(term.split(" "))
 
         for code, msgid, weight, a, b in (
             ("text_seek", MSG_TEXT_SEEK, W_TEXT_SEEK, me.seek_vec, them.offer_vec),
@@ -473,35 +544,24 @@ class Corpus:
             ("text_all", MSG_TEXT_ALL, W_TEXT_ALL, me.all_vec, them.all_vec),
         ):
             similarity = cosine(a, b)
-            if similarity <= 0:
+            if similarity < TEXT_REASON_MIN:
                 continue
-            value = weight * similarity
-            score += value
-            if similarity >= TEXT_REASON_MIN and not any(
-                r.code.startswith("text_") for r in reasons
-            ):
-                said = _said(
-                    t for r in reasons if r.code.startswith("they_") for t in r.params[0][2]
-                )
-                shown = _shared_terms(
-                    a, b, me.surface, them.surface,
-                    lambda t, said=said: (  # type: ignore[misc]
-                        self.distinctive(t) and not said.issuperset(t.split(" "))
-                    ),
-                )
-                if shown:
-                    reasons.append(Reason(code, msgid, (("terms", "term", shown),), value))
+            shown_terms = _shared_terms(a, b, me.surface, them.surface, keep)
+            if shown_terms:
+                reasons.append(Reason(code, msgid, (("terms", "term", shown_terms),),
+                                      weight * similarity))
+                break  # one sentence about the texts is enough
 
-        kinds = frozenset((me.profile.kind, them.profile.kind))
-        if kinds in COMPLEMENTARY:
-            score += W_KIND
+        if frozenset((me.profile.kind, them.profile.kind)) in COMPLEMENTARY:
             reasons.append(Reason(
                 "kinds", MSG_KINDS,
                 (("theirs", "kind", (them.profile.kind,)), ("yours", "kind", (me.profile.kind,))),
                 W_KIND,
             ))
         reasons.sort(key=lambda r: -r.weight)
-        return Match(them.profile, score, tuple(reasons))
+        if value is None:
+            value = self.value(viewer_id, candidate_id)
+        return Match(them.profile, value, tuple(reasons))
 
     def rank(
         self,
@@ -511,30 +571,15 @@ class Corpus:
         limit: int | None = None,
         keep_zero: bool = False,
     ) -> list[Match]:
-        """Candidates (default: everyone else) best first; ties by name, then id."""
+        """Candidates (default: everyone else) best first; ties by name, then id.
+        Only the returned matches are explained."""
         ids = self.features.keys() if candidates is None else candidates
-        matches = [self.score(viewer_id, cid) for cid in ids if cid != viewer_id]
+        scored = [(v, cid) for cid, v in self.values(viewer_id, ids).items()]
         if not keep_zero:
-            matches = [m for m in matches if m.score > 0]
-        matches.sort(key=lambda m: (-round(m.score, 9), fold(m.profile.name), m.profile.id))
-        return matches[:limit] if limit is not None else matches
-
-
-# --- organiser rules -------------------------------------------------------
-
-
-def allowed_by_rules(rules: Mapping[str, object] | None, from_kind: str, to_kind: str) -> bool:
-    """Whether the organiser's rules let ``from_kind`` request ``to_kind``.
-
-    ``rules["allowed_pairs"]`` maps a requester kind to the kinds it may
-    request; without that rule everyone may request everyone, and a kind the
-    rule does not mention may request nobody.
-    """
-    pairs = (rules or {}).get("allowed_pairs")
-    if not isinstance(pairs, Mapping) or not pairs:
-        return True
-    allowed = pairs.get(from_kind)
-    return isinstance(allowed, list | tuple | set | frozenset) and to_kind in allowed
+            scored = [(v, cid) for v, cid in scored if v > 0]
+        scored.sort(key=lambda x: (-round(x[0], 9), self.features[x[1]].sort_key))
+        chosen = scored[:limit] if limit is not None else scored
+        return [self.score(viewer_id, cid, v) for v, cid in chosen]
 
 
 # --- the service -----------------------------------------------------------
@@ -578,10 +623,6 @@ def contacted_ids(session: Session, event: Event, organisation: Organisation) ->
     return contacted
 
 
-def _may_request(event: Event, viewer: Organisation, other: Organisation) -> bool:
-    return allowed_by_rules(event.rules, viewer.kind.value, other.kind.value)
-
-
 def suggestions_for(
     session: Session,
     event: Event,
@@ -606,7 +647,7 @@ def suggestions_for(
         if oid != organisation.id
         and oid not in hidden
         and (kind is None or other.kind == kind)
-        and _may_request(event, organisation, other)
+        and may_request(event, organisation, other)
     ]
     corpus = Corpus.build(profile_of(o) for o in by_id.values())
     ranked = corpus.rank(organisation.id, candidates, limit=limit)
