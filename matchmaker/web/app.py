@@ -40,6 +40,7 @@ from matchmaker.web import directory as directory_web
 from matchmaker.web import notifications as notifications_web
 from matchmaker.web import requests as requests_web
 from matchmaker.web import solve as solve_web
+from matchmaker.web import suggestions as suggestions_web
 from matchmaker.web.deps import provide_account, provide_db, provide_event, provide_user
 from matchmaker.web.errors import (
     domain_error_handler,
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             directory_web.router,
             approvals.router,
             solve_web.router,
+            suggestions_web.router,
             create_static_files_router(
                 path="/static", directories=[resource_dir("static")], name="static"
             ),

@@ -1,0 +1,257 @@
+"""The directory of organisations: filters, diacritic-insensitive search, pages,
+and an organisation's public page.
+
+Only approved organisations are listed. Representatives appear through
+:class:`PublicRepresentative`, which has no email or phone at all, so no page
+built from it can show them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlmodel import Session, col, select
+
+from matchmaker.availability import Grid, event_grid, present_day_numbers
+from matchmaker.directory import Page
+from matchmaker.errors import NotFound
+from matchmaker.i18n import N_
+from matchmaker.models import Account, Event, Organisation, OrgKind, Participant, Role
+from matchmaker.text import fold
+from matchmaker.vocabulary import SECTORS, TAGS
+
+PER_PAGE = 20
+
+
+@lru_cache(maxsize=50_000)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+@lru_cache(maxsize=4096)
+def _token_pattern(token: str) -> re.Pattern[str]:
+    # A token matches at the start of a word: "dau" finds "đầu tư" but "au" does not.
+    return re.compile(r"(?<![0-9a-z])" + re.escape(token))
+
+
+def _labels(slugs: list[str], vocabulary: dict[str, tuple[str, str]]) -> str:
+    return " ".join(" ".join(vocabulary.get(s, (s, s))) for s in slugs)
+
+
+def search_text(org: Organisation) -> str:
+    """Everything a search looks in, folded: name, description, offers and seeks
+    (tags in both languages and free text), sectors and province."""
+    return _folded(
+        " \n ".join(
+            (
+                org.name,
+                org.description,
+                org.offers_text,
+                org.seeks_text,
+                _labels(org.offers, TAGS),
+                _labels(org.seeks, TAGS),
+                _labels(org.sectors, SECTORS),
+                org.province,
+            )
+        )
+    )
+
+
+def match_score(org: Organisation, query: str) -> int:
+    """0 when `org` does not match the folded `query` (every word must start a word
+    of its text); higher when the name matches or the words appear together."""
+    tokens = query.split()
+    if not tokens:
+        return 1
+    haystack = search_text(org)
+    if not all(_token_pattern(t).search(haystack) for t in tokens):
+        return 0
+    name = org.name_folded or _folded(org.name)
+    score = 1
+    if query in haystack:
+        score += 1
+    if all(_token_pattern(t).search(name) for t in tokens):
+        score += 2
+    return score
+
+
+@dataclass
+class DirectoryFilters:
+    q: str = ""
+    kind: str = ""
+    sector: str = ""
+    province: str = ""
+    offers: str = ""
+    seeks: str = ""
+    day: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return (
+            bool(self.q or self.kind or self.sector or self.province or self.offers or self.seeks)
+            or self.day is not None
+        )
+
+    def query_string(self, page: int | None = None) -> str:
+        from urllib.parse import urlencode
+
+        pairs = [
+            (k, v)
+            for k, v in (
+                ("q", self.q),
+                ("kind", self.kind),
+                ("sector", self.sector),
+                ("province", self.province),
+                ("offers", self.offers),
+                ("seeks", self.seeks),
+                ("day", "" if self.day is None else str(self.day)),
+                ("page", "" if page is None else str(page)),
+            )
+            if v
+        ]
+        return urlencode(pairs)
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    kinds: list[str]
+    sectors: list[str]
+    provinces: list[str]
+    tags: list[str]
+    days: list[tuple[int, object]]  # (number, date)
+
+
+def filter_options(session: Session, event: Event) -> FilterOptions:
+    provinces = session.exec(
+        select(Organisation.province)
+        .where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
+        .distinct()
+    ).all()
+    grid = event_grid(session, event)
+    return FilterOptions(
+        kinds=[k.value for k in OrgKind],
+        sectors=list(SECTORS),
+        provinces=sorted((p for p in provinces if p), key=fold),
+        tags=list(TAGS),
+        days=[(row.day.number, row.day.on_date) for row in grid.days],
+    )
+
+
+def _org_days(session: Session, grid: Grid, org_ids: list[int]) -> dict[int, set[int]]:
+    days: dict[int, set[int]] = {i: set() for i in org_ids}
+    if not org_ids:
+        return days
+    for participant in session.exec(
+        select(Participant).where(col(Participant.organisation_id).in_(org_ids))
+    ):
+        days[participant.organisation_id] |= present_day_numbers(grid, participant)
+    return days
+
+
+def search_organisations(
+    session: Session,
+    event: Event,
+    filters: DirectoryFilters,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page[Organisation]:
+    """Approved organisations of `event` passing every filter, best matches first
+    (then by name), one page of them."""
+    statement = select(Organisation).where(
+        Organisation.event_id == event.id, col(Organisation.approved).is_(True)
+    )
+    if filters.kind:
+        statement = statement.where(Organisation.kind == filters.kind)
+    if filters.province:
+        statement = statement.where(Organisation.province == filters.province)
+    candidates = list(session.exec(statement))
+    if filters.sector:
+        candidates = [o for o in candidates if filters.sector in o.sectors]
+    if filters.offers:
+        candidates = [o for o in candidates if filters.offers in o.offers]
+    if filters.seeks:
+        candidates = [o for o in candidates if filters.seeks in o.seeks]
+    if filters.day is not None:
+        present = _org_days(session, event_grid(session, event), [o.id for o in candidates if o.id])
+        candidates = [o for o in candidates if o.id and filters.day in present[o.id]]
+    query = fold(filters.q)
+    scored = [(match_score(o, query), o) for o in candidates]
+    ranked = sorted(
+        ((s, o) for s, o in scored if s > 0),
+        key=lambda pair: (-pair[0], pair[1].name_folded or _folded(pair[1].name), pair[1].id or 0),
+    )
+    total = len(ranked)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    start = (page - 1) * per_page
+    return Page(
+        items=[o for _, o in ranked[start : start + per_page]],
+        total=total,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@dataclass(frozen=True)
+class PublicRepresentative:
+    """What other participants may see of a representative: never email or phone."""
+
+    id: int
+    full_name: str
+    title: str
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OrganisationPage:
+    organisation: Organisation
+    representatives: tuple[PublicRepresentative, ...]
+    present_days: tuple[int, ...]
+    is_own: bool
+
+
+def organisation_page(
+    session: Session, event: Event, viewer: Account, org_id: int
+) -> OrganisationPage:
+    """An organisation's public profile. Unapproved organisations are visible
+    only to their own representatives and to organisers."""
+    org = session.get(Organisation, org_id)
+    viewer_org_id: int | None = None
+    if viewer.participant_id is not None:
+        me = session.get(Participant, viewer.participant_id)
+        viewer_org_id = me.organisation_id if me else None
+    is_own = org is not None and org.id == viewer_org_id
+    if (
+        org is None
+        or org.event_id != event.id
+        or (not org.approved and not is_own and viewer.role is not Role.organiser)
+    ):
+        raise NotFound(N_("No such organisation."))
+    people = list(
+        session.exec(
+            select(Participant)
+            .where(Participant.organisation_id == org.id)
+            .order_by(col(Participant.id))
+        )
+    )
+    grid = event_grid(session, event)
+    days: set[int] = set()
+    for person in people:
+        days |= present_day_numbers(grid, person)
+    return OrganisationPage(
+        organisation=org,
+        representatives=tuple(
+            PublicRepresentative(
+                id=p.id or 0,
+                full_name=p.full_name,
+                title=p.title,
+                languages=tuple(p.languages),
+            )
+            for p in people
+        ),
+        present_days=tuple(sorted(days)),
+        is_own=is_own,
+    )

@@ -1,0 +1,508 @@
+"""Organisations and their representatives: self-registration, editing, approval.
+
+Validation collects every field's problem at once (:class:`InvalidInput`), so a
+form can show each message next to its field. Every change made on behalf of a
+participant goes through :func:`own_organisation` / :func:`own_representative`:
+another organisation's ids answer "not found".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlmodel import Session, col, func, select
+
+from matchmaker import accounts, audit
+from matchmaker.errors import Conflict, DomainError, NotFound
+from matchmaker.i18n import N_, translations
+from matchmaker.models import (
+    Account,
+    AuditLog,
+    CheckIn,
+    Event,
+    Notification,
+    Organisation,
+    OrgKind,
+    Participant,
+    Role,
+    SignInToken,
+)
+from matchmaker.text import fold
+from matchmaker.vocabulary import LANGUAGES, SECTORS, STAGES, TAGS
+
+MAX_TAGS = 8  # per list (offers, seeks)
+MAX_SECTORS = 4
+MAX_REPRESENTATIVES = 4
+NAME_MIN, NAME_MAX = 2, 200
+PERSON_MAX = 160
+TITLE_MAX = 160
+EMAIL_MAX = 254
+PROVINCE_MAX = 80
+WEBSITE_MAX = 300
+DESCRIPTION_MAX = 2000
+WISH_TEXT_MAX = 1000
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ().-]{8,20}$")
+
+
+class InvalidInput(DomainError):
+    """Some fields were refused; `errors` maps each field name to its error."""
+
+    def __init__(self, errors: dict[str, DomainError]) -> None:
+        super().__init__(N_("Some fields are missing or not valid."))
+        self.errors = errors
+
+
+@dataclass
+class OrganisationInput:
+    name: str = ""
+    kind: str = ""
+    sectors: list[str] = field(default_factory=list)
+    province: str = ""
+    stage: str = ""
+    website: str = ""
+    description: str = ""
+    offers: list[str] = field(default_factory=list)
+    seeks: list[str] = field(default_factory=list)
+    offers_text: str = ""
+    seeks_text: str = ""
+
+    @classmethod
+    def of(cls, org: Organisation) -> OrganisationInput:
+        return cls(
+            name=org.name,
+            kind=org.kind.value,
+            sectors=list(org.sectors),
+            province=org.province,
+            stage=org.stage,
+            website=org.website,
+            description=org.description,
+            offers=list(org.offers),
+            seeks=list(org.seeks),
+            offers_text=org.offers_text,
+            seeks_text=org.seeks_text,
+        )
+
+
+@dataclass
+class RepresentativeInput:
+    full_name: str = ""
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    languages: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, participant: Participant) -> RepresentativeInput:
+        return cls(
+            full_name=participant.full_name,
+            title=participant.title,
+            email=participant.email,
+            phone=participant.phone,
+            languages=list(participant.languages),
+        )
+
+
+# --- validation ---------------------------------------------------------------
+
+
+def _error(message: str, name: str, **params: Any) -> DomainError:
+    return DomainError(message, field=name, **params)
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def normalise_website(raw: str) -> str:
+    """``example.vn`` -> ``https://example.vn``; raises for anything not a web address."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    candidate = raw if "://" in raw else f"https://{raw}"
+    parts = urlsplit(candidate)
+    host = parts.hostname or ""
+    if (
+        parts.scheme not in ("http", "https")
+        or "." not in host
+        or any(ch.isspace() for ch in candidate)
+        or host.startswith(".")
+        or host.endswith(".")
+    ):
+        raise _error(N_("Enter a web address such as https://example.vn."), "website")
+    if len(candidate) > WEBSITE_MAX:
+        raise _error(N_("At most %(n)s characters."), "website", n=WEBSITE_MAX)
+    return candidate
+
+
+def _text_errors(
+    errors: dict[str, DomainError],
+    name: str,
+    value: str,
+    *,
+    maximum: int,
+    required: bool = False,
+    minimum: int = 0,
+) -> None:
+    if required and not value:
+        errors[name] = _error(N_("This field is required."), name)
+    elif value and len(value) < minimum:
+        errors[name] = _error(N_("At least %(n)s characters."), name, n=minimum)
+    elif len(value) > maximum:
+        errors[name] = _error(N_("At most %(n)s characters."), name, n=maximum)
+
+
+def _choice_list_errors(
+    errors: dict[str, DomainError],
+    name: str,
+    values: list[str],
+    allowed: dict[str, Any],
+    *,
+    maximum: int,
+    required: bool = False,
+) -> None:
+    if required and not values:
+        errors[name] = _error(N_("Choose at least one."), name)
+    elif any(v not in allowed for v in values):
+        errors[name] = _error(N_("Choose from the list."), name)
+    elif len(values) > maximum:
+        errors[name] = _error(N_("Choose at most %(n)s."), name, n=maximum)
+
+
+def organisation_errors(data: OrganisationInput) -> dict[str, DomainError]:
+    """Every problem of an organisation's fields (normalising `data` in place)."""
+    errors: dict[str, DomainError] = {}
+    data.name = " ".join(data.name.split())
+    data.province = " ".join(data.province.split())
+    data.sectors, data.offers, data.seeks = (
+        _unique(data.sectors),
+        _unique(data.offers),
+        _unique(data.seeks),
+    )
+    _text_errors(errors, "name", data.name, maximum=NAME_MAX, minimum=NAME_MIN, required=True)
+    if not data.kind:
+        errors["kind"] = _error(N_("This field is required."), "kind")
+    elif data.kind not in OrgKind.__members__:
+        errors["kind"] = _error(N_("Choose from the list."), "kind")
+    _choice_list_errors(
+        errors, "sectors", data.sectors, SECTORS, maximum=MAX_SECTORS, required=True
+    )
+    _text_errors(errors, "province", data.province, maximum=PROVINCE_MAX, required=True)
+    if data.stage and data.stage not in STAGES:
+        errors["stage"] = _error(N_("Choose from the list."), "stage")
+    try:
+        data.website = normalise_website(data.website)
+    except DomainError as exc:
+        errors["website"] = exc
+    _text_errors(errors, "description", data.description, maximum=DESCRIPTION_MAX, required=True)
+    _choice_list_errors(errors, "offers", data.offers, TAGS, maximum=MAX_TAGS)
+    _choice_list_errors(errors, "seeks", data.seeks, TAGS, maximum=MAX_TAGS)
+    _text_errors(errors, "offers_text", data.offers_text, maximum=WISH_TEXT_MAX)
+    _text_errors(errors, "seeks_text", data.seeks_text, maximum=WISH_TEXT_MAX)
+    return errors
+
+
+def email_taken(session: Session, email: str, *, except_participant: int | None = None) -> bool:
+    """Whether an account or a representative (other than `except_participant`) uses `email`."""
+    email = accounts.normalise_email(email)
+    account = session.exec(select(Account).where(Account.email == email)).first()
+    if account is not None and (
+        except_participant is None or account.participant_id != except_participant
+    ):
+        return True
+    statement = select(Participant.id).where(func.lower(Participant.email) == email)
+    if except_participant is not None:
+        statement = statement.where(Participant.id != except_participant)
+    return session.exec(statement).first() is not None
+
+
+def representative_errors(
+    session: Session, data: RepresentativeInput, *, except_participant: int | None = None
+) -> dict[str, DomainError]:
+    """Every problem of a representative's fields (normalising `data` in place)."""
+    errors: dict[str, DomainError] = {}
+    data.full_name = " ".join(data.full_name.split())
+    data.title = " ".join(data.title.split())
+    data.email = accounts.normalise_email(data.email)
+    data.phone = data.phone.strip()
+    data.languages = _unique(data.languages)
+    _text_errors(errors, "full_name", data.full_name, maximum=PERSON_MAX, minimum=2, required=True)
+    _text_errors(errors, "title", data.title, maximum=TITLE_MAX)
+    if not data.email:
+        errors["email"] = _error(N_("This field is required."), "email")
+    elif len(data.email) > EMAIL_MAX:
+        errors["email"] = _error(N_("At most %(n)s characters."), "email", n=EMAIL_MAX)
+    elif not _EMAIL.match(data.email):
+        errors["email"] = _error(N_("Enter a valid email address."), "email")
+    elif email_taken(session, data.email, except_participant=except_participant):
+        errors["email"] = _error(N_("This email address is already registered."), "email")
+    if data.phone and not _PHONE.match(data.phone):
+        errors["phone"] = _error(
+            N_("Enter a phone number of 8 to 20 digits, such as 0909 123 456."), "phone"
+        )
+    _choice_list_errors(
+        errors, "languages", data.languages, LANGUAGES, maximum=len(LANGUAGES), required=True
+    )
+    return errors
+
+
+# --- writing ------------------------------------------------------------------
+
+
+def _apply_organisation(org: Organisation, data: OrganisationInput) -> None:
+    org.name = data.name
+    org.name_folded = fold(data.name)
+    org.kind = OrgKind(data.kind)
+    org.sectors = list(data.sectors)
+    org.province = data.province
+    org.stage = data.stage
+    org.website = data.website
+    org.description = data.description
+    org.offers = list(data.offers)
+    org.seeks = list(data.seeks)
+    org.offers_text = data.offers_text
+    org.seeks_text = data.seeks_text
+
+
+def _apply_representative(participant: Participant, data: RepresentativeInput) -> None:
+    participant.full_name = data.full_name
+    participant.name_folded = fold(data.full_name)
+    participant.title = data.title
+    participant.email = data.email
+    participant.phone = data.phone
+    participant.languages = list(data.languages)
+
+
+def _new_representative(
+    session: Session, org: Organisation, data: RepresentativeInput
+) -> tuple[Participant, Account]:
+    assert org.id is not None
+    participant = Participant(organisation_id=org.id, full_name="", email="")
+    _apply_representative(participant, data)
+    session.add(participant)
+    session.flush()
+    account = Account(
+        email=data.email,
+        role=Role.participant,
+        display_name=data.full_name,
+        participant_id=participant.id,
+    )
+    session.add(account)
+    session.flush()
+    return participant, account
+
+
+def register(
+    session: Session,
+    event: Event,
+    organisation: OrganisationInput,
+    representative: RepresentativeInput,
+    password: str,
+) -> tuple[Organisation, Participant, Account]:
+    """Self-registration: the organisation, its first representative and their
+    account (with `password`). Unlisted until approved when the event requires it."""
+    errors = organisation_errors(organisation) | representative_errors(session, representative)
+    try:
+        accounts.check_password_strength(password)
+    except DomainError as exc:
+        errors["password"] = exc
+    if errors:
+        raise InvalidInput(errors)
+    assert event.id is not None
+    org = Organisation(
+        event_id=event.id, name="", kind=OrgKind.startup, approved=not event.require_approval
+    )
+    _apply_organisation(org, organisation)
+    session.add(org)
+    session.flush()
+    participant, account = _new_representative(session, org, representative)
+    account.password_hash = accounts.hash_password(password)
+    audit.record(
+        session, "organisation.register", event=event, account=account, organisation_id=org.id
+    )
+    return org, participant, account
+
+
+def own_participant(session: Session, account: Account) -> Participant:
+    participant = (
+        session.get(Participant, account.participant_id) if account.participant_id else None
+    )
+    if participant is None:
+        raise NotFound(N_("No participant profile for this account."))
+    return participant
+
+
+def own_organisation(session: Session, account: Account) -> Organisation:
+    """The organisation `account` represents."""
+    participant = own_participant(session, account)
+    org = session.get(Organisation, participant.organisation_id)
+    if org is None:
+        raise NotFound(N_("No participant profile for this account."))
+    return org
+
+
+def representatives(session: Session, org: Organisation) -> list[Participant]:
+    return list(
+        session.exec(
+            select(Participant)
+            .where(Participant.organisation_id == org.id)
+            .order_by(col(Participant.id))
+        )
+    )
+
+
+def own_representative(session: Session, account: Account, participant_id: int) -> Participant:
+    """A representative of `account`'s own organisation; any other id is "not found"."""
+    org = own_organisation(session, account)
+    participant = session.get(Participant, participant_id)
+    if participant is None or participant.organisation_id != org.id:
+        raise NotFound(N_("No such representative."))
+    return participant
+
+
+def update_organisation(
+    session: Session, account: Account, data: OrganisationInput
+) -> Organisation:
+    org = own_organisation(session, account)
+    errors = organisation_errors(data)
+    if errors:
+        raise InvalidInput(errors)
+    _apply_organisation(org, data)
+    session.add(org)
+    return org
+
+
+def add_representative(
+    session: Session, account: Account, data: RepresentativeInput, *, base_url: str = ""
+) -> tuple[Participant, Account]:
+    """A new representative of `account`'s organisation with their own account;
+    their personal sign-in link goes to the outbox."""
+    org = own_organisation(session, account)
+    if len(representatives(session, org)) >= MAX_REPRESENTATIVES:
+        raise Conflict(
+            N_("An organisation has at most %(n)s representatives."),
+            field="representatives",
+            n=MAX_REPRESENTATIVES,
+        )
+    errors = representative_errors(session, data)
+    if errors:
+        raise InvalidInput(errors)
+    participant, new_account = _new_representative(session, org, data)
+    token = accounts.issue_token(session, new_account, hours=24 * 14)
+    gettext = translations(new_account.locale).gettext
+    session.add(
+        Notification(
+            account_id=new_account.id,
+            to_email=new_account.email,
+            subject=gettext(N_("You now represent %(org)s at Matchmaker")) % {"org": org.name},
+            body=gettext(
+                N_(
+                    "%(who)s added you as a representative of %(org)s. "
+                    "Open your personal link to sign in."
+                )
+            )
+            % {"who": account.display_name or account.email, "org": org.name},
+            link=f"{base_url}/signin/link/{token}",
+        )
+    )
+    audit.record(session, "representative.add", account=account, participant_id=participant.id)
+    return participant, new_account
+
+
+def update_representative(
+    session: Session, account: Account, participant_id: int, data: RepresentativeInput
+) -> Participant:
+    participant = own_representative(session, account, participant_id)
+    errors = representative_errors(session, data, except_participant=participant.id)
+    if errors:
+        raise InvalidInput(errors)
+    _apply_representative(participant, data)
+    session.add(participant)
+    their_account = session.exec(
+        select(Account).where(Account.participant_id == participant.id)
+    ).first()
+    if their_account is not None:
+        their_account.email = data.email
+        their_account.display_name = data.full_name
+        session.add(their_account)
+    return participant
+
+
+def remove_representative(session: Session, account: Account, participant_id: int) -> None:
+    """Remove a colleague and their account; never oneself, never the last one."""
+    participant = own_representative(session, account, participant_id)
+    if participant.id == account.participant_id:
+        raise Conflict(
+            N_("You cannot remove yourself. Ask another representative to do it."),
+            field="representatives",
+        )
+    org = own_organisation(session, account)
+    if len(representatives(session, org)) <= 1:
+        raise Conflict(
+            N_("An organisation keeps at least one representative."), field="representatives"
+        )
+    for their_account in session.exec(
+        select(Account).where(Account.participant_id == participant.id)
+    ).all():
+        for token in session.exec(
+            select(SignInToken).where(SignInToken.account_id == their_account.id)
+        ).all():
+            session.delete(token)
+        for note in session.exec(
+            select(Notification).where(Notification.account_id == their_account.id)
+        ).all():
+            session.delete(note)
+        for entry in session.exec(
+            select(AuditLog).where(AuditLog.account_id == their_account.id)
+        ).all():
+            entry.account_id = None
+            session.add(entry)
+        session.flush()
+        session.delete(their_account)
+    for check_in in session.exec(
+        select(CheckIn).where(CheckIn.participant_id == participant.id)
+    ).all():
+        session.delete(check_in)
+    session.flush()
+    audit.record(
+        session,
+        "representative.remove",
+        account=account,
+        participant_id=participant.id,
+        name=participant.full_name,
+    )
+    session.delete(participant)
+    session.flush()
+
+
+# --- approval -----------------------------------------------------------------
+
+
+def pending_organisations(session: Session, event: Event) -> list[Organisation]:
+    """Self-registered organisations waiting for an organiser's approval."""
+    return list(
+        session.exec(
+            select(Organisation)
+            .where(Organisation.event_id == event.id, col(Organisation.approved).is_(False))
+            .order_by(col(Organisation.created_at), col(Organisation.id))
+        )
+    )
+
+
+def approve_organisation(
+    session: Session, event: Event, org_id: int, *, by: Account
+) -> Organisation:
+    org = session.get(Organisation, org_id)
+    if org is None or org.event_id != event.id:
+        raise NotFound(N_("No such organisation."))
+    if not org.approved:
+        org.approved = True
+        session.add(org)
+        audit.record(
+            session, "organisation.approve", event=event, account=by, organisation_id=org.id
+        )
+    return org

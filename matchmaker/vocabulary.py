@@ -1,0 +1,116 @@
+"""The interface's vocabularies with their vi/en labels: sectors, offers/seeks tags,
+stages, provinces and spoken languages.
+
+Sectors, tags and stages are the demo generator's (``matchmaker.demo.vocab``), so
+imported and generated data share one set of slugs. Templates reach the labels
+through the Jinja globals installed by :func:`install` (``sector_label(slug)``, ...).
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+
+from matchmaker.demo.vocab import SECTORS, STAGES, TAGS
+
+__all__ = [
+    "LANGUAGES",
+    "PROVINCES",
+    "SECTORS",
+    "STAGES",
+    "TAGS",
+    "install",
+    "label",
+    "language_label",
+    "sector_label",
+    "stage_label",
+    "tag_label",
+]
+
+# Provinces offered at registration: the host province, the Mekong Delta, the two
+# big cities. Stored as written here (Vietnamese names are the same in English).
+PROVINCES: tuple[str, ...] = (
+    "Hậu Giang",
+    "Cần Thơ",
+    "TP. Hồ Chí Minh",
+    "Hà Nội",
+    "An Giang",
+    "Bạc Liêu",
+    "Bến Tre",
+    "Cà Mau",
+    "Đồng Tháp",
+    "Kiên Giang",
+    "Long An",
+    "Sóc Trăng",
+    "Tiền Giang",
+    "Trà Vinh",
+    "Vĩnh Long",
+    "Đà Nẵng",
+    "Bình Dương",
+    "Đồng Nai",
+)
+
+LANGUAGES: dict[str, tuple[str, str]] = {
+    "vi": ("Tiếng Việt", "Vietnamese"),
+    "en": ("Tiếng Anh", "English"),
+    "zh": ("Tiếng Trung", "Chinese"),
+    "ja": ("Tiếng Nhật", "Japanese"),
+    "ko": ("Tiếng Hàn", "Korean"),
+    "fr": ("Tiếng Pháp", "French"),
+    "km": ("Tiếng Khmer", "Khmer"),
+}
+
+
+def label(vocabulary: dict[str, tuple[str, str]], slug: str, locale: str = "vi") -> str:
+    """The label of `slug` in `locale`; unknown slugs show as themselves."""
+    vi, en = vocabulary.get(slug, (slug, slug))
+    return en if locale == "en" else vi
+
+
+def sector_label(slug: str, locale: str = "vi") -> str:
+    return label(SECTORS, slug, locale)
+
+
+def tag_label(slug: str, locale: str = "vi") -> str:
+    return label(TAGS, slug, locale)
+
+
+def stage_label(slug: str, locale: str = "vi") -> str:
+    return label(STAGES, slug, locale)
+
+
+def language_label(code: str, locale: str = "vi") -> str:
+    return label(LANGUAGES, code, locale)
+
+
+def _locale(ctx: Context) -> str:
+    if ctx.get("render_locale"):
+        return str(ctx["render_locale"])
+    request = ctx.get("request")
+    if request is None:
+        return "vi"
+    return str(request.scope.get("state", {}).get("locale", "vi"))
+
+
+def install(env: Environment) -> None:
+    """Jinja globals: ``sector_label(slug)``, ``tag_label``, ``stage_label``,
+    ``language_label`` in the request's language, and the vocabularies."""
+
+    def bind(vocabulary: dict[str, tuple[str, str]]):  # type: ignore[no-untyped-def]
+        @pass_context
+        def show(ctx: Context, slug: str) -> str:
+            return label(vocabulary, slug, _locale(ctx))
+
+        return show
+
+    env.globals.update(
+        sector_label=bind(SECTORS),
+        tag_label=bind(TAGS),
+        stage_label=bind(STAGES),
+        language_label=bind(LANGUAGES),
+        SECTORS=SECTORS,
+        TAGS=TAGS,
+        STAGES=STAGES,
+        PROVINCES=PROVINCES,
+        LANGUAGES=LANGUAGES,
+    )

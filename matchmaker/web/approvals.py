@@ -1,0 +1,39 @@
+"""Organisers approve self-registered organisations before they are listed."""
+
+from __future__ import annotations
+
+from litestar import Response, Router, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect
+
+from matchmaker import profiles
+from matchmaker.models import Event
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.guards import organiser_only
+from matchmaker.web.render import page
+
+
+def _event(event: Event | None) -> Event:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event
+
+
+@get("/approvals", name="approvals", sync_to_thread=False)
+def approvals(db: DB, user: User, event: MaybeEvent) -> Response:
+    current = _event(event)
+    pending = profiles.pending_organisations(db, current)
+    people = {org.id: profiles.representatives(db, org) for org in pending}
+    return page(
+        "profile/approvals.html", account=user, event=current, pending=pending, people=people
+    )
+
+
+@post("/organisations/{org_id:int}/approve", name="approve_organisation", sync_to_thread=False)
+def approve(db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]) -> Redirect:
+    org = profiles.approve_organisation(db, _event(event), org_id, by=user)
+    return Redirect(f"/organiser/approvals?approved={org.id}", status_code=303)
+
+
+router = Router(path="/organiser", guards=[organiser_only], route_handlers=[approvals, approve])

@@ -1,0 +1,83 @@
+"""The directory of organisations and each organisation's public page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Request, Response, Router, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, QueryParameter
+
+from matchmaker import discovery
+from matchmaker.models import Event
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import PageNumber, SearchText
+from matchmaker.web.guards import signed_in
+from matchmaker.web.render import page as render_page
+
+Choice = Annotated[str, QueryParameter(max_length=80)]
+DayNumber = Annotated[str, QueryParameter(max_length=3)]
+
+
+def _event(event: Event | None) -> Event:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event
+
+
+@get("/", name="directory", sync_to_thread=False)
+def directory(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    q: SearchText = "",
+    kind: Choice = "",
+    sector: Choice = "",
+    province: Choice = "",
+    offers: Choice = "",
+    seeks: Choice = "",
+    day: DayNumber = "",
+    page: PageNumber = 1,
+) -> Response:
+    current = _event(event)
+    filters = discovery.DirectoryFilters(
+        q=q.strip(),
+        kind=kind,
+        sector=sector,
+        province=province,
+        offers=offers,
+        seeks=seeks,
+        day=int(day) if day.isdigit() else None,
+    )
+    results = discovery.search_organisations(db, current, filters, page=page)
+    template = (
+        "directory/_results.html"
+        if request.headers.get("hx-target") == "directory-results"
+        else "directory/index.html"
+    )
+    return render_page(
+        template,
+        account=user,
+        event=current,
+        filters=filters,
+        results=results,
+        options=discovery.filter_options(db, current),
+    )
+
+
+@get("/{org_id:int}", name="directory_organisation", sync_to_thread=False)
+def organisation(db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]) -> Response:
+    current = _event(event)
+    profile = discovery.organisation_page(db, current, user, org_id)
+    return render_page(
+        "directory/organisation.html",
+        account=user,
+        event=current,
+        profile=profile,
+        org=profile.organisation,
+        can_request=user.participant_id is not None and not profile.is_own,
+    )
+
+
+router = Router(path="/directory", guards=[signed_in], route_handlers=[directory, organisation])
