@@ -28,11 +28,13 @@ def organiser_home(
     user: User,
     event: MaybeEvent,
     q: SearchText = "",
-    kind: FromQuery[OrgKind | None] = None,
+    kind: FromQuery[str] = "",
     page: PageNumber = 1,
 ) -> Response:
     current = require_event(event)
-    results = search_participants(db, current, query=q, kind=kind, page=page)
+    # The filter form sends kind= for "all kinds"; an unknown kind also means all.
+    kind_filter = OrgKind(kind) if kind in {k.value for k in OrgKind} else None
+    results = search_participants(db, current, query=q, kind=kind_filter, page=page)
     template = (
         "organiser/_participants.html"
         if request.headers.get("hx-target") == "participant-results"
@@ -45,7 +47,7 @@ def organiser_home(
         counts=counts_by_kind(db, current),
         results=results,
         q=q,
-        kind_filter=kind.value if kind else "",
+        kind_filter=kind_filter.value if kind_filter else "",
         kinds=list(OrgKind),
     )
 
