@@ -1,0 +1,116 @@
+"""Event setup pages: days, sessions, slots, tables and rules with a live slot preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect
+
+from matchmaker import setup
+from matchmaker.models import Event, OrgKind
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import FormData
+from matchmaker.web.guards import organiser_only
+from matchmaker.web.render import gettext_for, page
+
+SPARE_SESSION_ROWS = 2
+SPARE_TABLE_ROWS = 3
+
+
+def _event(event: Event | None) -> Event:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event
+
+
+def _context(
+    request: Request,
+    db: DB,
+    event: Event,
+    values: dict[str, Any],
+    errors: setup.Errors,
+    **extra: Any,
+) -> dict[str, Any]:
+    session_rows = setup.session_rows(values)
+    table_rows = setup.table_rows(values)
+    next_session = (max(session_rows) + 1) if session_rows else 0
+    next_table = (max(table_rows) + 1) if table_rows else 0
+    spec, _ = setup.parse_setup(values, {o.id for o in setup.host_choices(db, event) if o.id})
+    slots = setup.plan_slots(spec.sessions) if spec else []
+    return {
+        "event": event,
+        "values": values,
+        "errors": {name: gettext_for(request, e.message, **e.params) for name, e in errors.items()},
+        "session_rows": session_rows + list(range(next_session, next_session + SPARE_SESSION_ROWS)),
+        "table_rows": table_rows + list(range(next_table, next_table + SPARE_TABLE_ROWS)),
+        "hosts": setup.host_choices(db, event),
+        "kinds": list(OrgKind),
+        "slots": slots,
+        "days": sorted({s.day for s in slots}),
+        **extra,
+    }
+
+
+def _values(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in ("_csrf_token", "confirm")}
+
+
+@get("/", name="setup_form", sync_to_thread=False)
+def setup_form(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
+    current = _event(event)
+    values = setup.form_from_event(db, current)
+    return page(
+        "setup/page.html",
+        account=user,
+        saved=request.query_params.get("saved") == "1",
+        impact=None,
+        **_context(request, db, current, values, {}),
+    )
+
+
+@post("/preview", name="setup_preview", sync_to_thread=False)
+def setup_preview(
+    request: Request, db: DB, user: User, event: MaybeEvent, data: FormData
+) -> Response:
+    current = _event(event)
+    values = _values(data)
+    spec, errors = setup.parse_setup(
+        values, {o.id for o in setup.host_choices(db, current) if o.id}
+    )
+    impact = setup.impact_of(db, current, spec) if spec else None
+    return page(
+        "setup/_preview.html",
+        impact=impact,
+        **_context(request, db, current, values, errors),
+    )
+
+
+@post("/", name="setup_save", sync_to_thread=False)
+def setup_save(request: Request, db: DB, user: User, event: MaybeEvent, data: FormData) -> Response:
+    current = _event(event)
+    values = _values(data)
+    spec, errors = setup.parse_setup(
+        values, {o.id for o in setup.host_choices(db, current) if o.id}
+    )
+    if spec is None:
+        context = _context(request, db, current, values, errors)
+        return page(
+            "setup/page.html", status=400, account=user, saved=False, impact=None, **context
+        )
+    impact = setup.impact_of(db, current, spec)
+    if impact.any and not data.get("confirm"):
+        context = _context(request, db, current, values, {})
+        return page(
+            "setup/page.html", status=409, account=user, saved=False, impact=impact, **context
+        )
+    setup.apply_setup(db, current, spec, user)
+    return Redirect("/organiser/setup?saved=1", status_code=303)
+
+
+router = Router(
+    path="/organiser/setup",
+    guards=[organiser_only],
+    route_handlers=[setup_form, setup_preview, setup_save],
+)
