@@ -166,7 +166,7 @@ BRAND_ROOTS: dict[str, tuple[str, ...]] = {
     "edtech": ("Learn", "Edu", "Class", "Học", "Skill", "Kids"),
     "healthtech": ("Care", "Health", "Med", "Khỏe", "Clinic", "Doctor"),
     "logistics": ("Ship", "Go", "Cargo", "Express", "Giao", "Hub", "Truck"),
-    "digital_government": ("Gov", "Công", "Civic", "Data", "Sign", "Cloud"),
+    "digital_government": ("Gov", "eGov", "Civic", "Data", "Sign", "Cloud"),
 }
 TECH_FIRM_FORMS: tuple[str, ...] = (
     "Công ty Cổ phần Công nghệ {b}",
@@ -239,7 +239,7 @@ OCOP_PRODUCTS: tuple[tuple[str, str], ...] = (
     ("Khô cá lóc", "aquaculture"),
     ("Nước mắm cá linh", "manufacturing"),
     ("Cam sành", "agritech"),
-    ("Gạo thơm Long Mỹ", "agritech"),
+    ("Gạo thơm", "agritech"),
     ("Tinh bột nghệ", "manufacturing"),
     ("Hàng thủ công lục bình", "manufacturing"),
     ("Lươn đồng", "aquaculture"),
@@ -253,7 +253,7 @@ OCOP_PRODUCTS: tuple[tuple[str, str], ...] = (
     ("Ếch đồng", "aquaculture"),
     ("Trái cây sấy dẻo", "manufacturing"),
     ("Du lịch sinh thái miệt vườn", "tourism"),
-    ("Đặc sản chợ nổi Ngã Bảy", "tourism"),
+    ("Đặc sản chợ nổi", "tourism"),
 )
 OCOP_FORMS: tuple[str, ...] = (
     "HTX {p} {l}",
