@@ -81,9 +81,10 @@ def sign_in_as_organiser(page: Page, live_server: LiveServer) -> None:
     assert page.url == f"{live_server.url}/organiser", page.url
 
 
-def sign_in_as_participant(page: Page, live_server: LiveServer, account_id: int) -> None:
-    """Sign in through a freshly issued personal link; ends on the participant home."""
-    page.goto(live_server.sign_in_link(account_id))
+def sign_in_as_participant(page: Page, live_server: LiveServer, link: str | int) -> None:
+    """Sign in through a personal link (or a fresh one for an account id); ends on the
+    participant home."""
+    page.goto(live_server.sign_in_link(link) if isinstance(link, int) else link)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert page.url == f"{live_server.url}/me", page.url
