@@ -60,6 +60,7 @@ __all__ = [
     "Reason",
     "Suggestion",
     "describe",
+    "kind_label",
     "profile_of",
     "suggestions_for",
 ]
@@ -658,3 +659,9 @@ def suggestions_for(
 
 def reason_texts(reasons: Sequence[Reason], locale: str) -> list[str]:
     return [describe(r, locale) for r in reasons]
+
+
+def kind_label(kind: str, locale: str) -> str:
+    """One organisation's kind in words ("Investor", "Quỹ đầu tư")."""
+    text = i18n.translations(locale).gettext(KIND_LABELS.get(kind, kind))
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,77 @@
+""""Suggested for you": the recommender's picks for the signed-in participant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery
+
+from matchmaker.matching import Suggestion, kind_label, reason_texts, suggestions_for
+from matchmaker.models import Event, Organisation, OrgKind
+from matchmaker.web.deps import DB, User
+from matchmaker.web.guards import participant_only
+from matchmaker.web.participant import own_participant
+from matchmaker.web.render import locale_of, page
+
+PAGE_LIMIT = 30
+TOP_LIMIT = 5
+
+
+def _own(db: DB, user: User) -> tuple[Event, Organisation]:
+    _, organisation = own_participant(db, user)
+    event = db.get(Event, organisation.event_id)
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event, organisation
+
+
+def _cards(request: Request, suggestions: list[Suggestion]) -> list[dict[str, Any]]:
+    locale = locale_of(request)
+    return [
+        {
+            "org": s.organisation,
+            "kind": kind_label(s.organisation.kind.value, locale),
+            "fit": s.fit,
+            "reasons": reason_texts(s.reasons, locale),
+        }
+        for s in suggestions
+    ]
+
+
+@get("/", name="suggestions", sync_to_thread=False)
+def suggestions_page(
+    request: Request, db: DB, user: User, kind: FromQuery[OrgKind | None] = None
+) -> Response:
+    event, organisation = _own(db, user)
+    found = suggestions_for(db, event, organisation, limit=PAGE_LIMIT, kind=kind)
+    template = (
+        "suggestions/_list.html"
+        if request.headers.get("hx-target") == "suggestion-results"
+        else "suggestions/index.html"
+    )
+    return page(
+        template,
+        account=user,
+        event=event,
+        organisation=organisation,
+        cards=_cards(request, found),
+        kinds=list(OrgKind),
+        kind_filter=kind.value if kind else "",
+    )
+
+
+@get("/top", name="suggestions_top", sync_to_thread=False)
+def suggestions_top(request: Request, db: DB, user: User) -> Response:
+    """The compact top five of the participant's home page (loaded by htmx)."""
+    event, organisation = _own(db, user)
+    found = suggestions_for(db, event, organisation, limit=TOP_LIMIT)
+    return page("suggestions/_top.html", account=user, top_cards=_cards(request, found))
+
+
+router = Router(
+    path="/me/suggestions",
+    guards=[participant_only],
+    route_handlers=[suggestions_page, suggestions_top],
+)
