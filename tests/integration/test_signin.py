@@ -1,0 +1,248 @@
+"""Signing in with a password or a personal link, rate limiting, signing out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from litestar.testing import TestClient
+from sqlmodel import Session, select
+
+from matchmaker import accounts
+from matchmaker.clock import utcnow
+from matchmaker.models import Account, LoginAttempt, SignInToken
+from matchmaker.web.session_cookie import SESSION_COOKIE
+from tests.conftest import post_form, sign_in_as
+from tests.factories import (
+    ORGANISER_PASSWORD,
+    make_event,
+    make_org,
+    make_organiser,
+    make_participant,
+)
+
+ORGANISER_EMAIL = "organiser@example.vn"
+
+
+def _participant(db: Session) -> Account:
+    event = make_event(db)
+    org = make_org(db, event, "Hợp tác xã Bưởi Năm Roi")
+    _, account = make_participant(db, org, "Lê Thị Mai", "mai@buoi.vn")
+    db.commit()
+    return account
+
+
+def _link(db: Session, account: Account) -> str:
+    token = accounts.issue_token(db, account)
+    db.commit()
+    return token
+
+
+def _sign_in(client: TestClient, email: str, password: str, **extra: str):  # type: ignore[no-untyped-def]
+    return post_form(
+        client, "/signin", {"email": email, "password": password, **extra}, follow_redirects=False
+    )
+
+
+def test_signin_with_password_opens_session_and_lands_on_organiser_home(
+    client: TestClient, db: Session
+) -> None:
+    make_event(db)
+    make_organiser(db, ORGANISER_EMAIL)
+    db.commit()
+    response = _sign_in(client, "  Organiser@Example.VN ", ORGANISER_PASSWORD)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/organiser"
+    cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE + "=")
+    )
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert client.get("/organiser").status_code == 200
+
+
+def test_signin_follows_local_next_but_not_foreign_next(client: TestClient, db: Session) -> None:
+    make_organiser(db, ORGANISER_EMAIL)
+    db.commit()
+    local = _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD, next="/organiser?q=mai")
+    foreign = _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD, next="//evil.example/")
+    assert local.headers["location"] == "/organiser?q=mai"
+    assert foreign.headers["location"] == "/organiser"
+
+
+def test_signin_wrong_password_shows_error_next_to_field(client: TestClient, db: Session) -> None:
+    make_organiser(db, ORGANISER_EMAIL)
+    db.commit()
+    response = _sign_in(client, ORGANISER_EMAIL, "not-the-password")
+    assert response.status_code == 400
+    assert '<p class="error" id="password-error" role="alert">Sai email hoặc mật khẩu.</p>' in (
+        response.text
+    )
+    assert 'value="organiser@example.vn"' in response.text  # the email is kept
+    assert SESSION_COOKIE not in client.cookies
+
+
+def test_signin_unknown_email_answers_like_wrong_password(client: TestClient, db: Session) -> None:
+    response = _sign_in(client, "nobody@example.vn", "whatever-password")
+    assert response.status_code == 400
+    assert "Sai email hoặc mật khẩu." in response.text
+
+
+def test_signin_empty_fields_are_reported_per_field(client: TestClient) -> None:
+    response = _sign_in(client, "", "")
+    assert response.status_code == 400
+    assert '<p class="error" id="email-error">Hãy nhập địa chỉ email của bạn.</p>' in response.text
+    assert "Hãy nhập mật khẩu của bạn." in response.text
+
+
+def test_signin_rate_limited_after_max_failures_even_with_right_password(
+    client: TestClient, db: Session
+) -> None:
+    make_organiser(db, ORGANISER_EMAIL)
+    db.commit()
+    statuses = [_sign_in(client, ORGANISER_EMAIL, f"wrong-{i}").status_code for i in range(5)]
+    limited = _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+    assert statuses == [400] * 5
+    assert limited.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần. Hãy thử lại sau vài phút." in limited.text
+    assert SESSION_COOKIE not in client.cookies
+
+
+def test_signin_rate_limit_covers_other_emails_from_same_client(
+    client: TestClient, db: Session
+) -> None:
+    make_organiser(db, ORGANISER_EMAIL)
+    db.commit()
+    for i in range(5):
+        _sign_in(client, f"guess{i}@example.vn", "wrong-password")
+    assert _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD).status_code == 429
+
+
+def test_signin_failures_older_than_window_do_not_count(client: TestClient, db: Session) -> None:
+    make_organiser(db, ORGANISER_EMAIL)
+    long_ago = utcnow() - timedelta(hours=1)
+    for _ in range(10):
+        db.add(LoginAttempt(key=f"email:{ORGANISER_EMAIL}", at=long_ago, success=False))
+    db.commit()
+    assert _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD).status_code == 303
+
+
+def test_signin_inactive_account_is_refused(client: TestClient, db: Session) -> None:
+    organiser = make_organiser(db, ORGANISER_EMAIL)
+    organiser.active = False
+    db.commit()
+    assert _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD).status_code == 400
+
+
+def test_signin_link_get_shows_button_without_using_the_link(
+    client: TestClient, db: Session
+) -> None:
+    token = _link(db, _participant(db))
+    page = client.get(f"/signin/link/{token}")
+    row = db.exec(select(SignInToken)).one()
+    db.refresh(row)
+    assert page.status_code == 200
+    assert f'action="/signin/link/{token}"' in page.text
+    assert row.used_at is None
+
+
+def test_signin_link_valid_opens_session_on_participant_home(
+    client: TestClient, db: Session
+) -> None:
+    token = _link(db, _participant(db))
+    response = post_form(client, f"/signin/link/{token}", {}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/me"
+    home = client.get("/me")
+    assert home.status_code == 200
+    assert "Xin chào, Lê Thị Mai" in home.text
+
+
+def test_signin_link_reused_is_refused(client: TestClient, db: Session) -> None:
+    token = _link(db, _participant(db))
+    post_form(client, f"/signin/link/{token}", {}, follow_redirects=False)
+    client.cookies.delete(SESSION_COOKIE)
+    again = post_form(client, f"/signin/link/{token}", {}, follow_redirects=False)
+    assert again.status_code == 400
+    assert "Đường dẫn đăng nhập này đã được dùng. Hãy yêu cầu đường dẫn mới." in again.text
+    assert SESSION_COOKIE not in client.cookies
+
+
+def test_signin_link_expired_is_refused(client: TestClient, db: Session) -> None:
+    token = _link(db, _participant(db))
+    row = db.exec(select(SignInToken)).one()
+    row.expires_at = utcnow() - timedelta(minutes=1)
+    db.add(row)
+    db.commit()
+    response = post_form(client, f"/signin/link/{token}", {}, follow_redirects=False)
+    assert response.status_code == 400
+    assert "Đường dẫn đăng nhập này đã hết hạn. Hãy yêu cầu đường dẫn mới." in response.text
+    assert SESSION_COOKIE not in client.cookies
+
+
+def test_signin_link_unknown_is_refused(client: TestClient, db: Session) -> None:
+    response = post_form(client, "/signin/link/not-a-real-token", {}, follow_redirects=False)
+    assert response.status_code == 400
+    assert "Đường dẫn đăng nhập này không hợp lệ." in response.text
+
+
+def test_signin_calendar_token_does_not_open_a_session(client: TestClient, db: Session) -> None:
+    token = accounts.issue_token(db, _participant(db), purpose="calendar", hours=None)
+    db.commit()
+    response = post_form(client, f"/signin/link/{token}", {}, follow_redirects=False)
+    assert response.status_code == 400
+
+
+def test_signout_clears_the_session(client: TestClient, db: Session) -> None:
+    organiser = make_organiser(db, ORGANISER_EMAIL)
+    db.commit()
+    sign_in_as(client, organiser, db)
+    response = post_form(client, "/signout", {}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    assert SESSION_COOKIE not in client.cookies
+    after = client.get("/organiser", follow_redirects=False)
+    assert after.status_code == 302
+    assert after.headers["location"] == "/signin?next=/organiser"
+
+
+def test_session_of_deactivated_account_no_longer_works(client: TestClient, db: Session) -> None:
+    organiser = make_organiser(db, ORGANISER_EMAIL)
+    db.commit()
+    sign_in_as(client, organiser, db)
+    organiser.active = False
+    db.add(organiser)
+    db.commit()
+    assert client.get("/organiser", follow_redirects=False).status_code == 302
+    assert client.get("/api/me").status_code == 401
+
+
+def test_participant_sets_password_then_signs_in_with_it(client: TestClient, db: Session) -> None:
+    account = _participant(db)
+    sign_in_as(client, account, db)
+    saved = post_form(
+        client,
+        "/me/password",
+        {"password": "bưởi-năm-roi-2023", "password_repeat": "bưởi-năm-roi-2023"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/me?saved=password"
+    assert "Mật khẩu của bạn đã được lưu." in client.get("/me?saved=password").text
+    post_form(client, "/signout", {}, follow_redirects=False)
+    response = _sign_in(client, "mai@buoi.vn", "bưởi-năm-roi-2023")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/me"
+
+
+def test_participant_password_too_short_or_different_is_refused(
+    client: TestClient, db: Session
+) -> None:
+    sign_in_as(client, _participant(db), db)
+    short = post_form(client, "/me/password", {"password": "short", "password_repeat": "short"})
+    differ = post_form(
+        client, "/me/password", {"password": "long-enough-1", "password_repeat": "long-enough-2"}
+    )
+    assert short.status_code == 400
+    assert "Mật khẩu phải có ít nhất 10 ký tự." in short.text
+    assert differ.status_code == 400
+    assert "Hai mật khẩu không giống nhau." in differ.text

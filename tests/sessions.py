@@ -1,0 +1,92 @@
+"""Fast signed-in clients for tests whose subject is not signing in.
+
+`open_session` sets the same signed session cookie the sign-in handlers issue (with
+the app's own signer), skipping the deliberately slow argon2 check; the sign-in flows
+themselves are covered in tests/integration/test_signin.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar.testing import TestClient
+from sqlmodel import Session
+
+from matchmaker.models import (
+    Account,
+    Event,
+    Meeting,
+    MeetingRequest,
+    Organisation,
+    OrgKind,
+    Participant,
+    Role,
+)
+from matchmaker.web.session_cookie import SESSION_COOKIE, Identity
+from tests.conftest import csrf_token
+from tests.factories import make_event, make_org, make_participant
+
+
+def organiser_account(db: Session, email: str = "bantochuc@example.vn") -> Account:
+    """An organiser without a password (sign in with `open_session`)."""
+    account = Account(email=email, role=Role.organiser, display_name="Ban tổ chức")
+    db.add(account)
+    db.flush()
+    return account
+
+
+def open_session(client: TestClient, account: Account | None) -> None:
+    """Act as `account` from now on (None: anonymous); keeps the CSRF cookie."""
+    csrf_token(client)
+    client.cookies.delete(SESSION_COOKIE)
+    if account is not None:
+        assert account.id is not None
+        value = client.app.state.signer.dumps(Identity(account.id, account.role.value))
+        client.cookies.set(SESSION_COOKIE, value)
+
+
+@dataclass
+class World:
+    """Two organisations of one event, a participant in each, an organiser, and a
+    meeting request and meeting between them (so id 1 exists in most tables)."""
+
+    event: Event
+    own_org: Organisation
+    own: Participant
+    own_account: Account
+    other_org: Organisation
+    other: Participant
+    other_account: Account
+    organiser: Account
+
+    def account(self, role: str | None) -> Account | None:
+        return {"participant": self.own_account, "organiser": self.organiser}.get(role or "")
+
+
+def make_world(db: Session) -> World:
+    event = make_event(db)
+    own_org = make_org(db, event, "Công ty Khởi nghiệp Mê Kông", OrgKind.startup)
+    other_org = make_org(db, event, "Quỹ Đầu tư Đồng bằng", OrgKind.investor)
+    own, own_account = make_participant(db, own_org, "Nguyễn Văn An", "an@mekong.vn")
+    other, other_account = make_participant(db, other_org, "Phạm Thị Bình", "binh.private@quy.vn")
+    other.phone = "0987 654 321"
+    db.add(other)
+    request = MeetingRequest(
+        event_id=event.id or 0,
+        from_org_id=own_org.id or 0,
+        to_org_id=other_org.id or 0,
+        message="Xin gặp",
+    )
+    db.add(request)
+    db.flush()
+    db.add(
+        Meeting(
+            event_id=event.id or 0,
+            request_id=request.id,
+            org_a_id=own_org.id or 0,
+            org_b_id=other_org.id or 0,
+        )
+    )
+    organiser = organiser_account(db)
+    db.commit()
+    return World(event, own_org, own, own_account, other_org, other, other_account, organiser)
