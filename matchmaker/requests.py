@@ -359,6 +359,10 @@ def _set_status(
     return changed
 
 
+def _by_id(request: MeetingRequest) -> int:
+    return request.id or 0
+
+
 def _make_meeting(
     session: Session,
     request: MeetingRequest,
@@ -541,10 +545,18 @@ def accept(
             org=requester.name,
             limit=limit,
         )
-    if not _set_status(session, request, RequestStatus.accepted, now):
-        raise Conflict(NOT_PENDING.get(request.status, N_("This request was answered meanwhile.")))
+    # A pending request of the host to the requester makes this mutual. Both rows
+    # are changed in id order, so two people accepting each other's request at
+    # the same moment queue up instead of deadlocking.
     reverse = _latest(session, host.id, requester.id, RequestStatus.pending)
-    mutual = reverse is not None and _set_status(session, reverse, RequestStatus.accepted, now)
+    mutual = False
+    for item in sorted([request] if reverse is None else [request, reverse], key=_by_id):
+        changed = _set_status(session, item, RequestStatus.accepted, now)
+        if item is request and not changed:
+            raise Conflict(
+                NOT_PENDING.get(request.status, N_("This request was answered meanwhile."))
+            )
+        mutual = mutual or (item is reverse and changed)
     meeting = _make_meeting(
         session,
         request,

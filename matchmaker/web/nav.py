@@ -1,0 +1,70 @@
+"""Counts shown in the navigation bar: unread notifications and requests
+waiting for the signed-in organisation's answer, in one small query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from sqlalchemy import func
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, select
+
+from matchmaker.models import Account, MeetingRequest, Notification, Participant, RequestStatus
+from matchmaker.web.guards import identity_of
+
+EMPTY = {"unread": 0, "requests": 0}
+
+
+def nav_counts_for(session: Session, account: Account | None) -> dict[str, int]:
+    """{"unread": unread notifications, "requests": pending incoming requests}."""
+    if account is None or account.id is None:
+        return dict(EMPTY)
+    return _counts(session, account.id)
+
+
+def _counts(session: Session, account_id: int) -> dict[str, int]:
+    unread = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.account_id == account_id, col(Notification.read_at).is_(None))
+        .scalar_subquery()
+    )
+    pending = (
+        select(func.count())
+        .select_from(MeetingRequest)
+        .join(Participant, col(Participant.organisation_id) == col(MeetingRequest.to_org_id))
+        .join(Account, col(Account.participant_id) == col(Participant.id))
+        .where(Account.id == account_id, MeetingRequest.status == RequestStatus.pending)
+        .scalar_subquery()
+    )
+    row = session.exec(select(unread, pending)).one()
+    return {"unread": int(row[0] or 0), "requests": int(row[1] or 0)}
+
+
+@pass_context
+def nav_counts(ctx: Context) -> dict[str, int]:
+    """Jinja global for base.html. Handlers that just changed something pass
+    `nav_totals` in the context (computed on their own session); otherwise one
+    query on a short session, remembered for the rest of the request."""
+    given: Any = ctx.get("nav_totals")
+    if isinstance(given, dict):
+        return given
+    request = ctx.get("request")
+    if request is None:
+        return dict(EMPTY)
+    identity = identity_of(request)
+    if identity is None:
+        return dict(EMPTY)
+    state = request.scope.setdefault("state", {})
+    cached = state.get("nav_counts")
+    if isinstance(cached, dict):
+        return cached
+    try:
+        with Session(request.app.state.engine) as session:
+            counts = _counts(session, identity.account_id)
+    except SQLAlchemyError:  # an error page must still render without its badges
+        return dict(EMPTY)
+    state["nav_counts"] = counts
+    return counts

@@ -1,0 +1,265 @@
+"""Meeting requests: the request form, incoming and outgoing lists, and the
+accept / decline / withdraw actions (htmx swaps the row in place; without
+JavaScript the same forms post and redirect back to the list)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect
+
+from matchmaker import requests as service
+from matchmaker.errors import DomainError, NotFound
+from matchmaker.models import Event, Priority, RequestStatus
+from matchmaker.rules import MESSAGE_MAX_LENGTH, rules_of
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import FormData, safe_next, text
+from matchmaker.web.guards import participant_only
+from matchmaker.web.nav import nav_counts_for
+from matchmaker.web.render import error_text, page
+
+ShortQuery = Annotated[str, QueryParameter(max_length=40)]
+BOXES = ("incoming", "outgoing")
+
+
+def _require_event(event: MaybeEvent) -> Event:
+    if event is None:
+        raise NotFound("No event has been set up yet.")
+    return event
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "status_labels": {s.value: label for s, label in service.STATUS_LABELS.items()},
+        "priority_labels": {p.value: label for p, label in service.PRIORITY_LABELS.items()},
+    }
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _status_filter(value: str) -> RequestStatus | None:
+    try:
+        return RequestStatus(value)
+    except ValueError:
+        return None
+
+
+@get("/", name="requests_list", sync_to_thread=False)
+def requests_list(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    box: ShortQuery = "incoming",
+    status: ShortQuery = "",
+) -> Response:
+    current = _require_event(event)
+    service.expire_requests(db, event=current)
+    organisation = service.organisation_of(db, user)
+    box = box if box in BOXES else "incoming"
+    chosen = _status_filter(status)
+    incoming = box == "incoming"
+    rows = service.list_requests(db, organisation, incoming=incoming, status=chosen)
+    counts = {
+        "incoming": service.status_counts(db, organisation, incoming=True),
+        "outgoing": service.status_counts(db, organisation, incoming=False),
+    }
+    template = (
+        "requests/_list.html"
+        if request.headers.get("hx-target") == "request-list"
+        else "requests/list.html"
+    )
+    return page(
+        template,
+        account=user,
+        event=current,
+        organisation=organisation,
+        rows=rows,
+        box=box,
+        status_filter=chosen.value if chosen else "",
+        counts=counts,
+        statuses=list(RequestStatus),
+        nav_totals=nav_counts_for(db, user),
+        **_labels(),
+    )
+
+
+def _form_page(
+    *,
+    user: Any,
+    event: Event,
+    target: Any,
+    values: dict[str, str],
+    errors: dict[str, str],
+    blocked: str = "",
+    status: int = 200,
+) -> Response:
+    return page(
+        "requests/new.html",
+        status=status,
+        account=user,
+        event=event,
+        target=target,
+        values=values,
+        errors=errors,
+        blocked=blocked,
+        priorities=list(Priority),
+        max_length=MESSAGE_MAX_LENGTH,
+        message_required=rules_of(event).message_required,
+        **_labels(),
+    )
+
+
+@get("/new", name="request_form", sync_to_thread=False)
+def request_form(
+    request: Request, db: DB, user: User, event: MaybeEvent, to: ShortQuery = ""
+) -> Response:
+    current = _require_event(event)
+    organisation = service.organisation_of(db, user)
+    target = service.find_target(db, current, to)
+    blocked = ""
+    try:
+        service.check_request(db, current, organisation, target)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        blocked = error_text(request, exc)
+    values = {"message": "", "priority": Priority.would_like.value}
+    return _form_page(
+        user=user, event=current, target=target, values=values, errors={}, blocked=blocked
+    )
+
+
+@post("/new", name="request_submit", sync_to_thread=False)
+def request_submit(
+    request: Request, db: DB, user: User, event: MaybeEvent, data: FormData
+) -> Response:
+    current = _require_event(event)
+    organisation = service.organisation_of(db, user)
+    target = service.find_target(db, current, text(data, "to", 40))
+    # Keep the whole message so an oversized one is reported, never cut silently.
+    values = {
+        "message": text(data, "message", 20 * MESSAGE_MAX_LENGTH),
+        "priority": text(data, "priority", 40),
+    }
+    try:
+        created = service.create_request(
+            db,
+            current,
+            organisation,
+            target.id,
+            values["message"],
+            values["priority"],
+            user,
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:
+        db.rollback()
+        message = error_text(request, exc)
+        field = exc.field if exc.field in ("message", "priority") else ""
+        return _form_page(
+            user=user,
+            event=current,
+            target=target,
+            values=values,
+            errors={field: message} if field else {},
+            blocked="" if field else message,
+            status=exc.status_code,
+        )
+    outcome = "agreed" if created.status is RequestStatus.accepted else "sent"
+    return Redirect(f"/requests?box=outgoing&done={outcome}", status_code=303)
+
+
+@get("/{request_id:int}", name="request_detail", sync_to_thread=False)
+def request_detail(db: DB, user: User, event: MaybeEvent, request_id: FromPath[int]) -> Response:
+    current = _require_event(event)
+    service.expire_requests(db, event=current)
+    row = service.row_for(db, user, request_id)
+    return page(
+        "requests/detail.html",
+        account=user,
+        event=current,
+        row=row,
+        nav_totals=nav_counts_for(db, user),
+        **_labels(),
+    )
+
+
+def _after_action(
+    request: Request,
+    db: DB,
+    user: User,
+    request_id: int,
+    data: dict[str, Any],
+    action: str,
+) -> Response:
+    """Run one action; answer with the row partial (htmx) or a redirect."""
+    error = ""
+    try:
+        if action == "accept":
+            service.accept(db, request_id, user)
+        elif action == "decline":
+            service.decline(db, request_id, user, text(data, "reason", 10_000))
+        else:
+            service.withdraw(db, request_id, user)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        if not _is_htmx(request):
+            raise
+        db.rollback()
+        error = error_text(request, exc)
+    box = "outgoing" if action == "withdraw" else "incoming"
+    if not _is_htmx(request):
+        target = safe_next(text(data, "next", 500), f"/requests?box={box}")
+        return Redirect(target, status_code=303)
+    row = service.row_for(db, user, request_id)
+    return page(
+        "requests/_row.html",
+        row=row,
+        error=error,
+        oob_counts=True,
+        nav_totals=nav_counts_for(db, user),
+        **_labels(),
+    )
+
+
+@post("/{request_id:int}/accept", name="request_accept", sync_to_thread=False)
+def request_accept(
+    request: Request, db: DB, user: User, request_id: FromPath[int], data: FormData
+) -> Response:
+    return _after_action(request, db, user, request_id, data, "accept")
+
+
+@post("/{request_id:int}/decline", name="request_decline", sync_to_thread=False)
+def request_decline(
+    request: Request, db: DB, user: User, request_id: FromPath[int], data: FormData
+) -> Response:
+    return _after_action(request, db, user, request_id, data, "decline")
+
+
+@post("/{request_id:int}/withdraw", name="request_withdraw", sync_to_thread=False)
+def request_withdraw(
+    request: Request, db: DB, user: User, request_id: FromPath[int], data: FormData
+) -> Response:
+    return _after_action(request, db, user, request_id, data, "withdraw")
+
+
+router = Router(
+    path="/requests",
+    guards=[participant_only],
+    route_handlers=[
+        requests_list,
+        request_form,
+        request_submit,
+        request_detail,
+        request_accept,
+        request_decline,
+        request_withdraw,
+    ],
+)
