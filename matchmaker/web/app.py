@@ -34,6 +34,7 @@ from matchmaker.web import (
     profile,
     public,
     setup,
+    transfer,
 )
 from matchmaker.web import availability as availability_web
 from matchmaker.web import directory as directory_web
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             agenda.feed_router,
             printing.router,
             setup.router,
+            transfer.router,
             requests_web.router,
             notifications_web.router,
             profile.registration_router,

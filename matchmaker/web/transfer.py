@@ -1,0 +1,238 @@
+"""Organiser import and export of participants, exports of requests, meetings and
+the schedule, and handing out personal sign-in links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, MultipartBody
+from litestar.response import Redirect
+from sqlmodel import select
+
+from matchmaker import accounts, audit, exporting, importing, notifications
+from matchmaker.errors import DomainError
+from matchmaker.i18n import N_
+from matchmaker.models import Account, Event, Organisation, Participant
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import FormData
+from matchmaker.web.guards import organiser_only
+from matchmaker.web.render import error_text, gettext_for, page
+
+PREVIEW_ROWS = 8
+
+
+def _event(event: Event | None) -> Event:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event
+
+
+def _var(request: Request) -> Any:
+    return request.app.state.settings.var_dir
+
+
+def _mapping_page(
+    request: Request,
+    user: Account,
+    upload: importing.Upload,
+    mapping: dict[str, int | None],
+    *,
+    status: int = 200,
+    result: importing.CheckResult | None = None,
+    mapping_errors: dict[str, str] | None = None,
+) -> Response:
+    preview = [
+        {t: importing.cell(row, mapping, t) for t in importing.FIELDS}
+        for row in upload.rows[:PREVIEW_ROWS]
+    ]
+    return page(
+        "transfer/mapping.html",
+        status=status,
+        account=user,
+        upload=upload,
+        mapping=mapping,
+        fields=importing.FIELDS,
+        labels=importing.FIELD_LABELS,
+        required=importing.REQUIRED,
+        preview=preview,
+        result=result,
+        mapping_errors={k: gettext_for(request, v) for k, v in (mapping_errors or {}).items()},
+        problems=[
+            (
+                p.line,
+                gettext_for(request, importing.FIELD_LABELS.get(p.target, p.target)),
+                gettext_for(request, p.message, **p.params),
+            )
+            for p in (result.problems if result else [])
+        ],
+    )
+
+
+@get("/import", name="import_form", sync_to_thread=False)
+def import_form(user: User) -> Response:
+    return page("transfer/upload.html", account=user, error="")
+
+
+@post("/import", name="import_upload", sync_to_thread=False)
+def import_upload(request: Request, user: User, data: MultipartBody[dict[str, Any]]) -> Response:
+    upload = data.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        message = gettext_for(request, N_("Choose a file to upload."))
+        return page("transfer/upload.html", status=400, account=user, error=message)
+    try:
+        saved = importing.save_upload(_var(request), upload.filename, upload.file.read(), user)
+    except DomainError as exc:
+        return page(
+            "transfer/upload.html", status=400, account=user, error=error_text(request, exc)
+        )
+    return Redirect(f"/organiser/import/{saved.token}", status_code=303)
+
+
+@get("/import/{token:str}", name="import_mapping", sync_to_thread=False)
+def import_mapping(request: Request, user: User, token: FromPath[str]) -> Response:
+    upload = importing.load_upload(_var(request), token, user)
+    return _mapping_page(request, user, upload, importing.guess_mapping(upload.headers))
+
+
+def _checked(
+    request: Request, user: Account, token: str, data: dict[str, Any]
+) -> tuple[importing.Upload, dict[str, int | None], dict[str, str]]:
+    upload = importing.load_upload(_var(request), token, user)
+    mapping = importing.mapping_from_form(data, upload.headers)
+    return upload, mapping, importing.mapping_problems(mapping)
+
+
+@post("/import/{token:str}/check", name="import_check", sync_to_thread=False)
+def import_check(
+    request: Request, db: DB, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
+) -> Response:
+    current = _event(event)
+    upload, mapping, problems = _checked(request, user, token, data)
+    if problems:
+        return _mapping_page(request, user, upload, mapping, status=400, mapping_errors=problems)
+    result = importing.check(db, current, upload, mapping)
+    return _mapping_page(
+        request, user, upload, mapping, status=200 if result.ok else 400, result=result
+    )
+
+
+@post("/import/{token:str}/run", name="import_run", sync_to_thread=False)
+def import_run(
+    request: Request, db: DB, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
+) -> Response:
+    current = _event(event)
+    upload, mapping, problems = _checked(request, user, token, data)
+    if problems:
+        return _mapping_page(request, user, upload, mapping, status=400, mapping_errors=problems)
+    result = importing.run_import(db, current, upload, mapping, user)
+    if not result.ok:
+        db.rollback()
+        return _mapping_page(request, user, upload, mapping, status=400, result=result)
+    importing.discard_upload(_var(request), token)
+    return Redirect(
+        f"/organiser?imported={result.new_people}&updated={result.updated_people}",
+        status_code=303,
+    )
+
+
+@get("/export", name="export_home", sync_to_thread=False)
+def export_home(user: User) -> Response:
+    return page("transfer/export.html", account=user, kinds=exporting.KINDS)
+
+
+@get("/export/{name:str}", name="export_file", sync_to_thread=False)
+def export_file(db: DB, user: User, event: MaybeEvent, name: FromPath[str]) -> Response:
+    current = _event(event)
+    kind, _, fmt = name.partition(".")
+    if kind not in exporting.BUILDERS or fmt not in ("csv", "xlsx"):
+        raise NotFoundException("No such export.")
+    table = exporting.BUILDERS[kind](db, current)
+    if fmt == "csv":
+        body, media = exporting.to_csv(table), "text/csv; charset=utf-8"
+    else:
+        body = exporting.to_xlsx(table, kind)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        media_type=media,
+        headers={"content-disposition": f'attachment; filename="{current.slug}-{kind}.{fmt}"'},
+    )
+
+
+def _participant_page(db: DB, user: Account, participant_id: int, **extra: Any) -> Response:
+    participant = db.get(Participant, participant_id)
+    if participant is None:
+        raise NotFoundException("No such participant.")
+    organisation = db.get(Organisation, participant.organisation_id)
+    colleagues = db.exec(
+        select(Participant).where(Participant.organisation_id == participant.organisation_id)
+    ).all()
+    return page(
+        "organiser/participant.html",
+        account=user,
+        participant=participant,
+        organisation=organisation,
+        colleagues=colleagues,
+        **extra,
+    )
+
+
+def _participant_account(db: DB, participant_id: int) -> Account:
+    account = db.exec(select(Account).where(Account.participant_id == participant_id)).first()
+    if account is None:
+        raise NotFoundException("No such participant.")
+    return account
+
+
+@post("/participants/{participant_id:int}/link", name="participant_link", sync_to_thread=False)
+def participant_link(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    participant_id: FromPath[int],
+    data: FormData,
+) -> Response:
+    """A fresh personal sign-in link, shown to copy and, on request, sent by email."""
+    account = _participant_account(db, participant_id)
+    settings = request.app.state.settings
+    token = accounts.issue_token(db, account, hours=settings.sign_in_link_hours)
+    path = f"/signin/link/{token}"
+    sent = bool(data.get("send"))
+    if sent:
+        notifications.notify(
+            db,
+            account,
+            N_("Your personal sign-in link"),
+            N_(
+                "Open this link to sign in to the event's meeting scheduler. "
+                "It works once and expires in %(hours)s hours."
+            ),
+            {"hours": settings.sign_in_link_hours},
+            link=path,
+        )
+    audit.record(
+        db, "participant.link", event=event, account=user, participant=participant_id, emailed=sent
+    )
+    return _participant_page(
+        db, user, participant_id, sign_in_link=f"{settings.base_url}{path}", link_sent=sent
+    )
+
+
+router = Router(
+    path="/organiser",
+    guards=[organiser_only],
+    route_handlers=[
+        import_form,
+        import_upload,
+        import_mapping,
+        import_check,
+        import_run,
+        export_home,
+        export_file,
+        participant_link,
+    ],
+)
