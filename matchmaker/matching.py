@@ -122,19 +122,19 @@ MSG_AND = N_("%(items)s and %(last)s")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Function words that carry no topic. Vietnamese ones are matched with their
 # diacritics, since folding makes some of them collide with content words
-# ("tư" of "đầu tư" and "từ", "cung" of "cung cấp" and "cũng"); only the
-# unambiguous ones are also dropped when written without diacritics.
+# ("tư" of "đầu tư" and "từ", "cung" of "cung cấp" and "cũng", "trồng" and
+# "trong", "cua" and "của"); only the unambiguous ones are also dropped when
+# written without diacritics.
 STOPWORDS: frozenset[str] = frozenset((
     "và", "của", "cho", "các", "trong", "là", "có", "được", "với", "tại", "những", "một",
     "để", "đến", "về", "theo", "như", "này", "khi", "đã", "đang", "sẽ", "rất", "cũng",
-    "hoặc", "từ", "thể", "nhiều", "mọi", "chúng", "tôi", "quý", "bao", "gồm",
+    "hoặc", "từ", "thể", "nhiều", "mọi", "chúng", "tôi", "quý",
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
     "into", "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "they",
     "this", "to", "we", "with", "you", "your",
 ))
 STOPWORDS_FOLDED: frozenset[str] = frozenset((
-    "va", "cua", "cac", "nhung", "duoc", "trong", "voi", "tai", "mot", "nay", "khi",
-    "dang", "rat", "hoac", "chung", "toi", "gom",
+    "va", "cac", "nhung", "voi", "mot", "nay", "rat", "hoac", "toi",
 ))
 
 
@@ -523,8 +523,8 @@ class Corpus:
             every = needs_all & has_all
             if every:
                 shown = (sorted(explicit) + sorted(every - explicit))[:MAX_REASON_ITEMS]
-                value = _tag_value(weight, explicit, every)
-                reasons.append(Reason(code, msgid, (("tags", "tag", tuple(shown)),), value))
+                strength = _tag_value(weight, explicit, every)
+                reasons.append(Reason(code, msgid, (("tags", "tag", tuple(shown)),), strength))
 
         sectors = sorted(me.sectors & them.sectors)
         if sectors:
