@@ -131,6 +131,36 @@ def cmd_eval_matching(args: argparse.Namespace) -> None:
     run(args)
 
 
+def cmd_expire_requests(_: argparse.Namespace) -> None:
+    """Expire unanswered meeting requests past their deadline (run it from cron;
+    request list pages do the same on every load)."""
+    from matchmaker.requests import expire_requests
+
+    settings = _settings()
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    with session_scope(engine) as session:
+        expired = expire_requests(session)
+    print(f"{expired} meeting request(s) expired")
+
+
+def cmd_send_mail(args: argparse.Namespace) -> None:
+    """Send the notifications outbox by SMTP (only when MATCHMAKER_SMTP_HOST is set)."""
+    from matchmaker.notifications import send_pending
+
+    settings = _settings()
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    with session_scope(engine) as session:
+        result = send_pending(session, settings.smtp, base_url=settings.base_url, limit=args.limit)
+    if result.skipped:
+        print("SMTP is not configured (MATCHMAKER_SMTP_HOST); messages stay in the outbox")
+        return
+    print(f"{result.sent} sent, {result.failed} refused by the server")
+    if result.error:
+        raise CommandError(f"smtp: {result.error}; unsent messages wait for the next run")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matchmaker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -163,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load the demo event when empty")
     serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser(
+        "expire-requests", help="expire unanswered meeting requests past their deadline"
+    ).set_defaults(func=cmd_expire_requests)
+
+    mail = sub.add_parser("send-mail", help="send the notifications outbox by SMTP")
+    mail.add_argument("--limit", type=int, default=500, help="messages to send in this run")
+    mail.set_defaults(func=cmd_send_mail)
     return parser
 
 
