@@ -1,0 +1,43 @@
+"""Rendering notification texts in the recipient's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from matchmaker.notifications import Msg, render
+
+
+def test_render_translates_into_vietnamese() -> None:
+    text = render("vi", "New meeting request from %(org)s", {"org": "Quỹ Đầu tư Cần Thơ"})
+    assert text == "Yêu cầu gặp mới từ Quỹ Đầu tư Cần Thơ"
+
+
+def test_render_in_english_keeps_the_msgid() -> None:
+    text = render("en", "New meeting request from %(org)s", {"org": "Quỹ Đầu tư Cần Thơ"})
+    assert text == "New meeting request from Quỹ Đầu tư Cần Thơ"
+
+
+def test_render_unknown_locale_falls_back_to_vietnamese() -> None:
+    assert render("fr-FR", "Must meet") == "Nhất định phải gặp"
+    assert render("en-GB", "Must meet") == "Must meet"
+
+
+def test_render_translates_msg_parameters_per_recipient() -> None:
+    body = (
+        "%(person)s of %(org)s would like to meet you (%(priority)s).\n\n%(message)s\n\n"
+        "Please accept or decline the request."
+    )
+    params = {"person": "An", "org": "Mekong", "priority": Msg("Must meet"), "message": "Hi"}
+    assert render("vi", body, params).startswith("An của Mekong muốn gặp bạn (Nhất định phải gặp).")
+    assert render("en", body, params).startswith("An of Mekong would like to meet you (Must meet).")
+
+
+def test_render_writes_datetimes_in_event_time_zone() -> None:
+    deadline = datetime(2023, 5, 17, 3, 30, tzinfo=UTC)  # 10:30 in Asia/Ho_Chi_Minh
+    text = render("en", "expires %(when)s", {"when": deadline})
+    assert text.startswith("expires 5/17/23")
+    assert "10:30" in text
+
+
+def test_render_leaves_percent_in_parameters_alone() -> None:
+    assert render("en", "Sent %(when)s", {"when": "100% %(x)s"}) == "Sent 100% %(x)s"
