@@ -10,7 +10,7 @@ the slots the scheduler must keep free for a person.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
@@ -25,14 +25,8 @@ class SessionBlock:
     day: Day
     session: EventSession
     slots: tuple[Slot, ...]
-
-    @property
-    def code(self) -> str:
-        return self.session.code
-
-    @property
-    def slot_codes(self) -> tuple[str, ...]:
-        return tuple(slot.code for slot in self.slots)
+    code: str
+    slot_codes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -46,14 +40,23 @@ class Grid:
     """The event's days, their sessions and the sessions' slots, in order."""
 
     days: tuple[DayRow, ...]
+    blocks: tuple[SessionBlock, ...] = ()
+    session_codes: tuple[str, ...] = ()
+    slots_by_session: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Present days by (available_sessions, unavailable_slots): many people share a pattern.
+    memo: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
-    @property
-    def blocks(self) -> tuple[SessionBlock, ...]:
-        return tuple(block for row in self.days for block in row.sessions)
-
-    @property
-    def session_codes(self) -> tuple[str, ...]:
-        return tuple(block.code for block in self.blocks)
+    @classmethod
+    def of(cls, days: tuple[DayRow, ...]) -> Grid:
+        blocks = tuple(block for row in days for block in row.sessions)
+        return cls(
+            days=days,
+            blocks=blocks,
+            session_codes=tuple(b.code for b in blocks),
+            slots_by_session={b.code: b.slot_codes for b in blocks},
+        )
 
     def block(self, code: str) -> SessionBlock | None:
         return next((b for b in self.blocks if b.code == code), None)
@@ -83,6 +86,9 @@ def event_grid(session: Session, event: Event) -> Grid:
             .order_by(col(Slot.position), col(Slot.start))
         )
     )
+    by_session: dict[int | None, list[Slot]] = {}
+    for slot in slots:
+        by_session.setdefault(slot.session_id, []).append(slot)
     rows = []
     for day in days:
         rows.append(
@@ -92,14 +98,16 @@ def event_grid(session: Session, event: Event) -> Grid:
                     SessionBlock(
                         day=day,
                         session=block,
-                        slots=tuple(s for s in slots if s.session_id == block.id),
+                        slots=tuple(by_session.get(block.id, ())),
+                        code=block.code,
+                        slot_codes=tuple(s.code for s in by_session.get(block.id, ())),
                     )
                     for block in blocks
                     if block.day_id == day.id
                 ),
             )
         )
-    return Grid(days=tuple(rows))
+    return Grid.of(tuple(rows))
 
 
 # --- pure rules -----------------------------------------------------------------
@@ -164,16 +172,13 @@ def unavailable_slot_codes(session: Session, participant: Participant) -> set[st
     """The slot codes in which `participant` cannot meet (for the solver instance)."""
     grid = event_grid(session, _event_of(session, participant))
     return unavailable_codes(
-        participant.available_sessions,
-        participant.unavailable_slots,
-        {b.code: b.slot_codes for b in grid.blocks},
+        participant.available_sessions, participant.unavailable_slots, grid.slots_by_session
     )
 
 
 def unavailable_slots_by_participant(session: Session, event: Event) -> dict[int, set[str]]:
     """:func:`unavailable_slot_codes` for every representative of the event at once."""
-    grid = event_grid(session, event)
-    slots_by_session = {b.code: b.slot_codes for b in grid.blocks}
+    slots_by_session = event_grid(session, event).slots_by_session
     participants = session.exec(
         select(Participant)
         .join(Organisation, col(Participant.organisation_id) == col(Organisation.id))
@@ -188,16 +193,17 @@ def unavailable_slots_by_participant(session: Session, event: Event) -> dict[int
 
 def present_day_numbers(grid: Grid, participant: Participant) -> set[int]:
     """The day numbers on which `participant` is present in at least one slot."""
-    missing = unavailable_codes(
-        participant.available_sessions,
-        participant.unavailable_slots,
-        {b.code: b.slot_codes for b in grid.blocks},
-    )
-    return {
-        block.day.number
-        for block in grid.blocks
-        if any(code not in missing for code in block.slot_codes)
-    }
+    key = (tuple(participant.available_sessions), tuple(participant.unavailable_slots))
+    days = grid.memo.get(key)
+    if days is None:
+        missing = unavailable_codes(key[0], key[1], grid.slots_by_session)
+        days = frozenset(
+            block.day.number
+            for block in grid.blocks
+            if any(code not in missing for code in block.slot_codes)
+        )
+        grid.memo[key] = days
+    return set(days)
 
 
 @dataclass(frozen=True)
