@@ -31,7 +31,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +53,15 @@ MAX_PROGRESS_POINTS = 300
 # A queued run whose process never reported is given up after this long.
 QUEUED_GRACE = timedelta(minutes=2)
 
-# Processes started by this (web) process, so their exit is collected (no zombies).
+# Processes started by this (web) process by pid, so their exit is collected (no zombies).
 _children: dict[int, subprocess.Popen[bytes]] = {}
+
+
+def _collect() -> None:
+    """Collect the exit status of finished worker processes started here."""
+    for pid, process in list(_children.items()):
+        if process.poll() is not None:
+            _children.pop(pid, None)
 
 
 # --- parameters ---------------------------------------------------------------------
@@ -186,7 +193,8 @@ def launch_worker(engine: Engine, run_id: int) -> int:
     except OSError as exc:
         _finish_failed(engine, run_id, f"could not start the solve process: {exc}")
         raise DomainError("The solve process could not be started.") from exc
-    _children[run_id] = process
+    _collect()
+    _children[process.pid] = process
     with session_scope(engine) as session:
         session.execute(
             update(SolveRun)
@@ -210,14 +218,12 @@ def request_stop(session: Session, event: Event, run_id: int) -> SolveRun:
 
 
 def _pid_alive(pid: int) -> bool:
-    try:
-        waited, _status = os.waitpid(pid, os.WNOHANG)
-        if waited == pid:
-            return False  # our own child, now collected
-    except ChildProcessError:
-        pass  # not our child
-    except OSError:
-        pass
+    process = _children.get(pid)
+    if process is not None:
+        if process.poll() is None:
+            return True
+        _children.pop(pid, None)
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -235,15 +241,9 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _run_alive(run: SolveRun) -> bool:
-    process = _children.get(run.id or 0)
-    if process is not None and process.poll() is not None:
-        _children.pop(run.id or 0, None)
-        return False
     if run.pid is None:
         created = run.created_at
         if created.tzinfo is None:
-            from datetime import UTC
-
             created = created.replace(tzinfo=UTC)
         return utcnow() - created < QUEUED_GRACE
     return _pid_alive(run.pid)
@@ -251,6 +251,7 @@ def _run_alive(run: SolveRun) -> bool:
 
 def reap_dead_runs(session: Session, event_id: int | None = None) -> list[int]:
     """Mark queued/running runs whose process is gone as failed; returns their ids."""
+    _collect()
     query = select(SolveRun).where(col(SolveRun.status).in_(ACTIVE))
     if event_id is not None:
         query = query.where(SolveRun.event_id == event_id)

@@ -1,0 +1,244 @@
+"""Scheduling services against a real database: the instance built from the rows, a run's
+proposal written back on publish, versions, sequences, diffs and notifications."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, col, select
+
+from matchmaker import scheduling
+from matchmaker.errors import Conflict
+from matchmaker.models import (
+    Event,
+    HostConfirmation,
+    Meeting,
+    MeetingStatus,
+    MeetingTable,
+    Notification,
+    Organisation,
+    RunStatus,
+    Slot,
+    SolveRun,
+)
+from solver.api import solve
+from solver.solution import Assignment, Objective, Solution, Status, Unscheduled
+from solver.validate import validate
+from tests.factories import make_event, make_meeting, make_org, make_organiser, make_participant
+
+
+def _slots(db: Session, event: Event) -> list[Slot]:
+    instance, maps = scheduling.build_instance(db, event)
+    return [db.get(Slot, maps.slot_id[s.id]) for s in instance.slots]  # type: ignore[misc]
+
+
+def _tables(db: Session, event: Event) -> list[MeetingTable]:
+    return list(
+        db.exec(
+            select(MeetingTable)
+            .where(MeetingTable.event_id == event.id)
+            .order_by(col(MeetingTable.id))
+        ).all()
+    )
+
+
+def _three_orgs(db: Session) -> tuple[Event, list[Organisation], list[Meeting]]:
+    event = make_event(db, slots_per_session=4, tables=2)
+    orgs = [make_org(db, event, name) for name in ("Sở TT&TT", "FPT Cần Thơ", "HTX Mía Vị Thanh")]
+    for org in orgs:
+        make_participant(db, org, f"Đại diện {org.name}")
+    meetings = [
+        make_meeting(db, event, orgs[0], orgs[1]),
+        make_meeting(db, event, orgs[0], orgs[2]),
+        make_meeting(db, event, orgs[1], orgs[2]),
+    ]
+    db.commit()
+    return event, orgs, meetings
+
+
+def _run_with(
+    db: Session, event: Event, placements: dict[int, tuple[Slot, MeetingTable]],
+    unscheduled: dict[int, str] | None = None,
+) -> SolveRun:
+    """A finished run whose proposal is exactly `placements` (meeting id -> slot, table)."""
+    _, maps = scheduling.build_instance(db, event)
+    solution = Solution(
+        status=Status.FEASIBLE,
+        assignments=[
+            Assignment(
+                meeting=str(mid), slot=maps.slot_code[slot.id or 0],
+                table=maps.table_code[table.id or 0],
+            )
+            for mid, (slot, table) in placements.items()
+        ],
+        unscheduled=[
+            Unscheduled(meeting=str(mid), reason=reason)
+            for mid, reason in (unscheduled or {}).items()
+        ],
+        objective=Objective(scheduled=len(placements)),
+    )
+    run = SolveRun(event_id=event.id or 0, status=RunStatus.finished)
+    db.add(run)
+    db.flush()
+    scheduling.store_solution(db, event, run, solution, maps)
+    db.flush()
+    return run
+
+
+def test_built_instance_is_valid_and_solvable(db: Session) -> None:
+    event, _, _ = _three_orgs(db)
+    instance, _ = scheduling.build_instance(db, event)
+    solution = solve(instance, time_limit=5, workers=1)
+    assert [s.id for s in instance.slots][:2] == ["d1-am-01", "d1-am-02"]
+    assert len(instance.participants) == 3
+    assert len(instance.meetings) == 3
+    assert solution.has_schedule
+    assert validate(instance, solution) == []
+
+
+def test_store_solution_leaves_meetings_untouched_until_publish(db: Session) -> None:
+    event, _, meetings = _three_orgs(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    run = _run_with(db, event, {meetings[0].id or 0: (slots[0], tables[0])},
+                    {meetings[1].id or 0: "no common slot"})
+    db.refresh(meetings[0])
+    assert meetings[0].slot_id is None
+    assert run.result["assignments"] == {
+        str(meetings[0].id): {"slot": slots[0].id, "table": tables[0].id}
+    }
+    assert run.result["unscheduled"] == {str(meetings[1].id): "no common slot"}
+
+
+def test_publish_writes_slots_tables_and_reasons(db: Session) -> None:
+    event, _, meetings = _three_orgs(db)
+    organiser = make_organiser(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    run = _run_with(
+        db, event,
+        {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[1])},
+        {meetings[2].id or 0: "FPT Cần Thơ is fully booked"},
+    )
+    result = scheduling.publish(db, event, run.id or 0, organiser.id)
+    for m in meetings:
+        db.refresh(m)
+    assert result.version.number == 1
+    assert result.version.assignments == {
+        str(meetings[0].id): {"slot": slots[0].id, "table": tables[0].id},
+        str(meetings[1].id): {"slot": slots[1].id, "table": tables[1].id},
+    }
+    assert [(m.status, m.slot_id, m.table_id) for m in meetings] == [
+        (MeetingStatus.scheduled, slots[0].id, tables[0].id),
+        (MeetingStatus.scheduled, slots[1].id, tables[1].id),
+        (MeetingStatus.unscheduled, None, None),
+    ]
+    assert meetings[2].unscheduled_reason == "FPT Cần Thơ is fully booked"
+    assert [m.sequence for m in meetings] == [0, 0, 0]
+
+
+def test_publish_raises_sequence_of_moved_meetings_and_notifies_their_organisations(
+    db: Session,
+) -> None:
+    event, orgs, meetings = _three_orgs(db)
+    organiser = make_organiser(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    first = _run_with(
+        db, event,
+        {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[0])},
+    )
+    scheduling.publish(db, event, first.id or 0, organiser.id)
+    notes_before = len(db.exec(select(Notification)).all())
+    second = _run_with(
+        db, event,
+        {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[3], tables[1])},
+    )
+    result = scheduling.publish(db, event, second.id or 0, organiser.id)
+    for m in meetings:
+        db.refresh(m)
+    assert result.version.number == 2
+    assert result.diff.moved == [meetings[1].id]
+    assert result.diff.added == []
+    assert result.diff.removed == []
+    assert [m.sequence for m in meetings] == [0, 1, 0]
+    assert result.changed_orgs == {orgs[0].id, orgs[2].id}
+    notes = db.exec(select(Notification).order_by(col(Notification.id))).all()[notes_before:]
+    assert len(notes) == 2
+    assert {n.link for n in notes} == {"/me/agenda"}
+
+
+def test_diff_versions_lists_moved_added_and_removed() -> None:
+    old = {"1": {"slot": 10, "table": 1}, "2": {"slot": 11, "table": 1}, "3": {"slot": 12, "table": 2}}
+    new = {"1": {"slot": 10, "table": 1}, "2": {"slot": 11, "table": 2}, "4": {"slot": 12, "table": 2}}
+    diff = scheduling.diff_versions(old, new)
+    assert (diff.moved, diff.added, diff.removed) == ([2], [4], [3])
+
+
+def test_publish_refuses_a_run_that_would_double_book(db: Session) -> None:
+    event, _, meetings = _three_orgs(db)
+    organiser = make_organiser(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    run = _run_with(
+        db, event,
+        {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[0], tables[1])},
+    )
+    with pytest.raises(Conflict):
+        scheduling.publish(db, event, run.id or 0, organiser.id)
+
+
+def test_publish_keeps_locked_meeting_where_it_is(db: Session) -> None:
+    event, _, meetings = _three_orgs(db)
+    organiser = make_organiser(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    meetings[0].slot_id, meetings[0].table_id, meetings[0].locked = slots[5].id, tables[1].id, True
+    meetings[0].status = MeetingStatus.scheduled
+    db.add(meetings[0])
+    db.flush()
+    run = _run_with(db, event, {meetings[0].id or 0: (slots[2], tables[0])})
+    scheduling.publish(db, event, run.id or 0, organiser.id)
+    db.refresh(meetings[0])
+    assert (meetings[0].slot_id, meetings[0].table_id) == (slots[5].id, tables[1].id)
+
+
+def test_host_refused_slot_is_excluded_and_reset_after_the_move(db: Session) -> None:
+    event, _, meetings = _three_orgs(db)
+    organiser = make_organiser(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    first = _run_with(db, event, {meetings[0].id or 0: (slots[0], tables[0])})
+    scheduling.publish(db, event, first.id or 0, organiser.id)
+    db.refresh(meetings[0])
+    meetings[0].host_confirmation = HostConfirmation.impossible
+    db.add(meetings[0])
+    db.flush()
+
+    instance, _ = scheduling.build_instance(db, event)
+    refused = next(m for m in instance.meetings if m.id == str(meetings[0].id))
+    solution = solve(instance, time_limit=5, workers=1)
+    assert refused.allowed_slots is not None
+    assert "d1-am-01" not in refused.allowed_slots
+    assert solution.slot_of().get(str(meetings[0].id)) != "d1-am-01"
+
+    second = _run_with(db, event, {meetings[0].id or 0: (slots[2], tables[0])})
+    scheduling.publish(db, event, second.id or 0, organiser.id)
+    db.refresh(meetings[0])
+    assert meetings[0].slot_id == slots[2].id
+    assert meetings[0].host_confirmation == HostConfirmation.pending
+
+
+def test_review_counts_figures_of_a_run(db: Session) -> None:
+    event, orgs, meetings = _three_orgs(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    run = _run_with(
+        db, event,
+        {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[0])},
+        {meetings[2].id or 0: "full"},
+    )
+    review = scheduling.review_run(db, event, run)
+    assert (review.scheduled, review.unscheduled, review.total) == (2, 1, 3)
+    assert review.weight == 2
+    assert review.min_share == 0.5
+    assert review.utilisation == 2 / (8 * 2)
+    assert review.histogram == [(1, 2), (2, 1)]
+    assert [cell.used for cell in review.days[0][2]] == [1, 1, 0, 0]
+    schedule = scheduling.org_schedule(db, event, run, orgs[2].id or 0)
+    assert [(row[0].id if row[0] else None, row[3], row[4]) for row in schedule] == [
+        (slots[1].id, "Sở TT&TT", ""),
+        (None, "FPT Cần Thơ", "full"),
+    ]

@@ -1,0 +1,343 @@
+"""Solve runs in their own process: start, progress, stop, crash, one at a time, publish,
+re-solve; and the solve pages over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from matchmaker import scheduling, solve_worker
+from matchmaker.errors import Conflict
+from matchmaker.models import (
+    Account,
+    Event,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    RunStatus,
+    ScheduleVersion,
+    SolveRun,
+)
+from matchmaker.solve_worker import SolveParams, start_solve, wait_for
+from solver.api import solve
+from tests.conftest import post_form, sign_in_as
+from tests.factories import (
+    make_event,
+    make_meeting,
+    make_org,
+    make_organiser,
+    make_participant,
+)
+
+TINY = SolveParams(time_limit=5, workers=1)
+
+
+@pytest.fixture
+def tiny_event(db: Session) -> Iterator[tuple[Event, Account]]:
+    """Four organisations (one representative each), every pair meets: 6 meetings,
+    8 slots over two days, 3 tables."""
+    event = make_event(db, slots_per_session=4, tables=3)
+    orgs = [make_org(db, event, f"Doanh nghiệp {i}") for i in range(4)]
+    for org in orgs:
+        make_participant(db, org, f"Đại diện {org.name}")
+    for i in range(4):
+        for j in range(i + 1, 4):
+            make_meeting(db, event, orgs[i], orgs[j])
+    organiser = make_organiser(db)
+    db.commit()
+    yield event, organiser
+
+
+def _solve(engine: Engine, event: Event, account: Account, **params: object) -> SolveRun:
+    run_id = start_solve(engine, event.id or 0, {**TINY.as_dict(), **params}, account.id)
+    return wait_for(engine, run_id, timeout=120)
+
+
+def _publish_in_process(engine: Engine, event: Event, account: Account) -> SolveRun:
+    """A first published schedule, solved in this process (same services, no worker)."""
+    with Session(engine, expire_on_commit=False) as session:
+        current = session.get(Event, event.id)
+        assert current is not None
+        run = SolveRun(event_id=event.id or 0, status=RunStatus.finished, parameters={})
+        session.add(run)
+        session.flush()
+        instance, maps = scheduling.build_instance(session, current)
+        solution = solve(instance, time_limit=5, workers=1)
+        scheduling.store_solution(session, current, run, solution, maps)
+        scheduling.publish(session, current, run.id or 0, account.id)
+        session.commit()
+        return run
+
+
+def _placements(engine: Engine, event: Event) -> dict[int, tuple[int | None, int | None]]:
+    with Session(engine, expire_on_commit=False) as session:
+        rows = session.exec(select(Meeting).where(Meeting.event_id == event.id)).all()
+        return {m.id or 0: (m.slot_id, m.table_id) for m in rows}
+
+
+def _assert_no_double_booking(engine: Engine, event: Event) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        meetings = session.exec(
+            select(Meeting).where(
+                Meeting.event_id == event.id, Meeting.status == MeetingStatus.scheduled
+            )
+        ).all()
+        reps = Counter(
+            p.organisation_id for p in session.exec(select(Participant)).all()
+        )
+    busy: Counter[tuple[int, int | None]] = Counter()
+    tables: Counter[tuple[int | None, int | None]] = Counter()
+    for m in meetings:
+        assert m.slot_id is not None and m.table_id is not None
+        busy[(m.org_a_id, m.slot_id)] += 1
+        busy[(m.org_b_id, m.slot_id)] += 1
+        tables[(m.table_id, m.slot_id)] += 1
+    assert all(n <= reps[org] for (org, _slot), n in busy.items())
+    assert all(n == 1 for n in tables.values())
+
+
+def test_solve_run_finishes_and_publish_places_meetings_without_double_booking(
+    engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    run = _solve(engine, event, organiser)
+    assert run.status == RunStatus.finished
+    assert run.solver_status in ("OPTIMAL", "FEASIBLE")
+    assert run.progress != []
+    assert len(run.result["assignments"]) + len(run.result["unscheduled"]) == 6
+    with Session(engine, expire_on_commit=False) as session:
+        result = scheduling.publish(session, session.get(Event, event.id), run.id or 0, organiser.id)
+        session.commit()
+        version = result.version
+        scheduled = session.exec(
+            select(Meeting).where(Meeting.status == MeetingStatus.scheduled)
+        ).all()
+    assert version.number == 1
+    assert len(scheduled) == len(run.result["assignments"])
+    assert {str(m.id) for m in scheduled} == set(version.assignments)
+    _assert_no_double_booking(engine, event)
+
+
+def test_killed_solve_is_marked_failed_and_published_schedule_stays(
+    engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    _publish_in_process(engine, event, organiser)
+    published = _placements(engine, event)
+
+    run_id = start_solve(engine, event.id or 0, TINY.as_dict(), organiser.id)
+    with Session(engine, expire_on_commit=False) as session:
+        pid = session.get(SolveRun, run_id).pid  # type: ignore[union-attr]
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    run = wait_for(engine, run_id, timeout=30)
+
+    assert run.status == RunStatus.failed
+    assert run.message == "The solve process ended unexpectedly."
+    assert _placements(engine, event) == published
+    with Session(engine, expire_on_commit=False) as session:
+        assert len(session.exec(select(ScheduleVersion)).all()) == 1
+
+
+def test_second_solve_of_an_event_is_refused_while_one_is_queued(
+    engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    first = start_solve(engine, event.id or 0, TINY.as_dict(), organiser.id, launch=False)
+    with pytest.raises(Conflict):
+        start_solve(engine, event.id or 0, TINY.as_dict(), organiser.id, launch=False)
+    with Session(engine, expire_on_commit=False) as session:
+        runs = session.exec(select(SolveRun)).all()
+    assert [r.id for r in runs] == [first]
+
+
+def test_database_refuses_two_active_runs_of_one_event(
+    engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    """The guard is the database's: a second insert fails even past the service."""
+    event, _ = tiny_event
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(SolveRun(event_id=event.id or 0, status=RunStatus.running))
+        session.commit()
+    with Session(engine, expire_on_commit=False) as session, pytest.raises(Exception, match="(?i)unique"):
+        session.add(SolveRun(event_id=event.id or 0, status=RunStatus.queued))
+        session.commit()
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(SolveRun(event_id=event.id or 0, status=RunStatus.failed))
+        session.commit()
+
+
+def test_stop_requested_before_start_keeps_a_schedule(
+    engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    run_id = start_solve(engine, event.id or 0, TINY.as_dict(), organiser.id, launch=False)
+    with Session(engine, expire_on_commit=False) as session:
+        solve_worker.request_stop(session, session.get(Event, event.id), run_id)  # type: ignore[arg-type]
+        session.commit()
+    solve_worker.launch_worker(engine, run_id)
+    run = wait_for(engine, run_id, timeout=120)
+    assert run.status == RunStatus.stopped
+    assert run.result["status"] in ("FEASIBLE", "OPTIMAL")
+
+
+def test_resolve_keeps_published_meetings_by_default(
+    engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    _publish_in_process(engine, event, organiser)
+    with Session(engine, expire_on_commit=False) as session:
+        late = make_org(session, session.get(Event, event.id), "Công ty đến muộn")  # type: ignore[arg-type]
+        make_participant(session, late, "Người đến muộn")
+        some = session.exec(select(Meeting).order_by(col(Meeting.id))).first()
+        assert some is not None
+        other = session.get(Event, event.id)
+        assert other is not None
+        from matchmaker.models import Organisation
+
+        partner = session.get(Organisation, some.org_a_id)
+        assert partner is not None
+        new_meeting = make_meeting(session, other, partner, late)
+        session.commit()
+        new_id = new_meeting.id
+    published = {
+        mid: place for mid, place in _placements(engine, event).items() if place[0] is not None
+    }
+
+    second = _solve(engine, event, organiser)
+    proposed = {
+        int(k): (v["slot"], v["table"]) for k, v in second.result["assignments"].items()
+    }
+    assert all(proposed[mid] == place for mid, place in published.items())
+    with Session(engine, expire_on_commit=False) as session:
+        result = scheduling.publish(
+            session, session.get(Event, event.id), second.id or 0, organiser.id
+        )
+        session.commit()
+    assert result.version.number == 2
+    assert result.diff.moved == []
+    assert result.diff.removed == []
+    assert set(result.diff.added).isdisjoint(published)
+    assert new_id in set(result.diff.added) | {int(k) for k in second.result["unscheduled"]}
+
+
+# --- the pages ----------------------------------------------------------------------
+
+
+def test_solve_page_starts_a_run_and_review_publishes_it(
+    client: TestClient, db: Session, engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    sign_in_as(client, organiser, db)
+    page = client.get("/organiser/solve")
+    assert page.status_code == 200
+    assert 'name="time_limit"' in page.text
+
+    started = post_form(
+        client,
+        "/organiser/solve",
+        {"time_limit": "3", "fairness": "", "keep_published": "on"},
+        follow_redirects=False,
+    )
+    assert started.status_code == 303
+    with Session(engine, expire_on_commit=False) as session:
+        run_id = session.exec(select(SolveRun.id)).one()
+    run = wait_for(engine, run_id, timeout=120)
+    assert run.parameters["time_limit"] == 3
+
+    review = client.get(f"/organiser/solve/runs/{run_id}")
+    assert review.status_code == 200
+    assert "heat-cell" in review.text
+    assert 'class="bar"' in review.text
+
+    org_id = run.result and next(iter(run.result["assignments"] or run.result["unscheduled"]))
+    with Session(engine, expire_on_commit=False) as session:
+        meeting = session.get(Meeting, int(org_id))
+        assert meeting is not None
+        partner = meeting.org_a_id
+    picked = client.get(
+        f"/organiser/solve/runs/{run_id}",
+        params={"org": partner},
+        headers={"HX-Request": "true", "HX-Target": "org-schedule"},
+    )
+    assert picked.status_code == 200
+    assert picked.text.lstrip().startswith('<div id="org-schedule"')
+
+    unconfirmed = post_form(client, f"/organiser/solve/runs/{run_id}/publish", {})
+    assert unconfirmed.status_code == 400
+    published = post_form(
+        client,
+        f"/organiser/solve/runs/{run_id}/publish",
+        {"confirm": "on"},
+        follow_redirects=False,
+    )
+    assert published.status_code == 303
+    assert published.headers["location"] == f"/organiser/solve/runs/{run_id}?published=1"
+    with Session(engine, expire_on_commit=False) as session:
+        versions = session.exec(select(ScheduleVersion)).all()
+    assert [(v.number, v.run_id) for v in versions] == [(1, run_id)]
+
+
+def test_solve_page_refuses_bad_time_limit(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    _, organiser = tiny_event
+    sign_in_as(client, organiser, db)
+    response = post_form(client, "/organiser/solve", {"time_limit": "0"})
+    assert response.status_code == 400
+    assert "The time limit must be between 1 and 3600 seconds." in response.text
+
+
+def test_progress_partial_polls_while_running_and_stops_when_done(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    points = [
+        {"t": 0.2, "phase": "weight", "objective": 4, "bound": 6, "breaks": None},
+        {"t": 0.9, "phase": "weight", "objective": 5, "bound": 6, "breaks": None},
+        {"t": 1.5, "phase": "breaks", "objective": 6, "bound": 6, "breaks": 2},
+    ]
+    running = SolveRun(event_id=event.id or 0, status=RunStatus.queued, progress=points)
+    db.add(running)
+    db.commit()
+    sign_in_as(client, organiser, db)
+    headers = {"HX-Request": "true", "HX-Target": "solve-progress"}
+
+    live = client.get(f"/organiser/solve/runs/{running.id}/progress", headers=headers)
+    assert live.status_code == 200
+    assert 'hx-trigger="every 1s"' in live.text
+    assert "<polyline" in live.text
+    assert "Stop and keep the best schedule" in live.text
+
+    stop = post_form(client, f"/organiser/solve/runs/{running.id}/stop", {}, headers=headers)
+    assert stop.status_code == 200
+    assert "Stopping: the best schedule found so far will be kept." in stop.text
+    db.refresh(running)
+    assert running.stop_requested is True
+
+    running.status = RunStatus.finished
+    db.add(running)
+    db.commit()
+    done = client.get(f"/organiser/solve/runs/{running.id}/progress", headers=headers)
+    assert done.status_code == 200
+    assert "hx-trigger" not in done.text.split('id="run-history"')[0]
+    assert 'hx-swap-oob="true"' in done.text
+
+
+def test_solve_pages_are_for_organisers_only(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    event, _ = tiny_event
+    org = make_org(db, event, "Khởi nghiệp Vị Thanh")
+    _, account = make_participant(db, org, "Trần Văn B")
+    db.commit()
+    sign_in_as(client, account, db)
+    assert client.get("/organiser/solve").status_code == 403
+    assert post_form(client, "/organiser/solve", {"time_limit": "3"}).status_code == 403
