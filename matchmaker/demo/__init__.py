@@ -5,7 +5,7 @@ session (flushing, never committing: the caller owns the transaction):
 
 * the event, 3 days (18–20 May 2023, Asia/Ho_Chi_Minh), a morning (08:00–11:00)
   and an afternoon (13:30–16:30) session per day, 20-minute slots (54 in all);
-* about 30 meeting tables per unit of scale, a few of them home tables;
+* 30 shared meeting tables per unit of scale plus a few home tables (33 in all);
 * about 300 organisations per unit of scale (startups, technology firms,
   investors, provincial and district agencies, OCOP producers, universities and
   incubators, associations) with Vietnamese names, sectors, offers and seeks;
@@ -79,8 +79,10 @@ BASE_COUNTS: dict[OrgKind, int] = {
     OrgKind.university: 10,
     OrgKind.association: 2,
 }
+# Shared B2B tables, plus home tables reserved for a few hosts (the solver keeps a
+# home table for its host, so home tables add to the shared ones).
 BASE_TABLES = 30
-BASE_HOME_TABLES = 4
+BASE_HOME_TABLES = 3
 BASE_MEETINGS = 1500
 # No organisation gets more accepted meetings than this share of its usable slots.
 LOAD_FACTOR = 0.65
@@ -735,7 +737,8 @@ class _Placement:
         best_score = float("inf")
         for code, reps_a in a.presence.items():
             reps_b = b.presence.get(code, 0)
-            if not reps_b or self.load[code] >= self.cap:
+            shared = not (a.home_table or b.home_table)
+            if not reps_b or (shared and self.load[code] >= self.cap):
                 continue
             la, lb = a.load.get(code, 0), b.load.get(code, 0)
             if la >= SESSION_LOAD * reps_a or lb >= SESSION_LOAD * reps_b:
@@ -746,14 +749,15 @@ class _Placement:
             ]:
                 continue
             score = la / (SESSION_LOAD * reps_a) + lb / (SESSION_LOAD * reps_b)
-            score += self.load[code] / self.cap
+            score += self.load[code] / self.cap if shared else 0.0
             if score < best_score:
                 best, best_score = code, score
         return best
 
     def commit(self, a: _Org, b: _Org, code: str) -> None:
         day = code.split("-")[0]
-        self.load[code] += 1
+        if not (a.home_table or b.home_table):
+            self.load[code] += 1  # at a shared table
         for org in (a, b):
             org.load[code] = org.load.get(code, 0) + 1
             org.day_load[day] = org.day_load.get(day, 0) + 1
@@ -968,8 +972,9 @@ def generate_demo(
 
     # Organisations and their representatives (planned in memory first).
     orgs = _build_orgs(rng, scale)
-    n_tables = max(2, round(BASE_TABLES * scale))
-    n_home = min(n_tables // 4, max(1, round(BASE_HOME_TABLES * scale)))
+    n_shared = max(2, round(BASE_TABLES * scale))
+    n_home = min(n_shared // 4, max(1, round(BASE_HOME_TABLES * scale)))
+    n_tables = n_shared + n_home
     hosts = [o for o in orgs if o.kind is OrgKind.investor][: (n_home + 1) // 2]
     hosts += [o for o in orgs if o.kind is OrgKind.agency][: n_home - len(hosts)]
     for org in hosts:
@@ -1058,7 +1063,7 @@ def generate_demo(
     _insert(session, Participant, participants)
 
     target = round(BASE_MEETINGS * scale)
-    placement = _Placement(all_codes, int(TABLE_LOAD * n_tables * slots_per_session))
+    placement = _Placement(all_codes, int(TABLE_LOAD * n_shared * slots_per_session))
     plan, meets = _plan_requests(rng, orgs, target, rules, placement)
     expiry = timedelta(hours=rules["request_expiry_hours"])
     request_rows = []
