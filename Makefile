@@ -3,19 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lint typecheck install serve demo bench catalogs clean
 
+# pip's and setuptools' chatter goes to .venv/install.log, shown only when it fails.
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@echo "installing into $(VENV) (a few minutes the first time; log: $(VENV)/install.log)"
+	@( $(PY) -m pip install --quiet --upgrade pip \
+	  && $(PY) -m pip install --quiet -e '.[test]' ) > $(VENV)/install.log 2>&1 \
+	  || { cat $(VENV)/install.log; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/matchmaker serve --demo
+	$(VENV)/bin/matchmaker serve --demo --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check matchmaker solver tests

@@ -86,7 +86,12 @@ def load_demo(settings: Settings, *, seed: int, scale: float, if_empty: bool) ->
             path = settings.var_dir / "demo-organiser.txt"
             path.write_text(f"{DEMO_ORGANISER}\n{password}\n")
             path.chmod(0o600)
-    print(f"demo event loaded: {summary}; {made} participant accounts")
+    print(
+        f"demo event loaded: {summary.organisations} organisations, "
+        f"{summary.participants} participants ({made} accounts), "
+        f"{summary.requests} meeting requests, {summary.meetings} accepted meetings, "
+        f"{summary.slots} slots over {summary.days} days, {summary.tables} tables"
+    )
     return password
 
 
@@ -99,21 +104,37 @@ def cmd_demo(args: argparse.Namespace) -> None:
         print(f"organiser sign-in: {DEMO_ORGANISER} / {password}")
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail early, with the way out, when something already listens on the port."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"--port: {host}:{port} is not available ({exc.strerror}); "
+                f"choose another, e.g. `make run PORT={port + 1}`"
+            ) from exc
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from matchmaker.web.app import create_app
 
     settings = _settings()
+    _check_port_free(args.host, args.port)
     if args.demo:
         load_demo(settings, seed=2023, scale=1.0, if_empty=True)
     app = create_app(settings)
     url = f"http://{args.host}:{args.port}"
-    print(f"\n  Matchmaker is running at {url}")
+    print(f"\n  Matchmaker is running at {url}  (Ctrl+C stops it)")
     credentials = settings.var_dir / "demo-organiser.txt"
     if credentials.exists():
         email, password = credentials.read_text().split()[:2]
-        print(f"  Organiser sign-in: {email} / {password}")
+        print(f"  Organiser sign-in: {url}/signin  email {email}  password {password}")
     engine = app.state.engine
     with session_scope(engine) as session:
         organisers = session.exec(select(Account).where(Account.role == Role.organiser)).all()
