@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver import diagnose, greedy
+from solver.decompose import improve_by_session
 from solver.instance import Instance
+from solver.lp import solve_weight
 from solver.model import Variables
 from solver.model import build as build_model
 from solver.model.objectives import breaks, fairness, moves, weight
@@ -40,6 +42,9 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 # share of the remaining time each phase may use (the last one gets the rest)
+DECOMPOSE_ABOVE = 300  # meetings
+LP_ABOVE = 300  # meetings
+
 _BUDGET = {"weight": 0.6, "fairness": 0.3, "moves": 0.3, "breaks": 1.0}
 
 
@@ -107,6 +112,7 @@ class _Runner:
         self.workers, self.seed, self.deterministic = max(1, workers), seed, deterministic
         self.callback, self.stop = callback, stop
         self.opts = problem.instance.options
+        self.require_all = self.opts.require_all
         self.active = [bool(d) for d in problem.domain]
         self.best: list[int | None] | None = None
         self.proved = True
@@ -121,31 +127,81 @@ class _Runner:
         pr = self.pr
         first = greedy.compact(pr)
         complete = all(first[m] is not None for m in range(pr.n_meetings) if self.active[m])
-        if complete or not self.opts.require_all:
+        if complete or not self.require_all:
             self.best = first
-        model, v = build_model(pr, self.active)
-        total_live = sum(pr.weight[m] for m in range(pr.n_meetings) if self.active[m])
-
-        phases: list[tuple[str, cp_model.LinearExprT, bool]] = []
-        if not self.opts.require_all and not complete:
-            phases.append(("weight", weight.expression(pr, v), True))
-            phases.append(("fairness", fairness.expression(model, pr, v), True))
-        if self.opts.require_all or complete:
-            self.bound.scheduled_weight = total_live
-        if not self.opts.keep_previous and any(p is not None for p in pr.previous):
-            phases.append(("moves", moves.expression(pr, v), False))
-        phases.append(("breaks", breaks.expression(v), False))
-
+        if self.require_all or complete:
+            self.bound.scheduled_weight = sum(
+                pr.weight[m] for m in range(pr.n_meetings) if self.active[m]
+            )
         hint = self.best if self.best is not None else first
-        for name, expr, maximize in phases:
-            if self.stopped or self.infeasible:
-                break
-            if name == "fairness" and self.best is not None and all(
-                self.best[m] is not None for m in range(pr.n_meetings) if self.active[m]
-            ):
-                continue
-            hint = self._phase(model, v, name, expr, maximize, hint)
+        names = [] if self.require_all or complete else ["weight", "fairness"]
+        if not self.opts.keep_previous and any(p is not None for p in pr.previous):
+            names.append("moves")
+        levels: list[tuple[str, int]] = []
+        if "weight" in names and pr.n_meetings > LP_ABOVE:
+            hint = self._weight_by_lp(hint, names, levels)
+        if _decompose(pr):
+            hint = self.run_phases(hint, names, levels, with_breaks=False)
+            if not (self.stopped or self.infeasible):
+                self.best = improve_by_session(self, self.best or hint)
+            self.proved = False  # breaks are minimised per session only
+        else:
+            self.run_phases(hint, names, levels)
         return self._finish()
+
+    def _weight_by_lp(
+        self, hint: list[int | None], names: list[str], levels: list[tuple[str, int]]
+    ) -> list[int | None]:
+        result = solve_weight(self.pr, self.active, self.remaining() * 0.5)
+        if result is None:
+            return hint
+        self.bound.scheduled_weight = result.bound
+        value = sum(self.pr.weight[m] for m, t in enumerate(result.slots) if t is not None)
+        old = sum(self.pr.weight[m] for m, t in enumerate(hint) if t is not None)
+        if value >= old:
+            hint = self.best = result.slots
+        if result.integral or value == result.bound:
+            names.remove("weight")
+            levels.append(("weight", result.bound))
+        return hint
+
+    def run_phases(
+        self,
+        hint: list[int | None],
+        names: list[str],
+        levels: list[tuple[str, int]] | None = None,
+        with_breaks: bool = True,
+    ) -> list[int | None]:
+        """Lexicographic phases: lean model for weight, fairness and moves; the model with
+        break variables last, keeping every level reached before."""
+        pr = self.pr
+        levels = list(levels or [])
+        if names:
+            model, v = build_model(pr, self.active, with_breaks=False, require_all=self.require_all)
+            for name, value in levels:
+                expr, maximize = _objective(name, model, pr, v)
+                model.add(expr >= value if maximize else expr <= value)
+            for name in names:
+                if self.stopped or self.infeasible:
+                    return hint
+                if name == "fairness" and self.best is not None and all(
+                    self.best[m] is not None for m in range(pr.n_meetings) if self.active[m]
+                ):
+                    continue
+                expr, maximize = _objective(name, model, pr, v)
+                hint, value = self._phase(model, v, name, expr, maximize, hint)
+                if value is not None:
+                    levels.append((name, value))
+                    model.add(expr >= value if maximize else expr <= value)
+        if self.stopped or self.infeasible or not with_breaks:
+            return hint
+        model, v = build_model(pr, self.active, with_breaks=True, require_all=self.require_all)
+        for name, value in levels:
+            expr, maximize = _objective(name, model, pr, v)
+            model.add(expr >= value if maximize else expr <= value)
+        expr, maximize = _objective("breaks", model, pr, v)
+        hint, _ = self._phase(model, v, "breaks", expr, maximize, hint)
+        return hint
 
     def _phase(
         self,
@@ -155,37 +211,15 @@ class _Runner:
         expr: cp_model.LinearExprT,
         maximize: bool,
         hint: list[int | None],
-    ) -> list[int | None]:
+    ) -> tuple[list[int | None], int | None]:
         budget = max(0.1, self.remaining() * _BUDGET[name])
-        model.clear_hints()
-        for m, xs in enumerate(v.x):
-            for t, lit in xs.items():
-                model.add_hint(lit, hint[m] == t)
         if maximize:
             model.maximize(expr)
         else:
             model.minimize(expr)
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.num_workers = self.workers
-        p.random_seed = self.seed
-        if self.deterministic:
-            p.num_workers = 1
-            p.max_deterministic_time = budget
-        else:
-            p.max_time_in_seconds = budget
-        if name == "breaks" and self.workers <= 4:
-            # core-based search proves low break counts where the default portfolio stalls
-            p.subsolvers.extend(["core", "default_lp", "no_lp", "max_lp"][: p.num_workers])
-        p.log_search_progress = log.isEnabledFor(logging.DEBUG)
-        p.log_to_stdout = False
-        solver.log_callback = log.debug
-        reporter = _Reporter(name, self.t0, self.callback, self.stop)
-        watcher = _StopWatcher(self.stop, solver)
-        with watcher:
-            status = solver.solve(model, reporter)
-        if watcher.fired:
-            self.stopped = True
+        self._hint(model, v, hint)
+        solver = self.make_solver(budget, name)
+        status = self.run_solver(solver, model, name)
         log.info(
             "phase %s: %s objective=%s bound=%s after %.2fs",
             name, solver.status_name(status),
@@ -194,12 +228,10 @@ class _Runner:
         )
         if status == cp_model.INFEASIBLE:
             self.infeasible = True
-            return hint
+            return hint, None
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.proved = False
-            if name == "breaks" and self.best is not None:
-                self.bound.breaks = None
-            return hint
+            return hint, None
         if status != cp_model.OPTIMAL:
             self.proved = False
         value = round(solver.objective_value)
@@ -214,11 +246,61 @@ class _Runner:
                 if solver.boolean_value(lit):
                     slots[m] = t
         self.best = slots
-        if maximize:
-            model.add(expr >= value)
+        return slots, value
+
+    def _hint(self, model: cp_model.CpModel, v: Variables, hint: list[int | None]) -> None:
+        """Hint every variable, not just the slots: fix the slots in a copy of the model,
+        let propagation derive the rest, and hint all values. A complete, feasible hint
+        is CP-SAT's first solution at once."""
+        model.clear_hints()
+        trial = model.clone()
+        for m, xs in enumerate(v.x):
+            for t, lit in xs.items():
+                var = trial.get_bool_var_from_proto_index(lit.index)
+                trial.add(var == int(hint[m] == t))
+        trial.clear_objective()
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(1.0, min(20.0, self.remaining() * 0.2))
+        status = solver.solve(trial)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for i in range(len(model.proto.variables)):
+                var = model.get_int_var_from_proto_index(i)
+                model.add_hint(var, solver.value(var))
+            return
+        log.debug("hint is not a complete schedule (%s)", solver.status_name(status))
+        for m, xs in enumerate(v.x):
+            for t, lit in xs.items():
+                model.add_hint(lit, hint[m] == t)
+
+    def make_solver(self, budget: float, name: str) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = self.workers
+        p.random_seed = self.seed
+        if self.deterministic:
+            p.num_workers = 1
+            p.max_deterministic_time = budget
         else:
-            model.add(expr <= value)
-        return slots
+            p.max_time_in_seconds = budget
+        if name == "breaks" and p.num_workers <= 4:
+            # core-based search proves low break counts where the default portfolio stalls
+            p.subsolvers.extend(["core", "default_lp", "no_lp", "max_lp"][: p.num_workers])
+        p.log_search_progress = log.isEnabledFor(logging.DEBUG)
+        p.log_to_stdout = False
+        solver.log_callback = log.debug
+        return solver
+
+    def run_solver(
+        self, solver: cp_model.CpSolver, model: cp_model.CpModel, name: str
+    ) -> cp_model.CpSolverStatus:
+        reporter = _Reporter(name, self.t0, self.callback, self.stop)
+        watcher = _StopWatcher(self.stop, solver)
+        with watcher:
+            status = solver.solve(model, reporter)
+        if watcher.fired:
+            self.stopped = True
+        return status  # type: ignore[no-any-return]
 
     def _finish(self) -> Solution:
         pr = self.pr
@@ -246,6 +328,29 @@ class _Runner:
         if errors:  # a bug: never hand out a schedule that breaks a rule
             raise RuntimeError("solver produced an invalid schedule: " + "; ".join(errors[:5]))
         return solution
+
+
+def _objective(
+    name: str, model: cp_model.CpModel, pr: Problem, v: Variables
+) -> tuple[cp_model.LinearExprT, bool]:
+    """The expression of a phase and whether it is maximised."""
+    if name == "weight":
+        return weight.expression(pr, v), True
+    if name == "fairness":
+        return fairness.expression(model, pr, v), True
+    if name == "moves":
+        return moves.expression(pr, v), False
+    return breaks.expression(v), False
+
+
+def _decompose(pr: Problem) -> bool:
+    """Large multi-session events are solved session by session after a session plan."""
+    return (
+        len(pr.runs) > 1
+        and pr.n_meetings > DECOMPOSE_ABOVE
+        and pr.instance.options.fairness_max_diff is None
+        and not pr.instance.options.require_all
+    )
 
 
 def _to_solution(pr: Problem, slots: list[int | None]) -> Solution:

@@ -138,3 +138,22 @@ def compact(problem: Problem) -> list[int | None]:
         if best is not None:
             state.place(m, best)
     return state.slot
+
+
+def complete(problem: Problem, partial: list[int | None]) -> list[int | None]:
+    """Keep ``partial`` where it fits (in order), then add the rest first-fit."""
+    state = _State(problem)
+    for m, t in enumerate(partial):
+        if t is not None and problem.fixed[m] is not None and state.fits(m, t):
+            state.place(m, t)
+    for m, t in enumerate(partial):
+        if t is not None and state.slot[m] is None and state.fits(m, t):
+            state.place(m, t)
+    for m in sorted(range(problem.n_meetings), key=lambda m: -problem.weight[m]):
+        if state.slot[m] is not None:
+            continue
+        for t in problem.domain[m]:
+            if state.fits(m, t):
+                state.place(m, t)
+                break
+    return state.slot

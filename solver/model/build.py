@@ -11,7 +11,12 @@ from solver.problem import Problem
 
 
 def build(
-    problem: Problem, active: list[bool], *, with_implied: bool = True
+    problem: Problem,
+    active: list[bool],
+    *,
+    with_implied: bool = True,
+    with_breaks: bool = True,
+    require_all: bool | None = None,
 ) -> tuple[cp_model.CpModel, Variables]:
     """Every hard rule of the instance; ``active[m]`` is False for meetings that cannot
     take place at all (they keep no variables)."""
@@ -19,15 +24,20 @@ def build(
     model = cp_model.CpModel()
     model.name = problem.instance.name
     v = Variables.create(model, problem, active)
-    assign.add(model, problem, v, opts.require_all)
-    capacity.add(model, problem, v)
+    if require_all is None:
+        require_all = opts.require_all
+    assign.add(model, problem, v, require_all)
+    need_breaks = with_breaks or opts.fairness_max_diff is not None
+    need_busy = need_breaks or any(k is not None for k in problem.max_consecutive)
+    capacity.add(model, problem, v, with_busy=need_busy)
     tables.add(model, problem, v)
     daily.add(model, problem, v)
     consecutive.add(model, problem, v)
     precedence.add(model, problem, v)
-    if with_implied:
+    if with_implied and need_busy:
         implied.add(model, problem, v)
-    breaks.add(model, problem, v, opts.require_all)
+    if need_breaks:
+        breaks.add(model, problem, v, require_all)
     if opts.fairness_max_diff is not None:
         breaks.add_fairness_bound(model, problem, v, opts.fairness_max_diff)
     return model, v
