@@ -1,0 +1,84 @@
+"""A startup registers itself, marks its availability (saved without a page reload)
+and finds an investor by typing without accents."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from matchmaker import i18n
+from matchmaker.models import Organisation, OrgKind, Participant
+from tests.e2e.helpers import LiveServer, shot
+
+VI = i18n.translations("vi").gettext
+
+
+def test_startup_registers_marks_availability_and_finds_an_investor(
+    page: Page, live_server: LiveServer
+) -> None:
+    # Registration: a mistake first (no sector), the message shows next to the field.
+    page.goto("/register")
+    page.fill("#name", "Công ty TNHH Lúa Thông Minh E2E")
+    page.select_option("#kind", "startup")
+    page.fill("#province", "Hậu Giang")
+    page.fill("#description", "Ứng dụng dự báo sâu bệnh cho lúa.")
+    page.locator("input[name=seeks][value=seed_investment]").check()
+    page.fill("#full_name", "Lâm Thị Ngọc Trâm")
+    page.fill("#email", "tram@luathongminh-e2e.vn")
+    page.fill("#password", "mat-khau-e2e-dai")
+    with page.expect_navigation():
+        page.get_by_role("button", name=VI("Register"), exact=True).click()
+    expect(page.locator("#sectors-error")).to_have_text(VI("Choose at least one."))
+    shot(page, "register-error")
+    page.locator("input[name=sectors][value=agritech]").check()
+    page.fill("#password", "mat-khau-e2e-dai")
+    with page.expect_navigation():
+        page.get_by_role("button", name=VI("Register"), exact=True).click()
+    assert page.url.endswith("/me/profile?saved=registered"), page.url
+    expect(page.locator(".notice").first).to_have_text(
+        VI("Welcome! Your organisation is registered and you are signed in.")
+    )
+
+    # Availability: a toggle is saved and its cell swapped, with no page load.
+    page.goto("/me/availability")
+    page.evaluate("window.__sameDocument = true")
+    first = page.locator(".avail-cell").first
+    toggle = first.locator(".avail-toggle")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    toggle.click()
+    expect(page.locator(".avail-cell").first.locator(".avail-toggle")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    assert page.evaluate("window.__sameDocument") is True
+    shot(page, "availability-grid")
+    with live_server.session() as db:
+        me = db.exec(
+            select(Participant).where(Participant.email == "tram@luathongminh-e2e.vn")
+        ).one()
+        assert me.available_sessions != []
+        investor = db.exec(
+            select(Organisation)
+            .where(
+                Organisation.kind == OrgKind.investor, Organisation.event_id == live_server.event_id
+            )
+            .order_by(Organisation.id)  # type: ignore[arg-type]
+        ).first()
+    assert investor is not None
+
+    # Directory: typing "dau tu" narrows the results in place.
+    page.goto("/directory")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("#dq").press_sequentially("dau tu", delay=30)
+    expect(page).to_have_url(re.compile(r"q=dau(\+|%20)tu"))
+    expect(page.locator("#directory-results")).to_contain_text(investor.name)
+    assert page.evaluate("window.__sameDocument") is True
+    shot(page, "directory-search")
+
+    page.locator("#directory-results a", has_text=investor.name).first.click()
+    expect(page.locator("main h1")).to_have_text(investor.name)
+    expect(page.get_by_role("link", name=VI("Request a meeting"))).to_have_attribute(
+        "href", f"/requests/new?to={investor.id}"
+    )
+    shot(page, "organisation-page")
