@@ -33,6 +33,7 @@ from matchmaker.web import (
     printing,
     profile,
     public,
+    schedule,
     setup,
     transfer,
 )
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             printing.router,
             setup.router,
             transfer.router,
+            schedule.router,
             requests_web.router,
             notifications_web.router,
             profile.registration_router,

@@ -1,0 +1,253 @@
+"""The organiser's schedule after publication: lock, move by hand, cancel, and the
+differences between published versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+from sqlmodel import Session, col, or_, select
+
+from matchmaker import changes
+from matchmaker.errors import DomainError
+from matchmaker.i18n import N_
+from matchmaker.models import (
+    Event,
+    Meeting,
+    MeetingStatus,
+    MeetingTable,
+    Organisation,
+    ScheduleVersion,
+    Slot,
+)
+from matchmaker.scheduling import diff_versions
+from matchmaker.text import fold
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import FormData, SearchText, text
+from matchmaker.web.guards import organiser_only
+from matchmaker.web.render import error_text, page
+
+PAGE = 60
+
+
+def _event(event: Event | None) -> Event:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event
+
+
+def _lookups(db: Session, event: Event) -> dict[str, Any]:
+    return {
+        "orgs": {
+            o.id: o for o in db.exec(select(Organisation).where(Organisation.event_id == event.id))
+        },
+        "slots": {s.id: s for s in db.exec(select(Slot))},
+        "tables": {
+            t.id: t for t in db.exec(select(MeetingTable).where(MeetingTable.event_id == event.id))
+        },
+    }
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _row(request: Request, db: Session, event: Event, meeting: Meeting, **extra: Any) -> Response:
+    return page("schedule/_row.html", event=event, m=meeting, **_lookups(db, event), **extra)
+
+
+@get("/", name="schedule_home", sync_to_thread=False)
+def schedule_home(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    q: SearchText = "",
+    show: FromQuery[str] = "scheduled",
+) -> Response:
+    current = _event(event)
+    lookups = _lookups(db, current)
+    statement = select(Meeting).where(Meeting.event_id == current.id)
+    if show == "scheduled":
+        statement = statement.where(Meeting.status == MeetingStatus.scheduled)
+    elif show == "waiting":
+        statement = statement.where(
+            col(Meeting.status).in_([MeetingStatus.accepted, MeetingStatus.unscheduled])
+        )
+    elif show == "cancelled":
+        statement = statement.where(Meeting.status == MeetingStatus.cancelled)
+    folded = fold(q)
+    if folded:
+        ids = [o.id for o in lookups["orgs"].values() if folded in o.name_folded]
+        statement = statement.where(
+            or_(col(Meeting.org_a_id).in_(ids), col(Meeting.org_b_id).in_(ids))
+        )
+    meetings = list(db.exec(statement))
+    slots = lookups["slots"]
+    meetings.sort(
+        key=lambda m: (slots[m.slot_id].position if m.slot_id in slots else 10**6, m.id or 0)
+    )
+    versions = list(
+        db.exec(
+            select(ScheduleVersion)
+            .where(ScheduleVersion.event_id == current.id)
+            .order_by(col(ScheduleVersion.number).desc())
+        )
+    )
+    template = (
+        "schedule/_list.html"
+        if request.headers.get("hx-target") == "schedule-list"
+        else "schedule/page.html"
+    )
+    return page(
+        template,
+        account=user,
+        event=current,
+        meetings=meetings[:PAGE],
+        total=len(meetings),
+        q=q,
+        show=show,
+        versions=versions,
+        **lookups,
+    )
+
+
+@get("/meetings/{meeting_id:int}/targets", name="meeting_targets", sync_to_thread=False)
+def meeting_targets(
+    request: Request, db: DB, user: User, event: MaybeEvent, meeting_id: FromPath[int]
+) -> Response:
+    current = _event(event)
+    meeting = changes.event_meeting(db, current, meeting_id)
+    targets = changes.legal_targets(db, current, meeting)
+    return page(
+        "schedule/_move.html",
+        event=current,
+        m=meeting,
+        targets=targets,
+        error="",
+        **_lookups(db, current),
+    )
+
+
+def _action(request: Request, db: Session, event: Event, meeting_id: int, run: Any) -> Response:
+    try:
+        meeting = run()
+    except DomainError as exc:
+        if not _is_htmx(request):
+            raise
+        db.rollback()
+        meeting = changes.event_meeting(db, event, meeting_id)
+        return _row(request, db, event, meeting, error=error_text(request, exc))
+    if _is_htmx(request):
+        return _row(request, db, event, meeting, error="", flash=True)
+    return Redirect("/organiser/schedule", status_code=303)
+
+
+def _no_target() -> Meeting:
+    raise DomainError(N_("Choose a slot of this event."), field="target")
+
+
+@post("/meetings/{meeting_id:int}/move", name="meeting_move", sync_to_thread=False)
+def meeting_move(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    meeting_id: FromPath[int],
+    data: FormData,
+) -> Response:
+    current = _event(event)
+    target = text(data, "target")
+    slot_raw, _, table_raw = target.partition(":")
+    if not (slot_raw.isdigit() and table_raw.isdigit()):
+        return _action(request, db, current, meeting_id, _no_target)
+    return _action(
+        request,
+        db,
+        current,
+        meeting_id,
+        lambda: changes.move(db, current, meeting_id, int(slot_raw), int(table_raw), user),
+    )
+
+
+@post("/meetings/{meeting_id:int}/lock", name="meeting_lock", sync_to_thread=False)
+def meeting_lock(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    meeting_id: FromPath[int],
+    data: FormData,
+) -> Response:
+    current = _event(event)
+    locked = text(data, "locked") == "1"
+    return _action(
+        request,
+        db,
+        current,
+        meeting_id,
+        lambda: changes.set_locked(db, current, meeting_id, locked, user),
+    )
+
+
+@post("/meetings/{meeting_id:int}/cancel", name="meeting_cancel", sync_to_thread=False)
+def meeting_cancel(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    meeting_id: FromPath[int],
+    data: FormData,
+) -> Response:
+    current = _event(event)
+    reason = text(data, "reason", 500)
+    return _action(
+        request,
+        db,
+        current,
+        meeting_id,
+        lambda: changes.cancel(db, current, meeting_id, user, reason),
+    )
+
+
+@get("/versions", name="version_diff", sync_to_thread=False)
+def version_diff(
+    db: DB, user: User, event: MaybeEvent, a: FromQuery[int] = 0, b: FromQuery[int] = 0
+) -> Response:
+    current = _event(event)
+    versions = {
+        v.number: v
+        for v in db.exec(select(ScheduleVersion).where(ScheduleVersion.event_id == current.id))
+    }
+    if a not in versions or b not in versions:
+        raise NotFoundException("No such schedule version.")
+    old, new = versions[a], versions[b]
+    diff = diff_versions(old, new)
+    meetings = {m.id: m for m in db.exec(select(Meeting).where(col(Meeting.id).in_(diff.changed)))}
+    return page(
+        "schedule/diff.html",
+        account=user,
+        event=current,
+        old=old,
+        new=new,
+        diff=diff,
+        meetings=meetings,
+        **_lookups(db, current),
+    )
+
+
+router = Router(
+    path="/organiser/schedule",
+    guards=[organiser_only],
+    route_handlers=[
+        schedule_home,
+        meeting_targets,
+        meeting_move,
+        meeting_lock,
+        meeting_cancel,
+        version_diff,
+    ],
+)
