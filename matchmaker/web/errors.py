@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from matchmaker.errors import DomainError
 from matchmaker.i18n import N_
+from matchmaker.models import Account
+from matchmaker.web.guards import identity_of
 from matchmaker.web.render import error_text, gettext_for
+from matchmaker.web.session_cookie import read_identity
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +42,31 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+def _read_identity(request: Request) -> None:
+    """A request that matched no route (404, 405) never passed the identity
+    middleware: read the session and language cookies here."""
+    if "locale" not in request.scope.get("state", {}):
+        app_state = request.app.state
+        read_identity(request.scope, app_state.signer, app_state.settings.default_locale)
+
+
+def _signed_in_account(request: Request) -> Account | None:
+    """Who is asking, for the navigation of the error page (None when unknown)."""
+    identity = identity_of(request)
+    if identity is None:
+        return None
+    try:
+        with Session(request.app.state.engine) as session:
+            account = session.get(Account, identity.account_id)
+    except SQLAlchemyError:  # the error page must render even when the database fails
+        return None
+    if account is None or not account.active or account.role.value != identity.role:
+        return None
+    return account
+
+
 def _respond(request: Request, status: int, detail: str) -> Response:
+    _read_identity(request)
     title = gettext_for(request, TITLES.get(status, TITLES[400] if status < 500 else TITLES[500]))
     if wants_json(request):
         return Response(
@@ -45,10 +75,16 @@ def _respond(request: Request, status: int, detail: str) -> Response:
             media_type=MediaType.JSON,
         )
     if status == HTTP_401_UNAUTHORIZED and request.method == "GET":
-        return Redirect(f"/signin?next={request.url.path}")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/signin?next={quote(target, safe='/')}")
     return Template(
         template_name="error.html",
-        context={"status": status, "title": title, "detail": detail},
+        context={
+            "status": status,
+            "title": title,
+            "detail": detail,
+            "account": _signed_in_account(request),
+        },
         status_code=status,
         media_type=MediaType.HTML,
     )

@@ -91,9 +91,16 @@ class IdentityMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket"):
-            cookies = _cookies(scope)
-            state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
-            raw = cookies.get(SESSION_COOKIE)
-            state["identity"] = self.signer.loads(raw) if raw else None
-            state["locale"] = normalise_locale(cookies.get(LANG_COOKIE), self.default_locale)
+            read_identity(scope, self.signer, self.default_locale)
         await self.app(scope, receive, send)
+
+
+def read_identity(scope: Scope, signer: SessionSigner, default_locale: str) -> None:
+    """Put `identity` and `locale` from the cookies into the scope state. The
+    middleware does it for every routed request; error pages for requests that
+    matched no route (404, 405) call it themselves."""
+    cookies = _cookies(scope)
+    state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+    raw = cookies.get(SESSION_COOKIE)
+    state["identity"] = signer.loads(raw) if raw else None
+    state["locale"] = normalise_locale(cookies.get(LANG_COOKIE), default_locale)
