@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from matchmaker import accounts, audit
@@ -292,7 +293,12 @@ def _new_representative(
         participant_id=participant.id,
     )
     session.add(account)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the same email registered at the same moment
+        raise InvalidInput(
+            {"email": _error(N_("This email address is already registered."), "email")}
+        ) from exc
     return participant, account
 
 

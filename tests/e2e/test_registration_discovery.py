@@ -75,6 +75,11 @@ def test_startup_registers_marks_availability_and_finds_an_investor(
     expect(page.locator("#directory-results")).to_contain_text(investor.name)
     assert page.evaluate("window.__sameDocument") is True
     shot(page, "directory-search")
+    # Choosing a kind updates the results too (no submit button needed).
+    page.select_option("#f-kind", "investor")
+    expect(page).to_have_url(re.compile(r"kind=investor"))
+    expect(page.locator("#directory-results")).to_contain_text(investor.name)
+    assert page.evaluate("window.__sameDocument") is True
 
     page.locator("#directory-results a", has_text=investor.name).first.click()
     expect(page.locator("main h1")).to_have_text(investor.name)
