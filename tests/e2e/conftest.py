@@ -1,7 +1,7 @@
 """End-to-end fixtures: the real app served by uvicorn in a background thread, driven
 by the system's headless Chromium through Playwright's sync API.
 
-One server per test session (the demo event at scale 0.3 on a fresh SQLite file);
+One server per run of this package (the demo event at scale 0.3 on a fresh SQLite file);
 every test gets a new browser context, so cookies never leak between tests. When a
 test fails, a screenshot of its page is saved under test-artifacts/.
 """
@@ -68,7 +68,7 @@ def _wait_until_up(url: str, thread: threading.Thread, timeout: float = 30.0) ->
     raise RuntimeError(f"the e2e server at {url} did not answer within {timeout:.0f}s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app with the demo event (seed 2023, scale 0.3), served on a free port."""
     import uvicorn
@@ -104,7 +104,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """The Debian Chromium, headless (never a Playwright-downloaded browser)."""
     if not CHROMIUM.exists():
