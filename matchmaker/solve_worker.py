@@ -42,6 +42,7 @@ from sqlmodel import Session, col, select
 from matchmaker.clock import utcnow
 from matchmaker.db import make_engine, session_scope
 from matchmaker.errors import Conflict, DomainError, NotFound
+from matchmaker.i18n import N_
 from matchmaker.models import Event, RunStatus, SolveRun
 from matchmaker.scheduling import build_instance, store_solution
 
@@ -264,7 +265,7 @@ def reap_dead_runs(session: Session, event_id: int | None = None) -> list[int]:
             .where(col(SolveRun.id) == run.id, col(SolveRun.status).in_(ACTIVE))
             .values(
                 status=RunStatus.failed,
-                message="The solve process ended unexpectedly.",
+                message=N_("The solve process ended unexpectedly."),
                 finished_at=utcnow(),
             )
             .execution_options(synchronize_session=False)
@@ -443,7 +444,7 @@ def run_worker(run_id: int, url: str) -> int:
         if isinstance(exc, DomainError):
             message = exc.message % exc.params if exc.params else exc.message
         elif isinstance(exc, KeyboardInterrupt | SystemExit):
-            message = "The solve process was interrupted."
+            message = N_("The solve process was interrupted.")
         else:
             message = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()

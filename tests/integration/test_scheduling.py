@@ -56,7 +56,9 @@ def _three_orgs(db: Session) -> tuple[Event, list[Organisation], list[Meeting]]:
 
 
 def _run_with(
-    db: Session, event: Event, placements: dict[int, tuple[Slot, MeetingTable]],
+    db: Session,
+    event: Event,
+    placements: dict[int, tuple[Slot, MeetingTable]],
     unscheduled: dict[int, str] | None = None,
 ) -> SolveRun:
     """A finished run whose proposal is exactly `placements` (meeting id -> slot, table)."""
@@ -65,7 +67,8 @@ def _run_with(
         status=Status.FEASIBLE,
         assignments=[
             Assignment(
-                meeting=str(mid), slot=maps.slot_code[slot.id or 0],
+                meeting=str(mid),
+                slot=maps.slot_code[slot.id or 0],
                 table=maps.table_code[table.id or 0],
             )
             for mid, (slot, table) in placements.items()
@@ -98,8 +101,12 @@ def test_built_instance_is_valid_and_solvable(db: Session) -> None:
 def test_store_solution_leaves_meetings_untouched_until_publish(db: Session) -> None:
     event, _, meetings = _three_orgs(db)
     slots, tables = _slots(db, event), _tables(db, event)
-    run = _run_with(db, event, {meetings[0].id or 0: (slots[0], tables[0])},
-                    {meetings[1].id or 0: "no common slot"})
+    run = _run_with(
+        db,
+        event,
+        {meetings[0].id or 0: (slots[0], tables[0])},
+        {meetings[1].id or 0: "no common slot"},
+    )
     db.refresh(meetings[0])
     assert meetings[0].slot_id is None
     assert run.result["assignments"] == {
@@ -113,7 +120,8 @@ def test_publish_writes_slots_tables_and_reasons(db: Session) -> None:
     organiser = make_organiser(db)
     slots, tables = _slots(db, event), _tables(db, event)
     run = _run_with(
-        db, event,
+        db,
+        event,
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[1])},
         {meetings[2].id or 0: "FPT Cần Thơ is fully booked"},
     )
@@ -141,13 +149,15 @@ def test_publish_raises_sequence_of_moved_meetings_and_notifies_their_organisati
     organiser = make_organiser(db)
     slots, tables = _slots(db, event), _tables(db, event)
     first = _run_with(
-        db, event,
+        db,
+        event,
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[0])},
     )
     scheduling.publish(db, event, first.id or 0, organiser.id)
     notes_before = len(db.exec(select(Notification)).all())
     second = _run_with(
-        db, event,
+        db,
+        event,
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[3], tables[1])},
     )
     result = scheduling.publish(db, event, second.id or 0, organiser.id)
@@ -165,8 +175,16 @@ def test_publish_raises_sequence_of_moved_meetings_and_notifies_their_organisati
 
 
 def test_diff_versions_lists_moved_added_and_removed() -> None:
-    old = {"1": {"slot": 10, "table": 1}, "2": {"slot": 11, "table": 1}, "3": {"slot": 12, "table": 2}}
-    new = {"1": {"slot": 10, "table": 1}, "2": {"slot": 11, "table": 2}, "4": {"slot": 12, "table": 2}}
+    old = {
+        "1": {"slot": 10, "table": 1},
+        "2": {"slot": 11, "table": 1},
+        "3": {"slot": 12, "table": 2},
+    }
+    new = {
+        "1": {"slot": 10, "table": 1},
+        "2": {"slot": 11, "table": 2},
+        "4": {"slot": 12, "table": 2},
+    }
     diff = scheduling.diff_versions(old, new)
     assert (diff.moved, diff.added, diff.removed) == ([2], [4], [3])
 
@@ -176,7 +194,8 @@ def test_publish_refuses_a_run_that_would_double_book(db: Session) -> None:
     organiser = make_organiser(db)
     slots, tables = _slots(db, event), _tables(db, event)
     run = _run_with(
-        db, event,
+        db,
+        event,
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[0], tables[1])},
     )
     with pytest.raises(Conflict):
@@ -226,7 +245,8 @@ def test_review_counts_figures_of_a_run(db: Session) -> None:
     event, orgs, meetings = _three_orgs(db)
     slots, tables = _slots(db, event), _tables(db, event)
     run = _run_with(
-        db, event,
+        db,
+        event,
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[0])},
         {meetings[2].id or 0: "full"},
     )
