@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -50,7 +51,7 @@ from matchmaker.models import (
     OrgKind,
     RequestStatus,
 )
-from matchmaker.rules import may_request
+from matchmaker.rules import rules_of
 from matchmaker.text import fold
 
 __all__ = [
@@ -244,9 +245,9 @@ def implied_tags(text: str) -> frozenset[str]:
 # --- profiles and reasons --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Profile:
-    """What the recommender knows of an organisation."""
+class Profile(NamedTuple):
+    """What the recommender knows of an organisation (a tuple: cheap to hash and
+    compare, which the memoised corpus relies on)."""
 
     id: int
     name: str
@@ -393,20 +394,33 @@ def _shared_terms(
 MAX_DF = 0.5  # terms in more than this share of the profiles are ignored (from 20 on)
 
 
+def _merged(*parts: Analysed) -> tuple[dict[str, float], dict[str, str]]:
+    """Term weights (1 + log count) and spellings of several texts taken together."""
+    if len(parts) == 1:
+        return parts[0].weights, parts[0].surface
+    counts: Counter[str] = Counter()
+    surface: dict[str, str] = {}
+    for part in parts:
+        counts.update(part.counts)
+        for term, shown in part.surface.items():
+            surface.setdefault(term, shown)
+    return {t: 1.0 + math.log(c) for t, c in counts.items()}, surface
+
+
 def _build(profiles: tuple[Profile, ...]) -> Corpus:
     parsed = []
     df: Counter[str] = Counter()
     for p in profiles:
-        seek = analyse(p.seeks_text)
-        offer = analyse(f"{p.offers_text}\n{p.description}")
-        whole = analyse(f"{p.seeks_text}\n{p.offers_text}\n{p.description}")
-        df.update(whole.counts.keys())
-        parsed.append((p, seek, offer, whole))
+        seek, offer, about = analyse(p.seeks_text), analyse(p.offers_text), analyse(p.description)
+        offer_weights, _ = _merged(offer, about)
+        whole_weights, surface = _merged(seek, offer, about)
+        df.update(whole_weights.keys())
+        parsed.append((p, seek.weights, offer_weights, whole_weights, surface))
     n = len(profiles)
     ceiling = MAX_DF * n if n >= 20 else n
     idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items() if d <= ceiling}
     corpus = Corpus(idf=idf, size=n)
-    for p, seek, offer, whole in parsed:
+    for p, seek_weights, offer_weights, whole_weights, surface in parsed:
         seeks, offers = frozenset(p.seeks), frozenset(p.offers)
         corpus.features[p.id] = _Features(
             profile=p,
@@ -415,10 +429,10 @@ def _build(profiles: tuple[Profile, ...]) -> Corpus:
             seeks_all=seeks | implied_tags(p.seeks_text),
             offers_all=offers | implied_tags(p.offers_text),
             sectors=frozenset(p.sectors),
-            seek_vec=_vector(seek.weights, idf),
-            offer_vec=_vector(offer.weights, idf),
-            all_vec=_vector(whole.weights, idf),
-            surface=whole.surface,
+            seek_vec=_vector(seek_weights, idf),
+            offer_vec=_vector(offer_weights, idf),
+            all_vec=_vector(whole_weights, idf),
+            surface=surface,
             sort_key=(fold(p.name), p.id),
         )
     return corpus
@@ -632,29 +646,57 @@ def suggestions_for(
     limit: int | None = 20,
     kind: OrgKind | None = None,
 ) -> list[Suggestion]:
-    """Organisations ``organisation`` may still request, best fit first."""
-    orgs = session.exec(
-        select(Organisation).where(
-            Organisation.event_id == event.id, col(Organisation.approved).is_(True)
-        )
-    ).all()
+    """Organisations ``organisation`` may still request, best fit first.
+
+    The same conditions as ``matchmaker.rules.may_request`` (both approved, an
+    allowed pair of kinds), with the rules read once for all candidates."""
     assert organisation.id is not None
-    by_id = {o.id: o for o in orgs if o.id is not None}
-    by_id[organisation.id] = organisation  # the viewer, even while awaiting approval
+    if not organisation.approved or organisation.event_id != event.id:
+        return []
+    rules = rules_of(event)
+    mine = OrgKind(organisation.kind)
+    allowed = {k.value for k in OrgKind if rules.may_request_kind(mine, k)}
+    if kind is not None:
+        allowed &= {kind.value}
+    # Plain columns, not ORM objects: thousands of rows are read on every call.
+    columns = select(  # type: ignore[call-overload]  # typed for at most four columns
+        Organisation.id, Organisation.name, Organisation.kind, Organisation.sectors,
+        Organisation.offers, Organisation.seeks, Organisation.description,
+        Organisation.offers_text, Organisation.seeks_text,
+    )
+    rows: Sequence[Sequence[Any]] = session.exec(
+        columns.where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
+    ).all()
+    profiles = [_row_profile(row) for row in rows]
     hidden = contacted_ids(session, event, organisation)
     candidates = [
-        oid
-        for oid, other in by_id.items()
-        if oid != organisation.id
-        and oid not in hidden
-        and (kind is None or other.kind == kind)
-        and may_request(event, organisation, other)
+        p.id
+        for p in profiles
+        if p.id != organisation.id and p.id not in hidden and p.kind in allowed
     ]
-    corpus = Corpus.build(profile_of(o) for o in by_id.values())
+    corpus = Corpus.build(profiles)
     ranked = corpus.rank(organisation.id, candidates, limit=limit)
+    ids = [m.profile.id for m in ranked]
+    found = session.exec(select(Organisation).where(col(Organisation.id).in_(ids))).all()
+    by_id = {o.id: o for o in found}
     return [
         Suggestion(by_id[m.profile.id], round(m.score, 3), m.fit, m.reasons) for m in ranked
     ]
+
+
+def _row_profile(row: Sequence[Any]) -> Profile:
+    oid, name, kind, sectors, offers, seeks, description, offers_text, seeks_text = row
+    return Profile(
+        id=oid,
+        name=name,
+        kind=kind.value if isinstance(kind, OrgKind) else str(kind),
+        sectors=tuple(str(s) for s in sectors or ()),
+        offers=tuple(str(t) for t in offers or ()),
+        seeks=tuple(str(t) for t in seeks or ()),
+        description=description or "",
+        offers_text=offers_text or "",
+        seeks_text=seeks_text or "",
+    )
 
 
 def reason_texts(reasons: Sequence[Reason], locale: str) -> list[str]:

@@ -98,6 +98,14 @@ def test_suggestions_for_excludes_own_and_unapproved_organisations(db: Session) 
     assert suggested(db, w) == ["Quỹ Đầu tư Sáng tạo Cần Thơ", "Công ty Điện toán Sài Gòn"]
 
 
+def test_suggestions_for_an_organisation_awaiting_approval_is_empty(db: Session) -> None:
+    w = make_world(db)
+    w.startup.approved = False
+    db.add(w.startup)
+    db.commit()
+    assert suggested(db, w) == []
+
+
 def test_suggestions_for_respects_who_may_request_whom(db: Session) -> None:
     w = make_world(db, allowed_pairs={"startup": ["investor", "agency"], "investor": []})
     assert suggested(db, w) == ["Sở Nông nghiệp Hậu Giang", "Quỹ Đầu tư Sáng tạo Cần Thơ"]
@@ -147,6 +155,19 @@ def test_suggestions_page_shows_cards_with_reasons(client: TestClient, db: Sessi
     assert "Cả hai cùng hoạt động trong lĩnh vực Nông nghiệp công nghệ cao" in page
     assert "Vai trò bổ trợ nhau: nhà đầu tư và doanh nghiệp khởi nghiệp" in page
     assert "<meter" in page
+
+
+def test_suggestions_page_explains_why_it_is_empty_before_approval(
+    client: TestClient, db: Session
+) -> None:
+    w = make_world(db)
+    w.startup.approved = False
+    db.add(w.startup)
+    db.commit()
+    sign_in_as(client, w.startup_user, db)
+    page = client.get("/me/suggestions").text
+    assert "Tổ chức của bạn đang chờ ban tổ chức phê duyệt" in page
+    assert "Hiện chưa có gợi ý nào." in page
 
 
 def test_suggestions_page_speaks_english_when_chosen(client: TestClient, db: Session) -> None:
