@@ -159,9 +159,12 @@ def cmd_expire_requests(_: argparse.Namespace) -> None:
 
     settings = _settings()
     engine = make_engine(settings.resolved_database_url())
-    upgrade(engine)
-    with session_scope(engine) as session:
-        expired = expire_requests(session)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            expired = expire_requests(session)
+    finally:
+        engine.dispose()
     print(f"{expired} meeting request(s) expired")
 
 
@@ -171,9 +174,14 @@ def cmd_send_mail(args: argparse.Namespace) -> None:
 
     settings = _settings()
     engine = make_engine(settings.resolved_database_url())
-    upgrade(engine)
-    with session_scope(engine) as session:
-        result = send_pending(session, settings.smtp, base_url=settings.base_url, limit=args.limit)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            result = send_pending(
+                session, settings.smtp, base_url=settings.base_url, limit=args.limit
+            )
+    finally:
+        engine.dispose()
     if result.skipped:
         print("SMTP is not configured (MATCHMAKER_SMTP_HOST); messages stay in the outbox")
         return
