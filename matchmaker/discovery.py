@@ -164,7 +164,9 @@ def search_organisations(
         Organisation.event_id == event.id, col(Organisation.approved).is_(True)
     )
     if filters.kind:
-        statement = statement.where(Organisation.kind == filters.kind)
+        if filters.kind not in OrgKind.__members__:
+            return Page(items=[], total=0, page=1, per_page=per_page)
+        statement = statement.where(Organisation.kind == OrgKind(filters.kind))
     if filters.province:
         statement = statement.where(Organisation.province == filters.province)
     candidates = list(session.exec(statement))

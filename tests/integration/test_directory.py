@@ -115,6 +115,7 @@ def test_directory_filters_narrow_the_list(client: TestClient, db: Session) -> N
     assert listed(seeks="seed_investment") == ["Công ty Nông Nghiệp Số"]
     assert listed(sector="agritech", kind="startup") == ["Công ty Nông Nghiệp Số"]
     assert listed(kind="university") == []
+    assert listed(kind="spaceship", day="x") == []
 
 
 def test_directory_day_filter_uses_availability(client: TestClient, db: Session) -> None:
