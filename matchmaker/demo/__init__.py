@@ -672,9 +672,9 @@ def _phone(rng: random.Random) -> str:
 
 
 def _affinity(a: _Org, b: _Org) -> float:
-    score = 2.0 * len(set(a.sectors) & set(b.sectors))
-    score += 1.5 * len(set(a.seeks) & set(b.offers))
-    score += 1.0 * len(set(b.seeks) & set(a.offers))
+    score = 2.0 * sum(1 for s in a.sectors if s in b.sectors)
+    score += 1.5 * sum(1 for t in a.seeks if t in b.offers)
+    score += 1.0 * sum(1 for t in b.seeks if t in a.offers)
     return score
 
 
@@ -743,7 +743,7 @@ class _Placement:
             la, lb = a.load.get(code, 0), b.load.get(code, 0)
             if la >= SESSION_LOAD * reps_a or lb >= SESSION_LOAD * reps_b:
                 continue
-            day = code.split("-")[0]
+            day = code[: code.index("-")]
             if a.day_load.get(day, 0) >= a.day_cap[day] or b.day_load.get(day, 0) >= b.day_cap[
                 day
             ]:
@@ -794,21 +794,22 @@ def _plan_requests(
             failures += 1
             continue
         candidates = [pool[rng.randrange(len(pool))] for _ in range(6)]
-        best: _Org | None = None
-        best_code: str | None = None
-        best_score = -1.0
+        scored: list[tuple[float, int, _Org]] = []
         for cand in candidates:
             if cand is sender or cand.meetings >= cand.cap:
                 continue
             key = (min(sender.index, cand.index), max(sender.index, cand.index))
             if key in pairs:
                 continue
-            code = placement.find(sender, cand)
-            if code is None:
-                continue
-            score = _affinity(sender, cand) + 1.5 * rng.random()
-            if score > best_score:
-                best, best_code, best_score = cand, code, score
+            scored.append((_affinity(sender, cand) + 1.5 * rng.random(), cand.index, cand))
+        best: _Org | None = None
+        best_code: str | None = None
+        # The most attractive candidate that both sides still have time for.
+        for _, _, cand in sorted(scored, key=lambda item: (-item[0], item[1])):
+            best_code = placement.find(sender, cand)
+            if best_code is not None:
+                best = cand
+                break
         if best is None or best_code is None:
             failures += 1
             continue
@@ -860,13 +861,12 @@ def _plan_requests(
 # --- the event -------------------------------------------------------------
 
 
-def _insert(
-    session: Session, model: type[SQLModel], rows: list[dict], batch: int = 1000
-) -> list[int]:
-    """Insert ``rows`` (in order) with Core executemany and return their new ids.
+def _insert(session: Session, model: type[SQLModel], rows: list[dict]) -> None:
+    """Insert ``rows`` with one Core executemany; model defaults fill the blanks.
 
     Building thousands of SQLModel objects is the slow part of a big event, so the
-    bulky tables go through the table directly; model defaults fill the blanks.
+    bulky tables go through the table directly. Callers that need the new ids read
+    them back by a natural key (see ``generate_demo``).
     """
     defaults = {
         name: info.get_default(call_default_factory=True)
@@ -874,12 +874,8 @@ def _insert(
         if name != "id" and not info.is_required()
     }
     table = model.__table__  # type: ignore[attr-defined]
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids: list[int] = []
-    for start in range(0, len(rows), batch):
-        chunk = [{**defaults, **row} for row in rows[start : start + batch]]
-        ids.extend(session.execute(statement, chunk).scalars().all())
-    return ids
+    if rows:
+        session.execute(insert(table), [{**defaults, **row} for row in rows])
 
 
 def generate_demo(
@@ -1016,8 +1012,14 @@ def generate_demo(
             seeks_text=f"Đang tìm kiếm: {_labels(org.seeks)}.",
             created_at=created + timedelta(minutes=37 * org.index),
         ))
-    for org, row_id in zip(orgs, _insert(session, Organisation, org_rows), strict=True):
-        org.row_id = row_id
+    _insert(session, Organisation, org_rows)
+    org_ids = dict(
+        session.exec(
+            select(Organisation.name, Organisation.id).where(Organisation.event_id == event_id)
+        ).all()
+    )
+    for org in orgs:
+        org.row_id = org_ids[org.name]
 
     tables = []
     width = max(2, len(str(n_tables)))
@@ -1080,8 +1082,18 @@ def generate_demo(
             answered_at=req.answered,
             expires_at=req.created + expiry,
         ))
-    for req, row_id in zip(plan, _insert(session, MeetingRequest, request_rows), strict=True):
-        req.row_id = row_id
+    _insert(session, MeetingRequest, request_rows)
+    # A directed pair asks at most once, so (from, to) finds a request's id.
+    request_ids = {
+        (from_id, to_id): request_id
+        for request_id, from_id, to_id in session.exec(
+            select(MeetingRequest.id, MeetingRequest.from_org_id, MeetingRequest.to_org_id).where(
+                MeetingRequest.event_id == event_id
+            )
+        )
+    }
+    for req in plan:
+        req.row_id = request_ids[(req.sender.id, req.receiver.id)]
 
     meeting_rows = []
     for meet in meets:
