@@ -9,7 +9,7 @@ the slots the scheduler must keep free for a person.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -123,7 +123,7 @@ def attended_sessions(available_sessions: Iterable[str], all_codes: Iterable[str
 def unavailable_codes(
     available_sessions: Iterable[str],
     unavailable_slots: Iterable[str],
-    slots_by_session: dict[str, tuple[str, ...]],
+    slots_by_session: Mapping[str, tuple[str, ...]],
 ) -> set[str]:
     """Slot codes a person is absent in: every slot of a session they skip, plus
     the single slots they marked inside sessions they attend."""

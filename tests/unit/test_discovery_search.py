@@ -8,9 +8,10 @@ from matchmaker.text import fold
 
 
 def org(name: str, **fields: object) -> Organisation:
-    return Organisation(
-        event_id=1, name=name, name_folded=fold(name), kind=OrgKind.startup, **fields
-    )
+    made = Organisation(event_id=1, name=name, name_folded=fold(name), kind=OrgKind.startup)
+    for key, value in fields.items():
+        setattr(made, key, value)
+    return made
 
 
 def test_match_score_finds_folded_words_in_offers_text() -> None:
