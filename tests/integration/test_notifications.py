@@ -13,6 +13,7 @@ from email.message import EmailMessage
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from matchmaker import notifications
@@ -103,6 +104,12 @@ def people(db: Session) -> tuple[Account, Account]:
     db.commit()
     assert participant_vi.id is not None
     return vi, en
+
+
+def database_url(db: Session) -> str:
+    bind = db.get_bind()
+    assert isinstance(bind, Engine)
+    return bind.url.render_as_string(hide_password=False)
 
 
 def outbox(db: Session) -> list[Notification]:
@@ -211,9 +218,7 @@ def test_cli_send_mail_sends_the_outbox(
     vi, _ = people(db)
     notifications.notify(db, vi, "Mark as read", "Mark as read")
     db.commit()
-    monkeypatch.setenv(
-        "MATCHMAKER_DATABASE_URL", db.get_bind().url.render_as_string(hide_password=False)
-    )
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", database_url(db))
     monkeypatch.setenv("MATCHMAKER_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("MATCHMAKER_SMTP_PORT", str(smtp_server.server_address[1]))
     monkeypatch.setenv("MATCHMAKER_SMTP_STARTTLS", "false")
@@ -229,9 +234,7 @@ def test_cli_send_mail_without_smtp_leaves_the_outbox(
     vi, _ = people(db)
     notifications.notify(db, vi, "Mark as read", "Mark as read")
     db.commit()
-    monkeypatch.setenv(
-        "MATCHMAKER_DATABASE_URL", db.get_bind().url.render_as_string(hide_password=False)
-    )
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", database_url(db))
     monkeypatch.delenv("MATCHMAKER_SMTP_HOST", raising=False)
     assert cli_main(["send-mail"]) == 0
     assert "SMTP is not configured" in capsys.readouterr().out

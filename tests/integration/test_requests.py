@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from matchmaker import requests as svc
+from matchmaker.cli import main as cli_main
 from matchmaker.errors import Conflict, DomainError, Forbidden, NotFound
 from matchmaker.models import (
     Account,
@@ -818,3 +819,19 @@ def test_list_page_expires_overdue_requests(client: TestClient, db: Session) -> 
     assert "Hết hạn" in page.text
     db.refresh(request)
     assert request.status is RequestStatus.expired
+
+
+def test_cli_expire_requests_expires_overdue_requests(
+    db: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = make_world(db, request_expiry_hours=1)
+    fresh = ask(db, w, w.a, w.c, now=RECENT)
+    overdue = ask(db, w, w.a, w.b, now=RECENT - timedelta(hours=3))
+    db.commit()
+    bind = db.get_bind()
+    assert isinstance(bind, Engine)
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", bind.url.render_as_string(hide_password=False))
+    assert cli_main(["expire-requests"]) == 0
+    assert capsys.readouterr().out.strip() == "1 meeting request(s) expired"
+    db.expire_all()
+    assert (overdue.status, fresh.status) == (RequestStatus.expired, RequestStatus.pending)
