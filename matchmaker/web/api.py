@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 
 from litestar import Router, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromQuery
 
 from matchmaker.directory import counts_by_kind, search_participants
-from matchmaker.models import OrgKind
 from matchmaker.web.deps import DB, MaybeEvent, User
-from matchmaker.web.forms import PageNumber, SearchText
+from matchmaker.web.forms import KindParam, PageNumber, SearchText, kind_filter
 from matchmaker.web.guards import organiser_only, signed_in
 
 
@@ -86,12 +84,12 @@ def api_participants(
     user: User,
     event: MaybeEvent,
     q: SearchText = "",
-    kind: FromQuery[OrgKind | None] = None,
+    kind: KindParam = "",
     page: PageNumber = 1,
 ) -> ParticipantPage:
     if event is None:
         raise NotFoundException("No event has been set up yet.")
-    results = search_participants(db, event, query=q, kind=kind, page=page)
+    results = search_participants(db, event, query=q, kind=kind_filter(kind), page=page)
     return ParticipantPage(
         items=[
             ParticipantOut(

@@ -18,6 +18,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 
 from matchmaker.db import make_engine, upgrade
 from matchmaker.errors import DomainError
@@ -48,7 +49,9 @@ from matchmaker.web.errors import (
     domain_error_handler,
     http_exception_handler,
     internal_error_handler,
+    unstorable_input_handler,
 )
+from matchmaker.web.forms import refuse_non_form_bodies
 from matchmaker.web.guards import signed_in
 from matchmaker.web.nav import nav_counts
 from matchmaker.web.render import configure_environment
@@ -73,6 +76,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     exception_handlers: dict[Any, Any] = {
         HTTPException: http_exception_handler,
         DomainError: domain_error_handler,
+        DataError: unstorable_input_handler,
+        OverflowError: unstorable_input_handler,
         Exception: internal_error_handler,
     }
     openapi_config = OpenAPIConfig(
@@ -135,6 +140,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         ),
         plugins=[HTMXPlugin()],
         exception_handlers=exception_handlers,
+        before_request=refuse_non_form_bodies,
         openapi_config=openapi_config,
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,

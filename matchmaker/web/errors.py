@@ -110,6 +110,13 @@ def domain_error_handler(request: Request, exc: DomainError) -> Response:
     return _respond(request, exc.status_code, error_text(request, exc))
 
 
+def unstorable_input_handler(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold or compare (an id of 30 digits, a NUL
+    character, ...) came from the request: a bad request, not a server error."""
+    log.info("unstorable input on %s %s: %s", request.method, request.url.path, exc)
+    return _respond(request, 400, gettext_for(request, "Some fields are missing or not valid."))
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, "")

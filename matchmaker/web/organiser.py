@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from litestar import Request, Response, Router, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from sqlmodel import select
 
 from matchmaker.directory import counts_by_kind, search_participants
 from matchmaker.models import Event, Organisation, OrgKind, Participant
 from matchmaker.web.deps import DB, MaybeEvent, User
-from matchmaker.web.forms import PageNumber, SearchText
+from matchmaker.web.forms import KindParam, PageNumber, SearchText, kind_filter
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.render import page as render_page
 
@@ -28,13 +28,12 @@ def organiser_home(
     user: User,
     event: MaybeEvent,
     q: SearchText = "",
-    kind: FromQuery[str] = "",
+    kind: KindParam = "",
     page: PageNumber = 1,
 ) -> Response:
     current = require_event(event)
-    # The filter form sends kind= for "all kinds"; an unknown kind also means all.
-    kind_filter = OrgKind(kind) if kind in {k.value for k in OrgKind} else None
-    results = search_participants(db, current, query=q, kind=kind_filter, page=page)
+    wanted = kind_filter(kind)  # the form sends kind= for "all kinds"
+    results = search_participants(db, current, query=q, kind=wanted, page=page)
     template = (
         "organiser/_participants.html"
         if request.headers.get("hx-target") == "participant-results"
@@ -47,7 +46,7 @@ def organiser_home(
         counts=counts_by_kind(db, current),
         results=results,
         q=q,
-        kind_filter=kind_filter.value if kind_filter else "",
+        kind_filter=wanted.value if wanted else "",
         kinds=list(OrgKind),
     )
 

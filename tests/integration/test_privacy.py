@@ -75,7 +75,7 @@ def test_privacy_no_page_or_api_shows_other_organisations_contact(
             checked += 1
             body = response.text
             leaks += [f"{url}: {value}" for value in _private_values(world) if value in body]
-    assert leaks == []
+    assert not leaks, "\n".join(leaks)
     assert checked >= 10
 
 

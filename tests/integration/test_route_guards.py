@@ -67,7 +67,7 @@ def test_route_guards_anonymous_is_sent_to_sign_in(client: TestClient, db: Sessi
             ok = status == 401
         if not ok:
             failures.append(f"{case}: {status} {location}")
-    assert failures == []
+    assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize("role", ["participant", "organiser"])
@@ -95,4 +95,4 @@ def test_route_guards_roles_get_exactly_their_routes(
             ok = status < 500 and status not in (401, 403)
         if not ok:
             failures.append(f"{case} as {role}: {status}")
-    assert failures == []
+    assert not failures, "\n".join(failures)
