@@ -233,7 +233,9 @@ def test_bad_input_api_anonymous_is_json_401(client: TestClient) -> None:
 # Wrong methods and cookies
 
 
-@pytest.mark.parametrize(("method", "url"), [("GET", "/signout"), ("DELETE", "/"), ("PUT", "/lang")])
+@pytest.mark.parametrize(
+    ("method", "url"), [("GET", "/signout"), ("DELETE", "/"), ("PUT", "/lang")]
+)
 def test_bad_input_wrong_method_is_405_page(client: TestClient, method: str, url: str) -> None:
     response = client.request(method, url, headers={"x-csrftoken": csrf_token(client)})
     assert response.status_code == 405
