@@ -1080,7 +1080,9 @@ def generate_demo(
             decline_reason=req.decline_reason,
             created_at=req.created,
             answered_at=req.answered,
-            expires_at=req.created + expiry,
+            # Pending requests never expire: the event is in the past, and the demo
+            # should still let hosts answer them (an expiry sweep would close them all).
+            expires_at=None if req.status is RequestStatus.pending else req.created + expiry,
         ))
     _insert(session, MeetingRequest, request_rows)
     # A directed pair asks at most once, so (from, to) finds a request's id.

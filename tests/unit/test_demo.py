@@ -194,6 +194,20 @@ def test_demo_requests_have_a_realistic_acceptance_rate(
     assert statuses["pending"] > 0
 
 
+def test_demo_pending_requests_stay_answerable(demo: tuple[Session, DemoSummary]) -> None:
+    session, _ = demo
+
+    requests = session.exec(select(MeetingRequest)).all()
+
+    assert all(r.expires_at is None for r in requests if r.status == RequestStatus.pending)
+    assert all(r.answered_at is None for r in requests if r.status == RequestStatus.pending)
+    assert all(
+        r.answered_at is not None and r.expires_at is not None and r.answered_at < r.expires_at
+        for r in requests
+        if r.status != RequestStatus.pending
+    )
+
+
 def test_demo_meetings_are_unique_ordered_pairs_of_accepted_requests(
     demo: tuple[Session, DemoSummary],
 ) -> None:
