@@ -512,3 +512,11 @@ def approve_organisation(
             session, "organisation.approve", event=event, account=by, organisation_id=org.id
         )
     return org
+
+
+def set_require_approval(session: Session, event: Event, required: bool, *, by: Account) -> None:
+    """Whether new self-registered organisations wait for approval before being listed."""
+    if event.require_approval != required:
+        event.require_approval = required
+        session.add(event)
+        audit.record(session, "setup.require_approval", event=event, account=by, required=required)

@@ -10,6 +10,7 @@ from litestar.response import Redirect
 from matchmaker import profiles
 from matchmaker.models import Event
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.render import page
 
@@ -36,4 +37,14 @@ def approve(db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]) -> Red
     return Redirect(f"/organiser/approvals?approved={org.id}", status_code=303)
 
 
-router = Router(path="/organiser", guards=[organiser_only], route_handlers=[approvals, approve])
+@post("/approvals/setting", name="approval_setting", sync_to_thread=False)
+def approval_setting(db: DB, user: User, event: MaybeEvent, data: FormData) -> Redirect:
+    profiles.set_require_approval(db, _event(event), text(data, "required") == "1", by=user)
+    return Redirect("/organiser/approvals?setting=saved", status_code=303)
+
+
+router = Router(
+    path="/organiser",
+    guards=[organiser_only],
+    route_handlers=[approvals, approve, approval_setting],
+)

@@ -397,3 +397,16 @@ def test_remove_refuses_oneself(client: TestClient, db: Session) -> None:
     assert "You cannot remove yourself." in response.text
     db.expire_all()
     assert db.get(Participant, my_id) is not None
+
+
+def test_organiser_turns_approval_on_for_new_registrations(client: TestClient, db: Session) -> None:
+    event = make_event(db)
+    organiser = make_organiser(db)
+    db.commit()
+    sign_in_as(client, organiser, db)
+    response = post_form(
+        client, "/organiser/approvals/setting", {"required": "1"}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    db.refresh(event)
+    assert event.require_approval is True
