@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -73,6 +73,16 @@ def _respond(request: Request, status: int, detail: str) -> Response:
             {"status_code": status, "error": title, "detail": detail},
             status_code=status,
             media_type=MediaType.JSON,
+        )
+    if status == HTTP_401_UNAUTHORIZED and request.headers.get("hx-request") == "true":
+        # htmx would follow a redirect and swap the sign-in page into a fragment:
+        # send the whole browser page to sign in, and back to that page afterwards.
+        current = urlsplit(request.headers.get("hx-current-url", ""))
+        target = current.path + (f"?{current.query}" if current.query else "") or "/"
+        return Response(
+            "",
+            status_code=status,
+            headers={"HX-Redirect": f"/signin?next={quote(target, safe='/')}"},
         )
     if status == HTTP_401_UNAUTHORIZED and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

@@ -96,3 +96,23 @@ def test_route_guards_roles_get_exactly_their_routes(
         if not ok:
             failures.append(f"{case} as {role}: {status}")
     assert not failures, "\n".join(failures)
+
+
+def test_route_guards_htmx_request_without_session_redirects_whole_page(
+    client: TestClient,
+) -> None:
+    """htmx would swap a followed redirect's sign-in page into the fragment; it
+    gets HX-Redirect to sign in instead, coming back to the page it was on."""
+    response = client.get(
+        "/organiser",
+        params={"q": "an"},
+        headers={
+            "HX-Request": "true",
+            "HX-Target": "participant-results",
+            "HX-Current-URL": "http://testserver.local/organiser?q=an",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 401
+    assert response.headers["hx-redirect"] == "/signin?next=/organiser%3Fq%3Dan"
+    assert response.text == ""
