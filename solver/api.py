@@ -138,6 +138,8 @@ class _Runner:
         if not self.opts.keep_previous and any(p is not None for p in pr.previous):
             names.append("moves")
         levels: list[tuple[str, int]] = []
+        if complete and not self.require_all:
+            levels.append(("weight", self.bound.scheduled_weight or 0))
         if "weight" in names and pr.n_meetings > LP_ABOVE:
             hint = self._weight_by_lp(hint, names, levels)
         if _decompose(pr):

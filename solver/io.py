@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typing import TypeVar
+
 from pydantic import BaseModel, ValidationError
 
 from solver.dzn import DEFAULT_FAIRNESS, DznError, read_dzn
 from solver.instance import Instance
 from solver.solution import Solution
+
+T = TypeVar("T", bound=BaseModel)
 
 
 class InputError(Exception):
@@ -25,7 +29,7 @@ def _describe(path: Path, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def _load_json[T: BaseModel](path: Path, cls: type[T]) -> T:
+def _load_json(path: Path, cls: type[T]) -> T:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
