@@ -298,15 +298,15 @@ def check_request(
             field="to",
             limit=limit,
         )
-    if reverse is not None:
-        limit = _meeting_limit_reached(session, rules, to_org.id)
-        if limit is not None:
-            raise DomainError(
-                N_("%(org)s has reached its limit of %(limit)s meetings."),
-                field="to",
-                org=to_org.name,
-                limit=limit,
-            )
+    # A host that is full could not accept anyway: say so now, not after a wait.
+    limit = _meeting_limit_reached(session, rules, to_org.id)
+    if limit is not None:
+        raise DomainError(
+            N_("%(org)s has reached its limit of %(limit)s meetings."),
+            field="to",
+            org=to_org.name,
+            limit=limit,
+        )
     return reverse
 
 

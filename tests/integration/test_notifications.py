@@ -256,7 +256,7 @@ def test_notifications_page_lists_and_counts_unread(client: TestClient, db: Sess
     assert "Đã thống nhất cuộc gặp với Mekong" in page.text
     assert "Đã thống nhất cuộc gặp với Sen" in page.text
     assert "Other" not in page.text
-    assert 'id="nav-notifications-badge" class="badge">2<' in page.text
+    assert 'id="nav-notifications-badge" class="count-badge">2<' in page.text
 
 
 def test_notification_mark_read_plain_and_htmx(client: TestClient, db: Session) -> None:
@@ -271,7 +271,7 @@ def test_notification_mark_read_plain_and_htmx(client: TestClient, db: Session) 
         client, f"/me/notifications/{second.id}/read", {}, headers={"hx-request": "true"}
     )
     assert partial.text.lstrip().startswith(f'<li id="notification-{second.id}"')
-    assert 'id="nav-notifications-badge" class="badge" hx-swap-oob="true" hidden' in partial.text
+    assert 'id="nav-notifications-badge" class="count-badge" hx-swap-oob="true" hidden' in partial.text
     db.expire_all()
     assert all(n.read_at is not None for n in outbox(db))
 

@@ -185,6 +185,17 @@ def test_create_request_at_meeting_limit_is_refused(db: Session) -> None:
     assert caught.value.params == {"limit": 1}
 
 
+def test_create_request_to_a_full_host_is_refused(db: Session) -> None:
+    w = make_world(db, max_meetings=1)
+    svc.accept(db, ask(db, w, w.a, w.b).id or 0, w.b_user, now=NOW)
+    d = make_org(db, w.event, "Khởi nghiệp Sen Vàng", OrgKind.startup)
+    _, d_user = make_participant(db, d, "Võ Thị Em")
+    with pytest.raises(DomainError) as caught:
+        svc.create_request(db, w.event, d, w.b.id, "Xin chào", "must", d_user, now=NOW)
+    assert caught.value.message == "%(org)s has reached its limit of %(limit)s meetings."
+    assert caught.value.params == {"org": "Quỹ Đầu tư Sáng tạo Cần Thơ", "limit": 1}
+
+
 def test_meeting_limit_grows_with_representatives(db: Session) -> None:
     w = make_world(db, max_meetings=1)
     make_participant(db, w.a, "Phạm Thị Dung")
@@ -695,7 +706,7 @@ def test_request_lists_show_counts_and_filter_by_status(client: TestClient, db: 
     assert page.status_code == 200
     assert "Công ty Khởi nghiệp Mekong Agritech" in page.text
     assert "HTX Khóm Cầu Đúc" in page.text
-    assert 'id="nav-requests-badge" class="badge">1<' in page.text
+    assert 'id="nav-requests-badge" class="count-badge">1<' in page.text
     pending_only = client.get("/requests?box=incoming&status=pending")
     assert "Công ty Khởi nghiệp Mekong Agritech" in pending_only.text
     assert "HTX Khóm Cầu Đúc" not in pending_only.text
@@ -722,7 +733,7 @@ def test_htmx_accept_returns_row_partial(client: TestClient, db: Session) -> Non
     assert response.text.lstrip().startswith(f'<tr id="request-{request.id}"')
     assert "<html" not in response.text
     assert "Đã chấp nhận" in response.text
-    assert 'id="nav-requests-badge" class="badge" hx-swap-oob="true" hidden' in response.text
+    assert 'id="nav-requests-badge" class="count-badge" hx-swap-oob="true" hidden' in response.text
     assert count(db, Meeting) == 1
 
 
