@@ -49,7 +49,8 @@ def _free_pair(live_server: LiveServer, host_kind: OrgKind, skip: set[int]) -> t
             for host in hosts:
                 try:
                     if svc.check_request(db, event, startup, host) is None:
-                        return accounts[startup.id].id or 0, host.id or 0, accounts[host.id].id or 0
+                        asker, answerer = accounts[startup.id or 0], accounts[host.id or 0]
+                        return asker.id or 0, host.id or 0, answerer.id or 0
                 except DomainError:
                     continue
     raise AssertionError("the demo event has no free startup/host pair")
