@@ -152,6 +152,12 @@ def cmd_eval_matching(args: argparse.Namespace) -> None:
     run(args)
 
 
+def cmd_bench_load(args: argparse.Namespace) -> None:
+    from matchmaker.loadbench import cmd_bench_load as run
+
+    run(args)
+
+
 def cmd_expire_requests(_: argparse.Namespace) -> None:
     """Expire unanswered meeting requests past their deadline (run it from cron;
     request list pages do the same on every load)."""
@@ -209,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evm.add_argument("--seed", type=int, default=2023)
     evm.add_argument("--orgs", type=int, default=400, help="organisations to generate (>= 2)")
+    evm.add_argument("--ablation", action="store_true", help="also without each signal")
     evm.set_defaults(func=cmd_eval_matching)
 
     demo = sub.add_parser("demo", help="load the realistic demo event")
@@ -222,6 +229,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load the demo event when empty")
     serve.set_defaults(func=cmd_serve)
+
+    bench = sub.add_parser("bench-load", help="load-test the web app on the demo event (loopback)")
+    bench.add_argument("--scale", type=float, default=1.0, help="demo event size (1: ~350 people)")
+    bench.add_argument("--concurrency", type=int, default=16, help="requests in flight at once")
+    bench.add_argument("--requests", type=int, default=400, help="at most this many page requests")
+    bench.add_argument("--seconds", type=float, default=60.0, help="and for at most this long")
+    bench.add_argument("--users", type=int, default=40, help="virtual participants signed in")
+    bench.add_argument("--solve-seconds", type=int, default=10, help="time limit of the solve")
+    bench.add_argument(
+        "--database-url", default="", help="an EMPTY database (default: temp SQLite)"
+    )
+    bench.set_defaults(func=cmd_bench_load)
 
     sub.add_parser(
         "expire-requests", help="expire unanswered meeting requests past their deadline"

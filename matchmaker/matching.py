@@ -32,7 +32,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -60,6 +60,7 @@ __all__ = [
     "Profile",
     "Reason",
     "Suggestion",
+    "Weights",
     "describe",
     "kind_label",
     "profile_of",
@@ -68,14 +69,23 @@ __all__ = [
 
 # --- weights ---------------------------------------------------------------
 
-W_SEEK = 3.0  # per tag the viewer seeks and the candidate offers
-W_GIVE = 2.0  # per tag the candidate seeks and the viewer offers
-W_IMPLIED = 0.6  # share of a tag weight when the tag is only named in the text
-W_SECTOR = 2.0  # per shared sector (as much as a need of theirs you can meet)
-W_TEXT_SEEK = 3.0  # cosine(viewer seeks text, candidate offers text)
-W_TEXT_GIVE = 1.5  # cosine(candidate seeks text, viewer offers text)
-W_TEXT_ALL = 2.0  # cosine of the whole profiles
-W_KIND = 0.75  # complementary kinds
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each signal counts (``Corpus.with_weights`` for experiments)."""
+
+    seek: float = 3.0  # per tag the viewer seeks and the candidate offers
+    give: float = 2.0  # per tag the candidate seeks and the viewer offers
+    implied: float = 0.6  # share of a tag's weight when it is only named in the text
+    sector: float = 2.0  # per shared sector (as much as a need of theirs you can meet)
+    text_seek: float = 3.0  # cosine(viewer's seeks text, candidate's offers and description)
+    text_give: float = 1.5  # cosine(candidate's seeks text, viewer's offers and description)
+    text_all: float = 2.0  # cosine of the whole profiles
+    kind: float = 0.75  # complementary kinds
+
+
+DEFAULT_WEIGHTS = Weights()
 DECAY = 0.7  # the k-th matching tag (or sector) counts DECAY**k
 FIT_HALF = 4.0  # score at which the displayed fit is 50 %
 
@@ -362,10 +372,12 @@ def _decayed(n: int) -> float:
     return _DECAYED[n] if n < len(_DECAYED) else _DECAYED[-1]
 
 
-def _tag_value(weight: float, explicit: frozenset[str], every: frozenset[str]) -> float:
-    """Ticked tags count fully, tags only named in the text W_IMPLIED as much."""
+def _tag_value(
+    weight: float, implied: float, explicit: frozenset[str], every: frozenset[str]
+) -> float:
+    """Ticked tags count fully, tags only named in the text ``implied`` as much."""
     base = _DECAYED[min(len(explicit), 63)]
-    return weight * (base + W_IMPLIED * (_DECAYED[min(len(every), 63)] - base))
+    return weight * (base + implied * (_DECAYED[min(len(every), 63)] - base))
 
 
 def _vector(tf: Mapping[str, float], idf: Mapping[str, float]) -> Vector:
@@ -438,7 +450,7 @@ def _build(profiles: tuple[Profile, ...]) -> Corpus:
     return corpus
 
 
-_build = lru_cache(maxsize=4)(_build)
+_build = lru_cache(maxsize=2)(_build)  # an event's corpus is large: keep few
 
 
 @dataclass
@@ -449,6 +461,7 @@ class Corpus:
 
     idf: dict[str, float] = field(default_factory=dict)
     size: int = 0
+    weights: Weights = DEFAULT_WEIGHTS
     _index: tuple[dict[str, list[tuple[int, float]]], ...] | None = None
 
     @classmethod
@@ -473,16 +486,23 @@ class Corpus:
             cosine(me.all_vec, them.all_vec),
         )
 
-    @staticmethod
-    def _value(me: _Features, them: _Features, seek: float, give: float, whole: float) -> float:
-        score = _tag_value(W_SEEK, me.seeks & them.offers, me.seeks_all & them.offers_all)
-        score += _tag_value(W_GIVE, them.seeks & me.offers, them.seeks_all & me.offers_all)
-        score += W_SECTOR * _DECAYED[min(len(me.sectors & them.sectors), 63)]
-        score += W_TEXT_SEEK * max(0.0, seek) + W_TEXT_GIVE * max(0.0, give)
-        score += W_TEXT_ALL * max(0.0, whole)
+    def _value(self, me: _Features, them: _Features, seek: float, give: float,
+               whole: float) -> float:
+        w = self.weights
+        score = _tag_value(w.seek, w.implied, me.seeks & them.offers,
+                           me.seeks_all & them.offers_all)
+        score += _tag_value(w.give, w.implied, them.seeks & me.offers,
+                            them.seeks_all & me.offers_all)
+        score += w.sector * _DECAYED[min(len(me.sectors & them.sectors), 63)]
+        score += w.text_seek * max(0.0, seek) + w.text_give * max(0.0, give)
+        score += w.text_all * max(0.0, whole)
         if frozenset((me.profile.kind, them.profile.kind)) in COMPLEMENTARY:
-            score += W_KIND
+            score += w.kind
         return score
+
+    def with_weights(self, weights: Weights) -> Corpus:
+        """The same features scored with other weights (shares the features)."""
+        return replace(self, weights=weights)
 
     def _postings(self) -> tuple[dict[str, list[tuple[int, float]]], ...]:
         """Inverted indexes of the offers, seeks and whole-profile vectors."""
@@ -526,18 +546,19 @@ class Corpus:
     def score(self, viewer_id: int, candidate_id: int, value: float | None = None) -> Match:
         """How well the candidate fits the viewer, with the reasons (strongest first)."""
         me, them = self.features[viewer_id], self.features[candidate_id]
+        w = self.weights
         reasons: list[Reason] = []
         for code, msgid, weight, needs, needs_all, has, has_all in (
-            ("they_offer", MSG_THEY_OFFER, W_SEEK, me.seeks, me.seeks_all, them.offers,
+            ("they_offer", MSG_THEY_OFFER, w.seek, me.seeks, me.seeks_all, them.offers,
              them.offers_all),
-            ("they_seek", MSG_THEY_SEEK, W_GIVE, them.seeks, them.seeks_all, me.offers,
+            ("they_seek", MSG_THEY_SEEK, w.give, them.seeks, them.seeks_all, me.offers,
              me.offers_all),
         ):
             explicit = needs & has
             every = needs_all & has_all
             if every:
                 shown = (sorted(explicit) + sorted(every - explicit))[:MAX_REASON_ITEMS]
-                strength = _tag_value(weight, explicit, every)
+                strength = _tag_value(weight, w.implied, explicit, every)
                 reasons.append(Reason(code, msgid, (("tags", "tag", tuple(shown)),), strength))
 
         sectors = sorted(me.sectors & them.sectors)
@@ -545,7 +566,7 @@ class Corpus:
             reasons.append(Reason(
                 "sectors", MSG_SECTORS,
                 (("sectors", "sector", tuple(sectors[:MAX_REASON_ITEMS])),),
-                W_SECTOR * _decayed(len(sectors)),
+                w.sector * _decayed(len(sectors)),
             ))
 
         said = _said(t for r in reasons if r.code.startswith("they_") for t in r.params[0][2])
@@ -554,9 +575,9 @@ class Corpus:
             return self.distinctive(term) and not said.issuperset(term.split(" "))
 
         for code, msgid, weight, a, b in (
-            ("text_seek", MSG_TEXT_SEEK, W_TEXT_SEEK, me.seek_vec, them.offer_vec),
-            ("text_give", MSG_TEXT_GIVE, W_TEXT_GIVE, them.seek_vec, me.offer_vec),
-            ("text_all", MSG_TEXT_ALL, W_TEXT_ALL, me.all_vec, them.all_vec),
+            ("text_seek", MSG_TEXT_SEEK, w.text_seek, me.seek_vec, them.offer_vec),
+            ("text_give", MSG_TEXT_GIVE, w.text_give, them.seek_vec, me.offer_vec),
+            ("text_all", MSG_TEXT_ALL, w.text_all, me.all_vec, them.all_vec),
         ):
             similarity = cosine(a, b)
             if similarity < TEXT_REASON_MIN:
@@ -571,7 +592,7 @@ class Corpus:
             reasons.append(Reason(
                 "kinds", MSG_KINDS,
                 (("theirs", "kind", (them.profile.kind,)), ("yours", "kind", (me.profile.kind,))),
-                W_KIND,
+                w.kind,
             ))
         reasons.sort(key=lambda r: -r.weight)
         if value is None:

@@ -17,7 +17,8 @@ A generated event whose organisations have HIDDEN TRUE PREFERENCES:
 
 Every organisation then gets a top 10 among those it may request (the demo's
 rules on who may request whom) from the recommender and from two baselines
-(random; most shared visible sectors, ties random), scored by precision@10,
+(random; most shared visible sectors, ties random) — with ``--ablation`` also
+from the recommender without one of its signals — scored by precision@10,
 recall@10 and NDCG@10 against the hidden grades, averaged over organisations
 with at least one relevant partner. Everything is drawn from
 ``random.Random(seed)``: the same seed and size give the same numbers.
@@ -29,10 +30,10 @@ import argparse
 import math
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matchmaker.demo.vocab import SECTORS, TAGS
-from matchmaker.matching import Corpus, Profile
+from matchmaker.matching import DEFAULT_WEIGHTS, Corpus, Profile, Weights
 from matchmaker.models import OrgKind
 from matchmaker.rules import parse_rules
 from matchmaker.text import fold
@@ -402,8 +403,17 @@ def sector_ranker(event: GeneratedEvent, seed: int) -> Ranker:
     return rank
 
 
-def recommender_ranker(event: GeneratedEvent) -> Ranker:
-    corpus = Corpus.build(event.visible)
+# The recommender with one signal switched off (`--ablation`): what each adds.
+ABLATIONS: dict[str, Weights] = {
+    "- tags": replace(DEFAULT_WEIGHTS, seek=0.0, give=0.0),
+    "- text": replace(DEFAULT_WEIGHTS, text_seek=0.0, text_give=0.0, text_all=0.0),
+    "- sectors": replace(DEFAULT_WEIGHTS, sector=0.0),
+    "- kinds": replace(DEFAULT_WEIGHTS, kind=0.0),
+}
+
+
+def recommender_ranker(event: GeneratedEvent, weights: Weights = DEFAULT_WEIGHTS) -> Ranker:
+    corpus = Corpus.build(event.visible).with_weights(weights)
 
     def rank(viewer: int, candidates: Sequence[int]) -> list[int]:
         matches = corpus.rank(viewer, candidates, limit=K, keep_zero=True)
@@ -425,13 +435,16 @@ def metrics(ranked: Sequence[int], grades: dict[int, int]) -> Scores:
     return Scores(hits / K, hits / len(grades) if grades else 0.0, ndcg)
 
 
-def evaluate(seed: int = 2023, organisations: int = 400) -> EvalResult:
+def evaluate(seed: int = 2023, organisations: int = 400, *, ablation: bool = False) -> EvalResult:
     event = generate(seed, organisations)
     rankers: dict[str, Ranker] = {
         "random": random_ranker(seed),
         "shared sector": sector_ranker(event, seed),
         "recommender": recommender_ranker(event),
     }
+    if ablation:
+        for name, weights in ABLATIONS.items():
+            rankers[name] = recommender_ranker(event, weights)
     viewers = [h.id for h in event.hidden if event.grades[h.id]]
     methods = {}
     for name, ranker in rankers.items():
@@ -468,4 +481,7 @@ def format_table(result: EvalResult) -> str:
 
 
 def cmd_eval_matching(args: argparse.Namespace) -> None:
-    print(format_table(evaluate(seed=args.seed, organisations=args.orgs)))
+    result = evaluate(
+        seed=args.seed, organisations=args.orgs, ablation=getattr(args, "ablation", False)
+    )
+    print(format_table(result))

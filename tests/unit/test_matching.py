@@ -8,6 +8,7 @@ from matchmaker.matching import (
     Corpus,
     Profile,
     Reason,
+    Weights,
     analyse,
     describe,
     implied_tags,
@@ -265,3 +266,13 @@ def test_kind_label_is_capitalised_in_both_languages() -> None:
     assert kind_label("investor", "en") == "Investor"
     assert kind_label("investor", "vi") == "Nhà đầu tư"
     assert kind_label("ocop", "vi") == "Chủ thể OCOP"
+
+
+def test_corpus_with_weights_scores_the_same_features_differently() -> None:
+    c = corpus(
+        startup(seeks=("cloud_services",), sectors=("agritech",)),
+        other(2, "Cloud", offers=("cloud_services",), sectors=("agritech",)),
+    )
+    no_tags = c.with_weights(Weights(seek=0.0, give=0.0))
+    assert no_tags.value(1, 2) == pytest.approx(c.value(1, 2) - 3.0)
+    assert c.value(1, 2) == pytest.approx(3.0 + 2.0 + 0.75)  # tag, sector, kinds

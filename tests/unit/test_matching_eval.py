@@ -106,3 +106,10 @@ def test_cli_eval_matching_refuses_too_few_organisations(
 ) -> None:
     assert main(["eval-matching", "--orgs", "1"]) == 2
     assert "--orgs" in capsys.readouterr().err
+
+
+def test_evaluate_ablation_adds_a_row_per_switched_off_signal() -> None:
+    result = evaluate(seed=2, organisations=40, ablation=True)
+    assert list(result.methods) == [
+        "random", "shared sector", "recommender", "- tags", "- text", "- sectors", "- kinds",
+    ]
