@@ -177,6 +177,8 @@ class Account(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # Signing out ends every session of the account opened before this time.
+    sessions_revoked_at: datetime | None = None
 
 
 class SignInToken(SQLModel, table=True):

@@ -7,8 +7,10 @@ themselves are covered in tests/integration/test_signin.py.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from litestar.testing import TestClient
 from sqlmodel import Session
 
@@ -22,7 +24,7 @@ from matchmaker.models import (
     Participant,
     Role,
 )
-from matchmaker.web.session_cookie import SESSION_COOKIE, Identity
+from matchmaker.web.session_cookie import SESSION_COOKIE, SESSION_SALT, Identity
 from tests.conftest import csrf_token
 from tests.factories import make_event, make_org, make_participant
 
@@ -35,14 +37,32 @@ def organiser_account(db: Session, email: str = "bantochuc@example.vn") -> Accou
     return account
 
 
-def open_session(client: TestClient, account: Account | None) -> None:
-    """Act as `account` from now on (None: anonymous); keeps the CSRF cookie."""
+def open_session(client: TestClient, account: Account | None, *, age_seconds: int = 0) -> str:
+    """Act as `account` from now on (None: anonymous); keeps the CSRF cookie.
+    `age_seconds` backdates the session (as if opened that long ago). Returns the
+    session cookie's value."""
     csrf_token(client)
     client.cookies.delete(SESSION_COOKIE)
-    if account is not None:
-        assert account.id is not None
-        value = client.app.state.signer.dumps(Identity(account.id, account.role.value))
-        client.cookies.set(SESSION_COOKIE, value)
+    if account is None:
+        return ""
+    assert account.id is not None
+    identity = Identity(account.id, account.role.value)
+    if age_seconds:
+        value = _backdated(client, identity, age_seconds)
+    else:
+        value = client.app.state.signer.dumps(identity)
+    client.cookies.set(SESSION_COOKIE, value)
+    return value
+
+
+def _backdated(client: TestClient, identity: Identity, age_seconds: int) -> str:
+    class EarlierSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - age_seconds
+
+    secret = client.app.state.settings.resolved_secret_key()
+    serializer = URLSafeTimedSerializer(secret, salt=SESSION_SALT, signer=EarlierSigner)
+    return serializer.dumps({"a": identity.account_id, "r": identity.role})
 
 
 @dataclass

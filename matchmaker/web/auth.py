@@ -93,7 +93,9 @@ def signin_link_submit(request: Request, db: DB, token: FromPath[str]) -> Respon
 
 
 @post("/signout", name="signout", guards=[signed_in], sync_to_thread=False)
-def signout(request: Request) -> Redirect:
+def signout(request: Request, db: DB, account: MaybeAccount) -> Redirect:
+    if account is not None:
+        accounts.end_sessions(db, account)  # a copied cookie stops working too
     settings = request.app.state.settings
     return Redirect(
         "/", status_code=303, cookies=[expired_session_cookie(secure=settings.secure_cookies)]

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from sqlmodel import Session, select
 
+from matchmaker import accounts
 from matchmaker.models import Account, Event
 from matchmaker.web.guards import identity_of
 
@@ -32,6 +33,8 @@ def provide_account(request: Request, db: DB) -> Account | None:
     account = db.get(Account, identity.account_id)
     if account is None or not account.active or account.role.value != identity.role:
         return None
+    if not accounts.session_is_current(account, identity.issued_at):
+        return None  # signed out since this session was opened
     return account
 
 

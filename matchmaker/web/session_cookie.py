@@ -7,6 +7,7 @@ interface language) into the connection state, where guards look.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -17,6 +18,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from matchmaker.i18n import normalise_locale
 
 SESSION_COOKIE = "mm_session"
+SESSION_SALT = "matchmaker-session"
 LANG_COOKIE = "mm_lang"
 SESSION_MAX_AGE = 14 * 24 * 3600
 LANG_MAX_AGE = 365 * 24 * 3600
@@ -26,23 +28,28 @@ LANG_MAX_AGE = 365 * 24 * 3600
 class Identity:
     account_id: int
     role: str
+    # When the cookie was signed (whole seconds); sessions opened before the
+    # account's `sessions_revoked_at` are refused (see deps.provide_account).
+    issued_at: datetime | None = None
 
 
 class SessionSigner:
     def __init__(self, secret: str) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="matchmaker-session")
+        self._serializer = URLSafeTimedSerializer(secret, salt=SESSION_SALT)
 
     def dumps(self, identity: Identity) -> str:
         return self._serializer.dumps({"a": identity.account_id, "r": identity.role})
 
     def loads(self, value: str) -> Identity | None:
         try:
-            data = self._serializer.loads(value, max_age=SESSION_MAX_AGE)
+            data, issued_at = self._serializer.loads(
+                value, max_age=SESSION_MAX_AGE, return_timestamp=True
+            )
         except BadSignature:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("a"), int):
             return None
-        return Identity(account_id=data["a"], role=str(data.get("r", "")))
+        return Identity(account_id=data["a"], role=str(data.get("r", "")), issued_at=issued_at)
 
 
 def session_cookie(value: str, *, secure: bool) -> Cookie:

@@ -21,6 +21,11 @@ ACTIVE_RUN_WHERE = "status IN ('queued', 'running')"
 
 
 def upgrade() -> None:
+    # foundation: signing out ends the account's sessions on the server too
+    with op.batch_alter_table("account") as batch_op:
+        batch_op.add_column(
+            sa.Column("sessions_revoked_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
     # scheduling: one queued/running solve per event; version numbers unique per event
     with op.batch_alter_table("solve_run") as batch_op:
         batch_op.create_index(
@@ -35,6 +40,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("account") as batch_op:
+        batch_op.drop_column("sessions_revoked_at")
     with op.batch_alter_table("schedule_version") as batch_op:
         batch_op.drop_constraint("uq_schedule_version_number", type_="unique")
     with op.batch_alter_table("solve_run") as batch_op:

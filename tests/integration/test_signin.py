@@ -19,6 +19,7 @@ from tests.factories import (
     make_organiser,
     make_participant,
 )
+from tests.sessions import open_session, organiser_account
 
 ORGANISER_EMAIL = "organiser@example.vn"
 
@@ -205,6 +206,26 @@ def test_signout_clears_the_session(client: TestClient, db: Session) -> None:
     assert after.headers["location"] == "/signin?next=/organiser"
 
 
+def test_signout_ends_copies_of_the_session_cookie_too(client: TestClient, db: Session) -> None:
+    organiser = organiser_account(db)
+    db.commit()
+    copied = open_session(client, organiser, age_seconds=60)
+    assert client.get("/api/me").status_code == 200
+    post_form(client, "/signout", {}, follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, copied)  # e.g. kept by another browser
+    assert client.get("/api/me").status_code == 401
+
+
+def test_signout_ends_only_that_accounts_sessions(client: TestClient, db: Session) -> None:
+    first, second = organiser_account(db, "a@example.vn"), organiser_account(db, "b@example.vn")
+    db.commit()
+    other_cookie = open_session(client, second, age_seconds=60)
+    open_session(client, first, age_seconds=60)
+    post_form(client, "/signout", {}, follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, other_cookie)
+    assert client.get("/api/me").json()["email"] == "b@example.vn"
+
+
 def test_session_of_deactivated_account_no_longer_works(client: TestClient, db: Session) -> None:
     organiser = make_organiser(db, ORGANISER_EMAIL)
     db.commit()
@@ -232,6 +253,7 @@ def test_participant_sets_password_then_signs_in_with_it(client: TestClient, db:
     response = _sign_in(client, "mai@buoi.vn", "bưởi-năm-roi-2023")
     assert response.status_code == 303
     assert response.headers["location"] == "/me"
+    assert client.get("/me").status_code == 200  # signed in again right after signing out
 
 
 def test_participant_password_too_short_or_different_is_refused(
