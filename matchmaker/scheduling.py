@@ -649,6 +649,7 @@ class SlotCell:
     start: Any
     used: int
     share: float
+    new_session: bool = False  # first slot of a session after another one that day
 
 
 @dataclass
@@ -692,11 +693,18 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
     slot_rows = _event_slots(session, event)
     per_slot = Counter(int(p["slot"]) for p in assignments.values() if p.get("slot") is not None)
     days: dict[int, tuple[Any, list[SlotCell]]] = {}
-    for slot, _es, day in slot_rows:
+    last_session: dict[int, int] = {}
+    for slot, ev_session, day in slot_rows:
         used = per_slot.get(slot.id or 0, 0)
         cell = SlotCell(
-            slot.id or 0, slot.code, slot.start, used, used / n_tables if n_tables else 0
+            slot.id or 0,
+            slot.code,
+            slot.start,
+            used,
+            used / n_tables if n_tables else 0,
+            new_session=day.number in last_session and last_session[day.number] != ev_session.id,
         )
+        last_session[day.number] = ev_session.id or 0
         days.setdefault(day.number, (day.on_date, []))[1].append(cell)
     weight = 0
     requested: Counter[int] = Counter()

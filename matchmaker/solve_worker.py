@@ -289,45 +289,70 @@ def _finish_failed(engine: Engine, run_id: int, message: str) -> None:
 
 
 class _Progress:
-    """Collects the solver's progress (solver thread) for the monitor to store."""
+    """Collects the solver's progress (solver thread) for the monitor to store.
 
-    def __init__(self, live_weight: int) -> None:
+    Times are this process's own clock since the solve began. Only reports about the
+    whole event update the figures: the solver's per-session sub-searches report the
+    breaks of one session, on their own clock, and are recognised by that clock."""
+
+    def __init__(self, weight: int | None) -> None:
         self.lock = threading.Lock()
+        self.t0 = time.monotonic()
         self.points: list[dict[str, Any]] = []
-        self.live_weight = live_weight
-        self.weight: float | None = None
-        self.weight_bound: float | None = None
+        self.weight: float | None = weight
+        self.weight_bound: float | None = weight
         self.breaks: float | None = None
         self.breaks_bound: float | None = None
+        self.sessions_done = 0  # per-session searches seen so far
+        self._sub_elapsed = float("inf")
         self.dirty = False
 
     def __call__(self, p: Any) -> None:
-        phase = getattr(p, "phase", "")
+        now = time.monotonic() - self.t0
+        phase = str(getattr(p, "phase", ""))
+        elapsed = float(getattr(p, "elapsed", now))
+        whole_event = abs(elapsed - now) < 1.0
         with self.lock:
-            if phase == "weight":
+            if not whole_event:
+                if elapsed < self._sub_elapsed:  # a new per-session search began
+                    self.sessions_done += 1
+                self._sub_elapsed = elapsed
+                phase = f"{phase}-session"
+            elif phase == "weight":
                 self.weight, self.weight_bound = p.objective, p.bound
             elif phase == "breaks":
-                self.breaks, self.breaks_bound = p.objective, p.bound
-                if self.weight is None:
-                    self.weight = self.weight_bound = self.live_weight
-            elif self.weight is None:
-                self.weight = self.weight_bound = self.live_weight
-            point = {
-                "t": round(float(p.elapsed), 2),
-                "phase": phase,
-                "objective": _num(self.weight),
-                "bound": _num(self.weight_bound),
-                "breaks": _num(self.breaks),
-                "breaks_bound": _num(self.breaks_bound),
-            }
-            if self.points and self.points[-1]["t"] == point["t"]:
-                self.points[-1] = point
-            else:
-                self.points.append(point)
-            if len(self.points) > MAX_PROGRESS_POINTS:
-                # keep the first point and thin the rest
-                self.points = [self.points[0], *self.points[2::2]]
-            self.dirty = True
+                self.breaks = p.objective
+                self.breaks_bound = p.bound if p.bound is not None and p.bound >= 0 else None
+            self._add(now, phase)
+
+    def finish(self, solution: Any) -> None:
+        """The solution's own figures as the last point."""
+        objective, bound = solution.objective, solution.bound
+        with self.lock:
+            if objective is not None:
+                self.weight, self.breaks = objective.scheduled_weight, objective.breaks
+                self.weight_bound = bound.scheduled_weight
+                self.breaks_bound = bound.breaks
+            self._add(time.monotonic() - self.t0, "end")
+
+    def _add(self, now: float, phase: str) -> None:
+        point = {
+            "t": round(now, 2),
+            "phase": phase,
+            "objective": _num(self.weight),
+            "bound": _num(self.weight_bound),
+            "breaks": _num(self.breaks),
+            "breaks_bound": _num(self.breaks_bound),
+            "sessions": self.sessions_done,
+        }
+        if self.points and self.points[-1]["t"] == point["t"]:
+            self.points[-1] = point
+        else:
+            self.points.append(point)
+        if len(self.points) > MAX_PROGRESS_POINTS:
+            # keep the first point and thin the rest
+            self.points = [self.points[0], *self.points[2::2]]
+        self.dirty = True
 
     def snapshot(self) -> list[dict[str, Any]] | None:
         with self.lock:
@@ -365,7 +390,11 @@ def _monitor(
             log.exception("solve %s: could not record progress", run_id)
 
 
-def _live_weight(instance: Any) -> int:
+def _known_weight(instance: Any) -> int | None:
+    """The scheduled weight before any report: when every meeting must be scheduled, it
+    is the weight of all meetings that can take place at all; otherwise unknown."""
+    if not instance.options.require_all:
+        return None
     from solver.problem import build
 
     problem = build(instance)
@@ -405,7 +434,7 @@ def run_worker(run_id: int, url: str) -> int:
                 keep_published=params.keep_published,
             )
             stop_now = run.stop_requested
-        progress = _Progress(_live_weight(instance))
+        progress = _Progress(_known_weight(instance))
         if stop_now:
             stop.set()
         monitor = threading.Thread(
@@ -422,6 +451,7 @@ def run_worker(run_id: int, url: str) -> int:
         )
         done.set()
         monitor.join()
+        progress.finish(solution)
         with session_scope(engine) as session:
             run = session.get(SolveRun, run_id)
             event = session.get(Event, run.event_id) if run is not None else None

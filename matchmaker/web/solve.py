@@ -65,6 +65,8 @@ class RunFigures:
     unscheduled: int | None
     min_share: float | None
     published: int | None  # version number when this run was published
+    phase: str = ""  # what the solver is doing now (while active)
+    sessions: int = 0  # sessions improved one by one so far
 
     @property
     def params(self) -> dict[str, Any]:
@@ -101,7 +103,22 @@ def figures(run: SolveRun, published: int | None = None) -> RunFigures:
         unscheduled=len(result["unscheduled"]) if "unscheduled" in result else None,
         min_share=objective.get("min_share"),
         published=published,
+        phase=str(last.get("phase", "")) if active else "",
+        sessions=int(last.get("sessions") or 0),
     )
+
+
+def charts(current: RunFigures | None) -> dict[str, Any]:
+    """The scheduled-weight and idle-gap charts of a run, over its whole duration."""
+    if current is None:
+        return {"chart": None, "gaps_chart": None}
+    points = current.run.progress or []
+    return {
+        "chart": progress_chart(points, t_end=current.elapsed),
+        "gaps_chart": progress_chart(
+            points, key="breaks", bound_key="breaks_bound", t_end=current.elapsed
+        ),
+    }
 
 
 def _history(db: Session, event: Event) -> list[RunFigures]:
@@ -147,7 +164,7 @@ def _solve_page(
         event=event,
         history=history,
         current=current,
-        chart=progress_chart(current.run.progress or []) if current else None,
+        **charts(current),
         form=form or _defaults(history),
         error=error,
         error_field=error_field,
@@ -198,23 +215,28 @@ def _run(db: Session, event: Event, run_id: int) -> SolveRun:
     return run
 
 
-def _progress(db: Session, event: Event, run: SolveRun, user: Any, *, ended_now: bool) -> Response:
+def _progress(event: Event, run: SolveRun, user: Any) -> Response:
+    current = figures(run)
     return render_page(
         "solve/_progress.html",
         account=user,
         event=event,
-        current=figures(run),
-        chart=progress_chart(run.progress or []),
-        history_oob=_history(db, event) if ended_now else None,
+        current=current,
+        **charts(current),
     )
 
 
 @get("/runs/{run_id:int}/progress", name="solve_progress", sync_to_thread=False)
-def solve_progress(db: DB, user: User, event: MaybeEvent, run_id: FromPath[int]) -> Response:
+def solve_progress(
+    request: Request, db: DB, user: User, event: MaybeEvent, run_id: FromPath[int]
+) -> Response:
     current = _event(event)
     reap_dead_runs(db, current.id)
     run = _run(db, current, run_id)
-    return _progress(db, current, run, user, ended_now=run.status not in ACTIVE)
+    if run.status not in ACTIVE and request.headers.get("hx-request"):
+        # the run just ended: reload the page (form, history and result link)
+        return Response(content="", status_code=200, headers={"HX-Refresh": "true"})
+    return _progress(current, run, user)
 
 
 @post("/runs/{run_id:int}/stop", name="solve_stop", sync_to_thread=False)
@@ -225,7 +247,7 @@ def solve_stop(
     run = request_stop(db, current, run_id)
     audit.record(db, "solve.stop", event=current, account=user, run_id=run_id)
     if request.headers.get("hx-request"):
-        return _progress(db, current, run, user, ended_now=False)
+        return _progress(current, run, user)
     return Redirect("/organiser/solve", status_code=303)
 
 
@@ -260,7 +282,7 @@ def _review(
         run=run,
         current=figures(run, version.number if version else None),
         review=review,
-        hist=histogram(review.histogram),
+        hist=histogram(review.histogram, width=960, height=240),
         heat_colour=heat_colour,
         schedule=schedule,
         org=org,

@@ -41,30 +41,41 @@ def _nice_step(span: float, steps: int = 4) -> float:
     return raw
 
 
+def _positive(value: Any) -> float | None:
+    return None if value is None or float(value) < 0 else float(value)
+
+
 def _fmt(value: float) -> str:
     return f"{value:g}" if abs(value) < 10_000 else f"{value / 1000:g}k"
 
 
 def progress_chart(
-    points: list[dict[str, Any]], *, width: int = 600, height: int = 200
+    points: list[dict[str, Any]],
+    *,
+    key: str = "objective",
+    bound_key: str = "bound",
+    t_end: float | None = None,
+    width: int = 480,
+    height: int = 180,
 ) -> LineChart | None:
-    """Scheduled weight (objective) and its bound over elapsed seconds."""
+    """One figure of a solve (by default the scheduled weight) and its bound over the
+    elapsed seconds, as step lines; ``t_end`` stretches the time axis to the run's end."""
     data = [
-        (float(p["t"]), p.get("objective"), p.get("bound"))
+        (float(p["t"]), p.get(key), _positive(p.get(bound_key)))
         for p in points
-        if p.get("objective") is not None
+        if p.get(key) is not None
     ]
-    if not data:
-        return None
+    if len(data) < 2:
+        return None  # one point is no progress to show
     left, right, top, bottom = 48, 12, 10, 26
     plot_w, plot_h = width - left - right, height - top - bottom
-    t_max = max(max(t for t, _, _ in data), 1.0)
+    t_max = max(max(t for t, _, _ in data), t_end or 0.0, 1.0)
     values = [float(v) for _, o, b in data for v in (o, b) if v is not None]
-    y_max = max(values) if values else 1.0
-    y_min = min(values) if values else 0.0
-    y_min = 0.0 if y_min >= 0 and y_min <= y_max * 0.5 else y_min
-    if y_max <= y_min:
-        y_max = y_min + 1
+    y_max, y_min = max(values), min(values)
+    if y_min <= y_max * 0.5:
+        y_min = 0.0
+    if y_max - y_min < 1:
+        y_min, y_max = max(0.0, y_min - 1), y_max + 1
     step = _nice_step(y_max - y_min)
     y_lo = step * (y_min // step)
     y_hi = y_lo + step * (((y_max - y_lo) // step) + (1 if (y_max - y_lo) % step else 0))

@@ -281,7 +281,7 @@ def test_solve_page_refuses_bad_time_limit(
     sign_in_as(client, organiser, db)
     response = post_form(client, "/organiser/solve", {"time_limit": "0"})
     assert response.status_code == 400
-    assert "The time limit must be between 1 and 3600 seconds." in response.text
+    assert "Giới hạn thời gian phải từ 1 đến 3600 giây." in response.text
 
 
 def test_progress_partial_polls_while_running_and_stops_when_done(
@@ -303,11 +303,11 @@ def test_progress_partial_polls_while_running_and_stops_when_done(
     assert live.status_code == 200
     assert 'hx-trigger="every 1s"' in live.text
     assert "<polyline" in live.text
-    assert "Stop and keep the best schedule" in live.text
+    assert "Dừng và giữ lịch tốt nhất" in live.text
 
     stop = post_form(client, f"/organiser/solve/runs/{running.id}/stop", {}, headers=headers)
     assert stop.status_code == 200
-    assert "Stopping: the best schedule found so far will be kept." in stop.text
+    assert "Đang dừng: lịch tốt nhất tìm được đến lúc này sẽ được giữ lại." in stop.text
     db.refresh(running)
     assert running.stop_requested is True
 
@@ -316,8 +316,10 @@ def test_progress_partial_polls_while_running_and_stops_when_done(
     db.commit()
     done = client.get(f"/organiser/solve/runs/{running.id}/progress", headers=headers)
     assert done.status_code == 200
-    assert "hx-trigger" not in done.text.split('id="run-history"')[0]
-    assert 'hx-swap-oob="true"' in done.text
+    assert done.headers["hx-refresh"] == "true"
+    without_js = client.get(f"/organiser/solve/runs/{running.id}/progress")
+    assert "hx-trigger" not in without_js.text
+    assert "Xem kết quả" not in without_js.text
 
 
 def test_solve_pages_are_for_organisers_only(
