@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromQuery
+from litestar.params import QueryParameter
 
+from matchmaker.errors import DomainError
+from matchmaker.i18n import N_
 from matchmaker.matching import Suggestion, kind_label, reason_texts, suggestions_for
 from matchmaker.models import Event, Organisation, OrgKind
 from matchmaker.web.deps import DB, User
@@ -15,6 +17,7 @@ from matchmaker.web.guards import participant_only
 from matchmaker.web.participant import own_participant
 from matchmaker.web.render import locale_of, page
 
+KindChoice = Annotated[str, QueryParameter(max_length=40)]
 PAGE_LIMIT = 30
 TOP_LIMIT = 5
 
@@ -25,6 +28,16 @@ def _own(db: DB, user: User) -> tuple[Event, Organisation]:
     if event is None:
         raise NotFoundException("No event has been set up yet.")
     return event, organisation
+
+
+def _kind(value: str) -> OrgKind | None:
+    """The kind filter: empty means every kind ("All kinds" submits an empty value)."""
+    if not value:
+        return None
+    try:
+        return OrgKind(value)
+    except ValueError:
+        raise DomainError(N_("Unknown kind of organisation."), field="kind") from None
 
 
 def _cards(request: Request, suggestions: list[Suggestion]) -> list[dict[str, Any]]:
@@ -42,10 +55,11 @@ def _cards(request: Request, suggestions: list[Suggestion]) -> list[dict[str, An
 
 @get("/", name="suggestions", sync_to_thread=False)
 def suggestions_page(
-    request: Request, db: DB, user: User, kind: FromQuery[OrgKind | None] = None
+    request: Request, db: DB, user: User, kind: KindChoice = ""
 ) -> Response:
     event, organisation = _own(db, user)
-    found = suggestions_for(db, event, organisation, limit=PAGE_LIMIT, kind=kind)
+    chosen = _kind(kind)
+    found = suggestions_for(db, event, organisation, limit=PAGE_LIMIT, kind=chosen)
     template = (
         "suggestions/_list.html"
         if request.headers.get("hx-target") == "suggestion-results"
@@ -58,7 +72,7 @@ def suggestions_page(
         organisation=organisation,
         cards=_cards(request, found),
         kinds=list(OrgKind),
-        kind_filter=kind.value if kind else "",
+        kind_filter=chosen.value if chosen else "",
     )
 
 

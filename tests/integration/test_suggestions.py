@@ -239,7 +239,19 @@ def test_suggestions_pages_are_for_participants_only(client: TestClient, db: Ses
     assert client.get("/me/suggestions/top").status_code == 403
 
 
+def test_suggestions_page_all_kinds_option_shows_every_kind(
+    client: TestClient, db: Session
+) -> None:
+    w = make_world(db)
+    sign_in_as(client, w.startup_user, db)
+    response = client.get("/me/suggestions?kind=")
+    assert response.status_code == 200
+    assert response.text.count('class="org-card suggestion"') == 3
+
+
 def test_suggestions_page_rejects_an_unknown_kind(client: TestClient, db: Session) -> None:
     w = make_world(db)
     sign_in_as(client, w.startup_user, db)
-    assert client.get("/me/suggestions?kind=spaceship").status_code == 400
+    response = client.get("/me/suggestions?kind=spaceship")
+    assert response.status_code == 400
+    assert "Loại hình tổ chức không hợp lệ." in response.text
