@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -557,9 +558,11 @@ def publish(session: Session, event: Event, run_id: int, by_account: int | None)
     next ``ScheduleVersion`` (number + 1, snapshot {meeting_id: {slot, table}}), raise
     ``Meeting.sequence`` of every meeting whose slot or table changed against the previous
     version, and notify the organisations whose agenda changed (``notify_agenda_changes``)."""
-    # Serialise publishes (and anything else that locks the event row) on PostgreSQL.
-    locked_event = session.exec(select(Event).where(Event.id == event.id).with_for_update()).first()
-    if locked_event is None:
+    # The event's write lock (as matchmaker.changes takes it for hand moves): a row lock
+    # on PostgreSQL, the database write lock on SQLite, held until the transaction ends,
+    # so a publish and a move never interleave.
+    locked = session.execute(update(Event).where(col(Event.id) == event.id).values(slug=Event.slug))
+    if not locked.rowcount:  # type: ignore[attr-defined]
         raise NotFound("No such event.")
     run = session.get(SolveRun, run_id)
     if run is None or run.event_id != event.id:
@@ -567,6 +570,8 @@ def publish(session: Session, event: Event, run_id: int, by_account: int | None)
     if run.status not in (RunStatus.finished, RunStatus.stopped):
         raise Conflict("Only a finished run can be published.")
     previous = current_version(session, event)
+    if previous is not None and previous.run_id == run.id:
+        raise Conflict("This run is already the published schedule.")
     touched = apply_run(session, event, run)
     snapshot = _snapshot(session, event)
     diff = (

@@ -289,6 +289,7 @@ def _review(
         error=error,
         published=published,
         version=version,
+        is_current=(latest := current_version(db, event)) is not None and latest.run_id == run.id,
         publishable=run.status in (RunStatus.finished, RunStatus.stopped)
         and (run.result or {}).get("status") in ("OPTIMAL", "FEASIBLE"),
     )

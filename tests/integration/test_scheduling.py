@@ -202,6 +202,16 @@ def test_publish_refuses_a_run_that_would_double_book(db: Session) -> None:
         scheduling.publish(db, event, run.id or 0, organiser.id)
 
 
+def test_publishing_the_current_run_again_is_refused(db: Session) -> None:
+    event, _, meetings = _three_orgs(db)
+    organiser = make_organiser(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    run = _run_with(db, event, {meetings[0].id or 0: (slots[0], tables[0])})
+    scheduling.publish(db, event, run.id or 0, organiser.id)
+    with pytest.raises(Conflict):
+        scheduling.publish(db, event, run.id or 0, organiser.id)
+
+
 def test_publish_keeps_locked_meeting_where_it_is(db: Session) -> None:
     event, _, meetings = _three_orgs(db)
     organiser = make_organiser(db)
