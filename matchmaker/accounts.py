@@ -89,13 +89,19 @@ def authenticate(
     client: str,
     max_attempts: int,
     window_seconds: int,
+    max_client_attempts: int | None = None,
 ) -> Account:
     """The account for these credentials; failures are recorded and rate-limited
-    per email and per client address. The caller commits in both cases."""
+    per email (`max_attempts`) and per client address (`max_client_attempts`,
+    higher: a whole venue may share one address). The caller commits in both cases."""
     email = normalise_email(email)
     window = timedelta(seconds=window_seconds)
-    keys = [f"email:{email}", f"client:{client}"]
-    if any(_recent_failures(session, key, window) >= max_attempts for key in keys):
+    limits = {
+        f"email:{email}": max_attempts,
+        f"client:{client}": max_client_attempts or max_attempts,
+    }
+    keys = list(limits)
+    if any(_recent_failures(session, key, window) >= limit for key, limit in limits.items()):
         raise RateLimited(N_("Too many failed attempts. Try again in a few minutes."))
     account = account_by_email(session, email)
     ok = account is not None and account.active and verify_password(account.password_hash, password)

@@ -52,7 +52,10 @@ class Settings(BaseSettings):
     default_locale: str = "vi"
     debug: bool = False
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
-    login_max_attempts: int = Field(default=5, ge=1)
+    login_max_attempts: int = Field(default=5, ge=1)  # failures per email and window
+    # Failures per client address and window: higher, since the event's Wi-Fi puts
+    # hundreds of participants behind one address.
+    login_max_client_attempts: int = Field(default=100, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
     sign_in_link_hours: int = Field(default=72, ge=1)
     secure_cookies: bool = False

@@ -68,6 +68,7 @@ def signin_submit(request: Request, db: DB, data: FormData) -> Response:
             client=client,
             max_attempts=settings.login_max_attempts,
             window_seconds=settings.login_window_seconds,
+            max_client_attempts=settings.login_max_client_attempts,
         )
     except DomainError as exc:
         # The failed attempt must be stored even though the answer is an error.
