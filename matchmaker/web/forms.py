@@ -57,7 +57,11 @@ def text(data: dict[str, Any], name: str, max_length: int = 1000) -> str:
 
 
 def safe_next(target: str, default: str) -> str:
-    """Only local paths, so a crafted link cannot send people elsewhere."""
+    """Only local paths, so a crafted link cannot send people elsewhere. Browsers
+    drop tabs and newlines from URLs (slash, tab, "/evil.example" becomes
+    "//evil.example"), so any control character or space makes it unsafe too."""
+    if any(ch <= " " or ch == "\x7f" for ch in target):
+        return default
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return default
