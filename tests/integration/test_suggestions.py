@@ -170,6 +170,19 @@ def test_suggestions_page_explains_why_it_is_empty_before_approval(
     assert "Hiện chưa có gợi ý nào." in page
 
 
+def test_suggestions_page_asks_for_offers_and_seeks_when_the_profile_lacks_them(
+    client: TestClient, db: Session
+) -> None:
+    w = make_world(db)
+    sign_in_as(client, w.startup_user, db)
+    hint = "Hồ sơ của bạn chưa nêu những gì bạn cung cấp và đang tìm kiếm"
+    assert hint not in client.get("/me/suggestions").text
+    w.startup.offers, w.startup.seeks = [], []
+    db.add(w.startup)
+    db.commit()
+    assert hint in client.get("/me/suggestions").text
+
+
 def test_suggestions_page_speaks_english_when_chosen(client: TestClient, db: Session) -> None:
     w = make_world(db)
     sign_in_as(client, w.startup_user, db)
