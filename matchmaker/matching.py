@@ -70,7 +70,6 @@ __all__ = [
 # --- weights ---------------------------------------------------------------
 
 
-
 @dataclass(frozen=True)
 class Weights:
     """How much each signal counts (``Corpus.with_weights`` for experiments)."""
