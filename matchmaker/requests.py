@@ -84,8 +84,11 @@ NOT_PENDING = {
     RequestStatus.withdrawn: N_("This request has been withdrawn."),
     RequestStatus.expired: N_("This request has expired."),
 }
-INCOMING_LINK = "/requests?box=incoming"
-OUTGOING_LINK = "/requests?box=outgoing"
+
+
+def request_link(request: MeetingRequest) -> str:
+    """Where a notification about the request leads (its page, with the actions)."""
+    return f"/requests/{request.id}"
 
 
 def meeting_weight(priority: Priority, *, mutual: bool) -> int:
@@ -473,7 +476,7 @@ def create_request(
                 "is agreed. It gets a time and a table when the organisers publish the schedule."
             ),
             {"org": from_org.name},
-            OUTGOING_LINK,
+            request_link(reverse),
         )
         return request
 
@@ -513,7 +516,7 @@ def create_request(
             "message": text,
             "deadline": request.expires_at,
         },
-        INCOMING_LINK,
+        request_link(request),
     )
     return request
 
@@ -573,7 +576,7 @@ def accept(
             "the organisers publish the schedule."
         ),
         {"org": host.name},
-        OUTGOING_LINK,
+        request_link(request),
     )
     return meeting
 
@@ -611,7 +614,7 @@ def decline(
         N_("%(org)s declined your meeting request"),
         body,
         {"org": host.name, "reason": reason},
-        OUTGOING_LINK,
+        request_link(request),
     )
     return request
 
@@ -634,7 +637,7 @@ def withdraw(
         N_("%(org)s withdrew its meeting request"),
         N_("%(org)s withdrew its meeting request to you; there is nothing to answer any more."),
         {"org": requester.name},
-        INCOMING_LINK,
+        request_link(request),
     )
     return request
 
@@ -667,7 +670,7 @@ def expire_requests(
                 "You may send a new request."
             ),
             {"org": host.name if host else ""},
-            OUTGOING_LINK,
+            request_link(request),
         )
     return expired
 

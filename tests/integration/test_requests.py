@@ -101,7 +101,7 @@ def test_create_request_is_pending_with_expiry_and_notifies_host(db: Session) ->
     assert created.expires_at == NOW + timedelta(hours=48)
     notes = notes_for(db, w.b_user)
     assert [n.subject for n in notes] == ["Yêu cầu gặp mới từ Công ty Khởi nghiệp Mekong Agritech"]
-    assert notes[0].link == "/requests?box=incoming"
+    assert notes[0].link == f"/requests/{created.id}"
     assert "Xin chào, chúng tôi cần vốn hạt giống." in notes[0].body
     assert notes_for(db, w.a_user) == []
 
@@ -846,3 +846,30 @@ def test_cli_expire_requests_expires_overdue_requests(
     assert capsys.readouterr().out.strip() == "1 meeting request(s) expired"
     db.expire_all()
     assert (overdue.status, fresh.status) == (RequestStatus.expired, RequestStatus.pending)
+
+
+def test_accept_while_another_writer_adds_the_pair_meeting_conflicts(
+    db: Session, engine: Engine
+) -> None:
+    """The unique pair constraint is the last guard: a meeting of the pair written by
+    someone else (not committed yet when accept starts) turns accept into Conflict."""
+    w = make_world(db)
+    request = ask(db, w, w.a, w.b)
+    db.commit()
+    a, b = sorted((w.a.id or 0, w.b.id or 0))
+    written = threading.Event()
+
+    def other_writer(session: Session) -> None:
+        session.add(Meeting(event_id=w.event.id or 0, org_a_id=a, org_b_id=b, weight=1))
+        session.flush()
+        written.set()
+        threading.Event().wait(0.5)  # let accept start while this is uncommitted
+
+    def accept(session: Session) -> None:
+        written.wait(10)
+        svc.accept(session, request.id or 0, session.get(Account, w.b_user.id), now=NOW)
+
+    assert run_together(engine, other_writer, accept) == ["ok", "Conflict"]
+    assert count(db, Meeting) == 1
+    db.refresh(request)
+    assert request.status is RequestStatus.pending
