@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -97,6 +97,13 @@ class Settings(BaseSettings):
                 "unset it to have one generated under var/"
             )
         return value
+
+    @model_validator(mode="after")
+    def _secure_cookies_behind_https(self) -> Settings:
+        """Served over https, cookies are Secure unless MATCHMAKER_SECURE_COOKIES says otherwise."""
+        if "secure_cookies" not in self.model_fields_set and self.base_url.startswith("https://"):
+            self.secure_cookies = True
+        return self
 
     def resolved_database_url(self) -> str:
         if self.database_url:

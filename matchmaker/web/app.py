@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import ResponseHeader, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
@@ -39,6 +39,7 @@ from matchmaker.web import (
     transfer,
 )
 from matchmaker.web import availability as availability_web
+from matchmaker.web import confirmations as confirmations_web
 from matchmaker.web import directory as directory_web
 from matchmaker.web import notifications as notifications_web
 from matchmaker.web import requests as requests_web
@@ -58,6 +59,14 @@ from matchmaker.web.render import configure_environment
 from matchmaker.web.session_cookie import IdentityMiddleware, SessionSigner
 
 log = logging.getLogger(__name__)
+
+# No framing by other sites (clickjacking), no content sniffing, and no Referer
+# leaving the site (personal sign-in links carry their token in the path).
+SECURITY_HEADERS = [
+    ResponseHeader(name="X-Frame-Options", value="SAMEORIGIN"),
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="Referrer-Policy", value="same-origin"),
+]
 
 
 def _template_engine_callback(engine: JinjaTemplateEngine) -> None:
@@ -108,6 +117,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             directory_web.router,
             approvals.router,
             solve_web.router,
+            confirmations_web.host_router,
+            confirmations_web.organiser_router,
             suggestions_web.router,
             create_static_files_router(
                 path="/static", directories=[resource_dir("static")], name="static"
@@ -141,6 +152,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         plugins=[HTMXPlugin()],
         exception_handlers=exception_handlers,
         before_request=refuse_non_form_bodies,
+        response_headers=SECURITY_HEADERS,
         openapi_config=openapi_config,
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,

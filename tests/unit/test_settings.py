@@ -147,3 +147,14 @@ def test_cli_reports_unreachable_database_without_traceback(
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("matchmaker: database: cannot connect")
+
+
+def test_settings_https_base_url_makes_cookies_secure() -> None:
+    assert Settings(base_url="https://matchmaker.example.vn").secure_cookies is True
+    assert Settings(base_url="http://127.0.0.1:8000").secure_cookies is False
+
+
+def test_settings_explicit_secure_cookies_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MATCHMAKER_BASE_URL", "https://matchmaker.example.vn")
+    monkeypatch.setenv("MATCHMAKER_SECURE_COOKIES", "false")
+    assert Settings().secure_cookies is False
