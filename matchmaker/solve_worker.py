@@ -496,11 +496,13 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1 or not args[0].isdigit():
         print("usage: python -m matchmaker.solve_worker RUN_ID", file=sys.stderr)
         return 2
-    from matchmaker.settings import Settings
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     signal.signal(signal.SIGTERM, _on_term)
-    url = Settings().resolved_database_url()
+    url = os.environ.get("MATCHMAKER_DATABASE_URL", "")
+    if not url:  # started by hand: the same settings as the web application
+        from matchmaker.settings import Settings
+
+        url = Settings().resolved_database_url()
     return run_worker(int(args[0]), url)
 
 
