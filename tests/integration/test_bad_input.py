@@ -265,3 +265,32 @@ def test_bad_input_session_for_missing_account_is_anonymous(client: TestClient) 
 def test_bad_input_unknown_language_cookie_falls_back_to_vietnamese(client: TestClient) -> None:
     client.cookies.set(LANG_COOKIE, "klingon")
     assert '<html lang="vi">' in client.get("/").text
+
+
+# Every route, unknown ids
+
+
+def test_bad_input_unknown_ids_are_404_on_every_route(client: TestClient, world: World) -> None:
+    """Table-driven: each route with an id in its path, called by a role its guard
+    admits (GET, and unsafe methods with an empty form) with an id that does not
+    exist, answers 404 or 400 (never 500, never a success). Nothing exists, so
+    nothing changes."""
+    from tests.routing import route_cases
+
+    answers = {}
+    for case in route_cases(client.app):
+        if not any(kind is int for _, _, kind in case.params):
+            continue
+        allowed = case.allowed_roles()
+        role = "organiser" if allowed and "organiser" in allowed else "participant"
+        open_session(client, world.account(role) if allowed else None)
+        url = case.url({}, default_id=987654)
+        headers = {"x-csrftoken": csrf_token(client)}
+        data = {} if case.method == "GET" else {"field": ""}
+        response = client.request(
+            case.method, url, data=data, headers=headers, follow_redirects=False
+        )
+        answers[f"{case.method} {url} as {role}"] = response.status_code
+    wrong = {key: status for key, status in answers.items() if status not in (400, 404)}
+    assert not wrong, "\n".join(f"{key}: {status}" for key, status in wrong.items())
+    assert len(answers) >= 3
