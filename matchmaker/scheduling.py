@@ -192,7 +192,11 @@ def build_instance(
         .where(Meeting.event_id == event.id, col(Meeting.status).in_(ACTIVE_STATUSES))
         .order_by(col(Meeting.id))
     ).all()
-    has_version = current_version(session, event) is not None
+    # A released draft counts too: re-solving after hosts' refusals keeps the others' places.
+    has_version = (
+        session.exec(select(ScheduleVersion.id).where(ScheduleVersion.event_id == event.id)).first()
+        is not None
+    )
 
     # Only organisations with meetings or home tables matter to the solver.
     needed = {m.org_a_id for m in meetings} | {m.org_b_id for m in meetings}
@@ -211,18 +215,17 @@ def build_instance(
         people = reps.get(org.id, [])
         unavailable: list[str] = []
         if people:
-            for slot_code in all_codes:
-                present = False
-                for rep in people:
-                    sessions_ok = not rep.available_sessions or (
-                        session_code_of_slot[slot_code] in rep.available_sessions
-                    )
-                    refused = {db_code_of_slot.get(c, c) for c in rep.unavailable_slots or []}
-                    if sessions_ok and slot_code not in refused:
-                        present = True
-                        break
-                if not present:
-                    unavailable.append(slot_code)
+            present: set[str] = set()
+            for rep in people:
+                sessions = set(rep.available_sessions or [])
+                refused = {db_code_of_slot.get(c, c) for c in rep.unavailable_slots or []}
+                present.update(
+                    code
+                    for code in all_codes
+                    if (not sessions or session_code_of_slot[code] in sessions)
+                    and code not in refused
+                )
+            unavailable = [code for code in all_codes if code not in present]
         per_day_limits = [
             rep.max_per_day if rep.max_per_day is not None else rule_per_day for rep in people
         ] or [rule_per_day]
@@ -263,17 +266,21 @@ def build_instance(
         maps.meeting_id[mcode] = m.id
         cur_slot = maps.slot_code.get(m.slot_id) if m.slot_id is not None else None
         table_code = maps.table_code.get(m.table_id) if m.table_id is not None else None
-        fixed = cur_slot if m.locked and cur_slot is not None else None
+        # The host refused the current slot: the meeting is free to move (neither fixed
+        # nor kept at its previous slot), anywhere but there.
+        host_refused = m.host_confirmation == HostConfirmation.impossible and cur_slot is not None
+        fixed = cur_slot if m.locked and cur_slot is not None and not host_refused else None
         if fixed is not None:
             assert m.slot_id is not None
             maps.locked[m.id] = (m.slot_id, m.table_id)
-        placed = m.status == MeetingStatus.scheduled and cur_slot is not None and has_version
-        allowed: list[str] | None = None
-        if (
-            m.host_confirmation == HostConfirmation.impossible
+        placed = (
+            m.status == MeetingStatus.scheduled
             and cur_slot is not None
-            and fixed is None
-        ):
+            and has_version
+            and not host_refused
+        )
+        allowed: list[str] | None = None
+        if host_refused:
             allowed = [c for c in all_codes if c != cur_slot]
         solver_meetings.append(
             SMeeting(
