@@ -735,3 +735,16 @@ def status_counts(
     for status, n in rows:
         counts[RequestStatus(status)] = int(n)
     return counts
+
+
+def event_status_counts(session: Session, event: Event) -> dict[RequestStatus, int]:
+    """Requests per status across the event (for the organiser console)."""
+    rows = session.exec(
+        select(MeetingRequest.status, func.count())
+        .where(MeetingRequest.event_id == event.id)
+        .group_by(MeetingRequest.status)
+    ).all()
+    counts = {status: 0 for status in RequestStatus}
+    for status, n in rows:
+        counts[RequestStatus(status)] = int(n)
+    return counts

@@ -870,3 +870,15 @@ def test_accept_while_another_writer_adds_the_pair_meeting_conflicts(
     assert count(db, Meeting) == 1
     db.refresh(request)
     assert request.status is RequestStatus.pending
+
+
+def test_status_counts_per_organisation_and_event(db: Session) -> None:
+    w = make_world(db)
+    svc.decline(db, ask(db, w, w.a, w.b).id or 0, w.b_user, now=NOW)
+    ask(db, w, w.a, w.c)
+    incoming_b = svc.status_counts(db, w.b, incoming=True)
+    outgoing_a = svc.status_counts(db, w.a, incoming=False)
+    everything = svc.event_status_counts(db, w.event)
+    assert incoming_b == {**dict.fromkeys(RequestStatus, 0), RequestStatus.declined: 1}
+    assert outgoing_a[RequestStatus.pending] == outgoing_a[RequestStatus.declined] == 1
+    assert sum(everything.values()) == 2
