@@ -418,3 +418,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_event_slug'))
 
     op.drop_table('event')
+    # PostgreSQL keeps enum types after their tables are gone; drop them so that
+    # upgrading again after a full downgrade works.
+    for name in ('hostconfirmation', 'meetingstatus', 'orgkind', 'priority', 'requeststatus',
+                 'role', 'runstatus'):
+        sa.Enum(name=name).drop(op.get_bind(), checkfirst=True)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -68,3 +69,16 @@ def test_migrations_upgrade_twice_is_harmless(empty_engine: Engine) -> None:
     with empty_engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     assert current == _head()
+
+
+def test_migrations_downgrade_to_base_and_up_again(empty_engine: Engine) -> None:
+    upgrade(empty_engine)
+    cfg = alembic_config(empty_engine.url.render_as_string(hide_password=False))
+    with empty_engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "base")
+    assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
+    upgrade(empty_engine)
+    assert set(inspect(empty_engine).get_table_names()) == set(SQLModel.metadata.tables) | {
+        "alembic_version"
+    }
