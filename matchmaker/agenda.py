@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
 import icalendar
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, or_, select
 
 from matchmaker.clock import utcnow
+from matchmaker.confirmations import open_draft
 from matchmaker.models import (
     Event,
     Meeting,
@@ -53,6 +56,10 @@ class Agenda:
     awaiting: list[AgendaItem] = field(default_factory=list)  # agreed, no slot yet
     unscheduled: list[AgendaItem] = field(default_factory=list)  # the solver could not place
     cancelled: list[AgendaItem] = field(default_factory=list)
+    # A draft the hosts are confirming (newer than ``version``): the page shows its times
+    # with the host's answer, while calendars keep the final times (``calendar_items``).
+    draft: ScheduleVersion | None = None
+    calendar_items: list[AgendaItem] | None = None
 
     @property
     def scheduled_count(self) -> int:
@@ -65,6 +72,8 @@ def published_version(session: Session, event: Event) -> ScheduleVersion | None:
         select(ScheduleVersion)
         .where(ScheduleVersion.event_id == event.id, ScheduleVersion.kind == "final")
         .order_by(col(ScheduleVersion.number).desc())
+        # The snapshot of every meeting is loaded only if read (most pages never do).
+        .options(defer(ScheduleVersion.assignments))  # type: ignore[arg-type]
     ).first()
 
 
@@ -80,6 +89,9 @@ def _meetings_of(session: Session, event: Event, org: Organisation) -> Sequence[
 def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
     version = published_version(session, event)
     agenda = Agenda(event=event, organisation=org, published=version is not None, version=version)
+    agenda.draft = open_draft(session, event)
+    final = dict(version.assignments or {}) if agenda.draft and version else {}
+    shown = agenda.published or agenda.draft is not None
     meetings = _meetings_of(session, event, org)
     if not meetings:
         return agenda
@@ -97,6 +109,8 @@ def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
         people.setdefault(person.organisation_id, []).append(person)
     slot_ids = {m.slot_id for m in meetings if m.slot_id}
     table_ids = {m.table_id for m in meetings if m.table_id}
+    slot_ids |= {p["slot"] for p in final.values() if p.get("slot")}
+    table_ids |= {p["table"] for p in final.values() if p.get("table")}
     slots = {s.id: s for s in session.exec(select(Slot).where(col(Slot.id).in_(slot_ids)))}
     tables = {
         t.id: t
@@ -115,9 +129,9 @@ def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
         )
         if item.cancelled:
             agenda.cancelled.append(item)
-        elif agenda.published and item.slot is not None:
+        elif shown and item.slot is not None:
             placed.append(item)
-        elif agenda.published and meeting.status is MeetingStatus.unscheduled:
+        elif shown and meeting.status is MeetingStatus.unscheduled:
             agenda.unscheduled.append(item)
         else:
             agenda.awaiting.append(item)
@@ -125,6 +139,12 @@ def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
     for day, items in groupby(placed, key=lambda i: i.slot.start.astimezone(zone).date()):  # type: ignore[union-attr]
         agenda.days.append(AgendaDay(day=day, items=list(items)))
     agenda.awaiting.sort(key=lambda i: i.counterpart.name)
+    if agenda.draft is not None:
+        agenda.calendar_items = [
+            replace(item, slot=slots.get(place.get("slot")), table=tables.get(place.get("table")))
+            for item in placed + agenda.unscheduled + agenda.awaiting
+            if (place := final.get(str(item.meeting.id))) and slots.get(place.get("slot"))
+        ]
     return agenda
 
 
@@ -144,6 +164,8 @@ def to_ics(agenda: Agenda, *, domain: str, title: str) -> bytes:
     calendar.add("x-wr-calname", title)
     calendar.add("x-wr-timezone", agenda.event.timezone)
     items = [item for day in agenda.days for item in day.items]
+    if agenda.calendar_items is not None:  # a draft is open: calendars keep the final times
+        items = list(agenda.calendar_items)
     items += [item for item in agenda.cancelled if item.slot is not None]
     stamp = utcnow()
     for item in items:
@@ -167,8 +189,21 @@ def to_ics(agenda: Agenda, *, domain: str, title: str) -> bytes:
         vevent.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         vevent.add("last-modified", item.meeting.updated_at)
         calendar.add_component(vevent)
-    calendar.add_missing_timezones()
+    for tzid in sorted(calendar.get_missing_tzids()):
+        vtimezone = _vtimezone(tzid)
+        if vtimezone is not None:
+            calendar.subcomponents.insert(len(calendar.timezones), vtimezone)
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=16)
+def _vtimezone(tzid: str) -> icalendar.Timezone | None:
+    """The VTIMEZONE of a time zone (as Calendar.add_missing_timezones makes it), made
+    once: working out its transitions took most of an agenda download's time."""
+    try:
+        return icalendar.Timezone.from_tzid(tzid)
+    except ValueError:
+        return None
 
 
 def local_time(value: datetime, event: Event) -> datetime:

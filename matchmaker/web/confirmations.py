@@ -1,0 +1,250 @@
+"""Hosts accept their slots: the host's page of proposed slots (accept / impossible, htmx
+inline), the organiser's release of a run as a draft, the confirmation progress and the
+final publication. Handlers are a few lines over ``matchmaker.confirmations``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar import Request, Response, Router, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect
+from sqlmodel import Session
+
+from matchmaker import confirmations as service
+from matchmaker.errors import DomainError, NotFound
+from matchmaker.i18n import N_
+from matchmaker.models import Account, Event, Organisation, SolveRun
+from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.forms import FormData, text
+from matchmaker.web.guards import organiser_only, participant_only
+from matchmaker.web.participant import own_participant
+from matchmaker.web.render import error_text, page
+
+
+def _event(event: Event | None) -> Event:
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+# --- hosts --------------------------------------------------------------------------
+
+
+def _host_page(
+    db: Session,
+    event: Event,
+    user: Account,
+    organisation: Organisation,
+    *,
+    errors: dict[int, str] | None = None,
+    status: int = 200,
+) -> Response:
+    draft = service.open_draft(db, event)
+    any_version = service.latest_version(db, event) is not None
+    return page(
+        "confirmations/host.html",
+        status=status,
+        account=user,
+        event=event,
+        organisation=organisation,
+        draft=draft,
+        closed=service.answers_closed_reason(draft) if any_version else "",
+        rows=service.host_slots(db, event, organisation),
+        errors=errors or {},
+    )
+
+
+@get("/", name="host_confirmations", sync_to_thread=False)
+def host_confirmations(db: DB, user: User, event: MaybeEvent) -> Response:
+    _, organisation = own_participant(db, user)
+    return _host_page(db, _event(event), user, organisation)
+
+
+def _answer(
+    request: Request, db: Session, user: Account, event: Event, meeting_id: int, reason: str | None
+) -> Response:
+    """Accept (reason None) or refuse; answer with the row (htmx) or a redirect."""
+    _, organisation = own_participant(db, user)
+    try:
+        if reason is None:
+            service.accept(db, event, organisation, meeting_id, user)
+        else:
+            service.refuse(db, event, organisation, meeting_id, reason, user)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        db.rollback()
+        message = error_text(request, exc)
+        if not _is_htmx(request):
+            return _host_page(
+                db, event, user, organisation, errors={meeting_id: message}, status=exc.status_code
+            )
+        return _row(db, event, organisation, meeting_id, error=message)
+    if not _is_htmx(request):
+        return Redirect(f"/me/confirmations#confirm-{meeting_id}", status_code=303)
+    return _row(db, event, organisation, meeting_id)
+
+
+def _row(
+    db: Session, event: Event, organisation: Organisation, meeting_id: int, *, error: str = ""
+) -> Response:
+    draft = service.open_draft(db, event)
+    if draft is None:  # the final schedule was published meanwhile: reload the page
+        return Response(content="", status_code=200, headers={"HX-Refresh": "true"})
+    return page(
+        "confirmations/_row.html",
+        event=event,
+        row=service.host_slot(db, event, organisation, meeting_id),
+        closed=service.answers_closed_reason(draft),
+        error=error,
+    )
+
+
+@post("/{meeting_id:int}/accept", name="host_confirmation_accept", sync_to_thread=False)
+def host_accept(
+    request: Request, db: DB, user: User, event: MaybeEvent, meeting_id: FromPath[int]
+) -> Response:
+    return _answer(request, db, user, _event(event), meeting_id, None)
+
+
+@post("/{meeting_id:int}/impossible", name="host_confirmation_refuse", sync_to_thread=False)
+def host_refuse(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    meeting_id: FromPath[int],
+    data: FormData,
+) -> Response:
+    reason = text(data, "reason", service.REASON_MAX)
+    return _answer(request, db, user, _event(event), meeting_id, reason)
+
+
+# --- organisers ------------------------------------------------------------------------
+
+
+def _organiser_page(
+    db: Session,
+    event: Event,
+    user: Account,
+    *,
+    released: int | None = None,
+    published: int | None = None,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    return page(
+        "confirmations/organiser.html",
+        status=status,
+        account=user,
+        event=event,
+        progress=service.progress(db, event),
+        released=released,
+        published=published,
+        error=error,
+    )
+
+
+@get("/", name="confirmation_progress", sync_to_thread=False)
+def confirmation_progress(
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    released: FromQuery[int | None] = None,
+    published: FromQuery[int | None] = None,
+) -> Response:
+    return _organiser_page(db, _event(event), user, released=released, published=published)
+
+
+def parse_deadline(value: str, event: Event) -> datetime | None:
+    """A datetime-local value ("2023-05-17T18:00") in the event's time zone."""
+    if not value:
+        return None
+    try:
+        local = datetime.fromisoformat(value)
+    except ValueError:
+        raise DomainError(N_("Give the deadline as a date and a time."), field="deadline") from None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=ZoneInfo(event.timezone))
+    return local
+
+
+@post("/release/{run_id:int}", name="confirmation_release", sync_to_thread=False)
+def confirmation_release(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    run_id: FromPath[int],
+    data: FormData,
+) -> Response:
+    current = _event(event)
+    raw = text(data, "deadline", 40)
+    try:
+        result = service.release_draft(db, current, run_id, parse_deadline(raw, current), user)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        db.rollback()
+        run = db.get(SolveRun, run_id)
+        if run is None or run.event_id != current.id:
+            raise NotFoundException("No such solve run.") from None
+        context: dict[str, Any] = {
+            "release_error": error_text(request, exc),
+            "release_error_field": exc.field,
+            "release_deadline": raw,
+        }
+        return page(
+            "confirmations/release.html",
+            status=exc.status_code,
+            account=user,
+            event=current,
+            run=run,
+            is_current=False,
+            **context,
+        )
+    return Redirect(f"/organiser/confirmations?released={result.version.number}", status_code=303)
+
+
+@post("/publish", name="confirmation_publish", sync_to_thread=False)
+def confirmation_publish(
+    request: Request, db: DB, user: User, event: MaybeEvent, data: FormData
+) -> Response:
+    current = _event(event)
+    if text(data, "confirm", 5) != "on":
+        message = error_text(
+            request, DomainError(N_("Tick the box to confirm that you want to publish."))
+        )
+        return _organiser_page(db, current, user, error=message, status=400)
+    try:
+        result = service.publish_final(db, current, user)
+    except DomainError as exc:
+        db.rollback()
+        return _organiser_page(
+            db, current, user, error=error_text(request, exc), status=exc.status_code
+        )
+    return Redirect(f"/organiser/confirmations?published={result.version.number}", status_code=303)
+
+
+host_router = Router(
+    path="/me/confirmations",
+    guards=[participant_only],
+    route_handlers=[host_confirmations, host_accept, host_refuse],
+)
+organiser_router = Router(
+    path="/organiser/confirmations",
+    guards=[organiser_only],
+    route_handlers=[
+        confirmation_progress,
+        confirmation_release,
+        confirmation_publish,
+    ],
+)
