@@ -9,7 +9,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from matchmaker import changes
 from matchmaker.errors import DomainError
@@ -41,8 +41,14 @@ def _event(event: Event | None) -> Event:
 
 def _lookups(db: Session, event: Event) -> dict[str, Any]:
     return {
+        # Names only: whole rows (with their JSON profile columns) cost far more to load.
         "orgs": {
-            o.id: o for o in db.exec(select(Organisation).where(Organisation.event_id == event.id))
+            row[0]: row
+            for row in db.exec(
+                select(Organisation.id, Organisation.name, Organisation.name_folded).where(
+                    Organisation.event_id == event.id
+                )
+            )
         },
         "slots": {s.id: s for s in db.exec(select(Slot))},
         "tables": {
@@ -85,10 +91,14 @@ def schedule_home(
         statement = statement.where(
             or_(col(Meeting.org_a_id).in_(ids), col(Meeting.org_b_id).in_(ids))
         )
-    meetings = list(db.exec(statement))
-    slots = lookups["slots"]
-    meetings.sort(
-        key=lambda m: (slots[m.slot_id].position if m.slot_id in slots else 10**6, m.id or 0)
+    total = db.exec(select(func.count()).select_from(statement.subquery())).one()
+    # Only the shown page is loaded: in slot order, meetings without a slot last.
+    meetings = list(
+        db.exec(
+            statement.outerjoin(Slot, col(Slot.id) == col(Meeting.slot_id))
+            .order_by(col(Slot.position).is_(None), col(Slot.position), col(Meeting.id))
+            .limit(PAGE)
+        )
     )
     versions = list(
         db.exec(
@@ -106,8 +116,8 @@ def schedule_home(
         template,
         account=user,
         event=current,
-        meetings=meetings[:PAGE],
-        total=len(meetings),
+        meetings=meetings,
+        total=total,
         q=q,
         show=show,
         versions=versions,
