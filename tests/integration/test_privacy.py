@@ -69,12 +69,16 @@ def test_privacy_no_page_or_api_shows_other_organisations_contact(
         allowed = case.allowed_roles()
         if case.method != "GET" or (not case.is_public and "participant" not in (allowed or ())):
             continue
+        if case.path.endswith(".pdf"):  # compressed: text search cannot see into it
+            continue
         for ids in (other_ids, own_ids) if case.params else (own_ids,):
             url = case.url(ids)
-            response = client.get(url, follow_redirects=False)
-            checked += 1
-            body = response.text
-            leaks += [f"{url}: {value}" for value in _private_values(world) if value in body]
+            # Searching for the other person by name must not reveal them either.
+            for params in ({}, {"q": "Phạm Thị Bình"}, {"q": "binh.private"}):
+                response = client.get(url, params=params, follow_redirects=False)
+                checked += 1
+                found = [value for value in _private_values(world) if value in response.text]
+                leaks += [f"{url} {params}: {value}" for value in found]
     assert not leaks, "\n".join(leaks)
     assert checked >= 10
 
