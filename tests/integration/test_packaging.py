@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["matchmaker", "solver", "templates", "static", "migrations"]
 FILES = ["pyproject.toml", "setup.py", "README.md"]
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # pip may download build tools
 
 
 @pytest.fixture(scope="module")
