@@ -11,8 +11,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
+from pydantic import ValidationError
 
 from solver import diagnose, greedy
 from solver.decompose import improve_by_session
@@ -24,7 +26,7 @@ from solver.model.objectives import breaks, fairness, moves, weight
 from solver.problem import Problem, build
 from solver.solution import Assignment, Bound, Solution, Status, Unscheduled
 from solver.tables import assign_tables
-from solver.validate import recompute, validate
+from solver.validate import break_counts, recompute, validate
 
 log = logging.getLogger("solver")
 
@@ -44,6 +46,7 @@ ProgressCallback = Callable[[Progress], None]
 # share of the remaining time each phase may use (the last one gets the rest)
 DECOMPOSE_ABOVE = 300  # meetings
 LP_ABOVE = 300  # meetings
+FAIRNESS_CP_MAX = 1000  # meetings; above, the fairness phase would only cost time
 
 _BUDGET = {"weight": 0.6, "fairness": 0.3, "moves": 0.3, "breaks": 1.0}
 
@@ -127,13 +130,15 @@ class _Runner:
         pr = self.pr
         first = greedy.compact(pr)
         complete = all(first[m] is not None for m in range(pr.n_meetings) if self.active[m])
-        if complete or not self.require_all:
+        if (complete or not self.require_all) and _fair(pr, first):
             self.best = first
+        else:
+            complete = False
         if self.require_all or complete:
             self.bound.scheduled_weight = sum(
                 pr.weight[m] for m in range(pr.n_meetings) if self.active[m]
             )
-        hint = self.best if self.best is not None else first
+        hint = self.best if self.best is not None else [None] * pr.n_meetings
         names = [] if self.require_all or complete else ["weight", "fairness"]
         if not self.opts.keep_previous and any(p is not None for p in pr.previous):
             names.append("moves")
@@ -186,8 +191,14 @@ class _Runner:
             for name in names:
                 if self.stopped or self.infeasible:
                     return hint
-                if name == "fairness" and self.best is not None and all(
-                    self.best[m] is not None for m in range(pr.n_meetings) if self.active[m]
+                if name == "fairness" and (
+                    pr.n_meetings > FAIRNESS_CP_MAX
+                    or self.best is not None
+                    and all(
+                        self.best[m] is not None
+                        for m in range(pr.n_meetings)
+                        if self.active[m]
+                    )
                 ):
                     continue
                 expr, maximize = _objective(name, model, pr, v)
@@ -253,8 +264,11 @@ class _Runner:
     def _hint(self, model: cp_model.CpModel, v: Variables, hint: list[int | None]) -> None:
         """Hint every variable, not just the slots: fix the slots in a copy of the model,
         let propagation derive the rest, and hint all values. A complete, feasible hint
-        is CP-SAT's first solution at once."""
+        is CP-SAT's first solution at once. No schedule yet: no hint (a partial one
+        misleads the search more than it helps)."""
         model.clear_hints()
+        if all(t is None for t in hint):
+            return
         trial = model.clone()
         for m, xs in enumerate(v.x):
             for t, lit in xs.items():
@@ -263,7 +277,7 @@ class _Runner:
         trial.clear_objective()
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = max(1.0, min(20.0, self.remaining() * 0.2))
+        solver.parameters.max_time_in_seconds = max(1.0, min(10.0, self.remaining() * 0.1))
         status = solver.solve(trial)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for i in range(len(model.proto.variables)):
@@ -345,6 +359,17 @@ def _objective(
     return breaks.expression(v), False
 
 
+def _fair(pr: Problem, slots: list[int | None]) -> bool:
+    """Whether a schedule respects ``fairness_max_diff`` (greedy ignores it)."""
+    d = pr.instance.options.fairness_max_diff
+    if d is None:
+        return True
+    slot_of = {m: t for m, t in enumerate(slots) if t is not None}
+    counts = break_counts(pr, slot_of)
+    values = [counts[p] for p in {p for m in slot_of for p in pr.ends[m]}]
+    return not values or max(values) - min(values) <= d
+
+
 def _decompose(pr: Problem) -> bool:
     """Large multi-session events are solved session by session after a session plan."""
     return (
@@ -403,3 +428,17 @@ class _StopWatcher:
         self._done.set()
         if self._thread is not None:
             self._thread.join()
+
+
+def solve_data(data: object, **kwargs: Any) -> Solution:
+    """``solve`` for instance JSON data that may be wrong: status INVALID says where."""
+    try:
+        instance = Instance.model_validate(data)
+    except ValidationError as exc:
+        reasons = []
+        for err in exc.errors():
+            loc = ".".join(str(x) for x in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            reasons.append(f"{loc}: {msg}" if loc else msg)
+        return Solution(status=Status.INVALID, reasons=reasons)
+    return solve(instance, **kwargs)

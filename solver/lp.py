@@ -27,7 +27,9 @@ class WeightLP:
     integral: bool
 
 
-def solve_weight(problem: Problem, active: list[bool], time_limit: float) -> WeightLP | None:
+def solve_weight(
+    problem: Problem, active: list[bool], time_limit: float, fairness: bool = True
+) -> WeightLP | None:
     pr = problem
     lp = pywraplp.Solver.CreateSolver("GLOP")
     if lp is None:  # pragma: no cover - GLOP ships with ortools
@@ -95,6 +97,26 @@ def solve_weight(problem: Problem, active: list[bool], time_limit: float) -> Wei
         log.info("weight LP: status %s", status)
         return None
     value = objective.Value()
+    if fairness:
+        # second level: raise the worst-off share without losing weight
+        keep = lp.Constraint(value - 1e-6, lp.infinity())
+        for m, xs in enumerate(x):
+            for var in xs.values():
+                keep.SetCoefficient(var, float(pr.weight[m]))
+        z = lp.NumVar(0.0, 1.0, "min_share")
+        for ms in pr.meetings_of:
+            live = [m for m in ms if x[m]]
+            if live:
+                c = lp.Constraint(0.0, lp.infinity())  # scheduled_p - n_p * z >= 0
+                c.SetCoefficient(z, -float(len(live)))
+                for m in live:
+                    for var in x[m].values():
+                        c.SetCoefficient(var, 1.0)
+        objective.Clear()
+        objective.SetCoefficient(z, 1.0)
+        objective.SetMaximization()
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return solve_weight(problem, active, time_limit, fairness=False)
     slots: list[int | None] = [None] * pr.n_meetings
     integral = True
     for m, xs in enumerate(x):
@@ -107,4 +129,10 @@ def solve_weight(problem: Problem, active: list[bool], time_limit: float) -> Wei
     log.info("weight LP: %.2f (%s)", value, "integral" if integral else "fractional")
     if not integral:
         slots = complete(pr, slots)
-    return WeightLP(slots=slots, bound=math.floor(value + 1e-6), integral=integral)
+    result = WeightLP(slots=slots, bound=math.floor(value + 1e-6), integral=integral)
+    got = sum(pr.weight[m] for m, t in enumerate(slots) if t is not None)
+    if fairness and got < result.bound:  # rounding the fairer LP lost weight: plain LP
+        plain = solve_weight(problem, active, time_limit, fairness=False)
+        if plain is not None:
+            return plain
+    return result

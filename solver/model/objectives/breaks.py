@@ -1,9 +1,8 @@
 """Goal 4: few breaks; plus the optional hard bound on the spread of break counts.
 
 A break is a maximal idle run between two meetings of a participant inside one session.
-Per session run, breaks = (number of busy blocks) − (1 if busy at all), where a block
-starts at ``start[p@t] = busy[p@t] ∧ ¬busy[p@t-1]``. Both are exact (not just bounds), so
-the counts can also be bounded from below for fairness.
+The break literals are exact (not just bounds), so the counts can also be bounded from
+below for fairness.
 """
 
 from __future__ import annotations
@@ -15,35 +14,44 @@ from solver.problem import Problem
 
 
 def add(model: cp_model.CpModel, problem: Problem, v: Variables, require_all: bool) -> None:
-    """Define ``v.breaks[p]`` and ``v.has_meeting[p]`` for every participant."""
+    """Define ``v.breaks[p]`` and ``v.has_meeting[p]`` for every participant.
+
+    A break starts in slot t when p meets in t, not in t-1, but met earlier in the
+    session: ``brk[p@t] = busy[t] ∧ ¬busy[t-1] ∧ seen[t-1]`` with
+    ``seen[t] = seen[t-1] ∨ busy[t]``. Each objective literal is one real break (as
+    the MaxSAT model's soft clauses), so core-based search starts from "no break at all".
+    """
     for p, busy in enumerate(v.busy):
         pid = problem.person_ids[p]
-        sure_runs = _runs_surely_used(problem, v, p, require_all)
-        total: list[Expr] = []
-        for r, run in enumerate(problem.runs):
+        terms: list[cp_model.IntVar] = []
+        for run in problem.runs:
             lits = [(t, busy[t]) for t in run if t in busy]
-            if len(lits) <= 1:
-                continue
-            starts: list[Expr] = []
+            if len(lits) < 2:
+                continue  # a break lies between two meetings
+            seen: cp_model.IntVar | None = None
+            prev_t = -2
+            prev_b: cp_model.IntVar | None = None
             for t, b in lits:
-                prev = busy.get(t - 1) if t - 1 in run else None
-                if prev is None:
-                    starts.append(b)
-                    continue
-                s = model.new_bool_var(f"start[{pid}@{problem.slot_ids[t]}]")
-                model.add(s >= b - prev)
-                model.add_implication(s, b)
-                model.add_implication(s, prev.Not())
-                starts.append(s)
-            if r in sure_runs:
-                used: Expr = 1
-            else:
-                u = model.new_bool_var(f"in_session[{pid}@{r}]")
-                model.add_max_equality(u, [b for _, b in lits])
-                used = u
-            model.add(sum(starts) >= used)
-            total.append(sum(starts) - used)
-        v.breaks.append(sum(total) if total else 0)
+                if seen is not None:
+                    adjacent = prev_t == t - 1
+                    brk = model.new_bool_var(f"break[{pid}@{problem.slot_ids[t]}]")
+                    # brk <-> b ∧ seen ∧ (not adjacent-busy)
+                    model.add_implication(brk, b)
+                    model.add_implication(brk, seen)
+                    if adjacent:
+                        assert prev_b is not None
+                        model.add_implication(brk, prev_b.Not())
+                        model.add_bool_or([brk, b.Not(), seen.Not(), prev_b])
+                    else:
+                        model.add_bool_or([brk, b.Not(), seen.Not()])
+                    terms.append(brk)
+                    nxt = model.new_bool_var(f"seen[{pid}@{problem.slot_ids[t]}]")
+                    model.add_max_equality(nxt, [seen, b])
+                    seen = nxt
+                else:
+                    seen = b
+                prev_t, prev_b = t, b
+        v.breaks.append(sum(terms) if terms else 0)
         live = [m for m in problem.meetings_of[p] if v.x[m]]
         if not live:
             v.has_meeting.append(0)
@@ -53,20 +61,6 @@ def add(model: cp_model.CpModel, problem: Problem, v: Variables, require_all: bo
             h = model.new_bool_var(f"has_meeting[{pid}]")
             model.add_max_equality(h, [v.scheduled[m] for m in live])  # type: ignore[list-item]
             v.has_meeting.append(h)
-
-
-def _runs_surely_used(problem: Problem, v: Variables, p: int, require_all: bool) -> set[int]:
-    """Session runs in which ``p`` certainly has a meeting (a fixed one, or a required
-    meeting whose every possible slot lies in that run)."""
-    sure: set[int] = set()
-    for m in problem.meetings_of[p]:
-        if not v.x[m]:
-            continue
-        if require_all or problem.fixed[m] is not None:
-            runs = {problem.session_of[t] for t in v.x[m]}
-            if len(runs) == 1:
-                sure |= runs
-    return sure
 
 
 def add_fairness_bound(
