@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections import Counter
 from collections.abc import Iterator
 
@@ -133,6 +134,31 @@ def test_second_solve_of_an_event_is_refused_while_one_is_queued(
     with Session(engine, expire_on_commit=False) as session:
         runs = session.exec(select(SolveRun)).all()
     assert [r.id for r in runs] == [first]
+
+
+def test_two_simultaneous_starts_queue_exactly_one_run(
+    engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            start_solve(engine, event.id or 0, TINY.as_dict(), organiser.id, launch=False)
+            outcomes.append("queued")
+        except Conflict:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["queued", "refused"]
+    with Session(engine, expire_on_commit=False) as session:
+        assert len(session.exec(select(SolveRun)).all()) == 1
 
 
 def test_database_refuses_two_active_runs_of_one_event(
