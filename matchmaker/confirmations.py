@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
@@ -106,8 +107,16 @@ def latest_version(session: Session, event: Event) -> ScheduleVersion | None:
 
 def open_draft(session: Session, event: Event) -> ScheduleVersion | None:
     """The draft hosts are confirming: the newest version, when it is a draft."""
-    latest = latest_version(session, event)
-    return latest if latest is not None and latest.kind == DRAFT else None
+    # Every agenda page asks: look at the kind first, and load the (large) snapshot
+    # of every meeting only when there is a draft.
+    latest = session.exec(
+        select(ScheduleVersion.id, ScheduleVersion.kind)
+        .where(ScheduleVersion.event_id == event.id)
+        .order_by(col(ScheduleVersion.number).desc())
+    ).first()
+    if latest is None or latest[1] != DRAFT:
+        return None
+    return session.get(ScheduleVersion, latest[0])
 
 
 def answers_closed_reason(draft: ScheduleVersion | None, now: datetime | None = None) -> str:
@@ -233,6 +242,7 @@ class HostSlot:
     slot: Slot
     table: MeetingTable | None
     counterpart: Organisation
+    day: date  # the slot's date in the event's time zone
 
 
 def _host_slot_rows(
@@ -264,12 +274,14 @@ def _host_slot_rows(
         o.id: o
         for o in session.exec(select(Organisation).where(col(Organisation.id).in_(others))).all()
     }
+    zone = ZoneInfo(event.timezone)
     rows = [
         HostSlot(
             meeting=m,
             slot=slots[m.slot_id],
             table=tables.get(m.table_id) if m.table_id else None,
             counterpart=orgs[m.org_a_id if host_of(m) == m.org_b_id else m.org_b_id],
+            day=_aware(slots[m.slot_id].start).astimezone(zone).date(),  # type: ignore[union-attr]
         )
         for m in meetings
     ]

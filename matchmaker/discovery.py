@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -160,16 +161,27 @@ def search_organisations(
 ) -> Page[Organisation]:
     """Approved organisations of `event` passing every filter, best matches first
     (then by name), one page of them."""
-    statement = select(Organisation).where(
-        Organisation.event_id == event.id, col(Organisation.approved).is_(True)
-    )
+    # Plain columns for filtering and ranking (cheaper than ORM rows); only the shown
+    # page is loaded as Organisation objects.
+    statement = select(  # type: ignore[call-overload]  # typed for at most four columns
+        Organisation.id,
+        Organisation.name,
+        Organisation.name_folded,
+        Organisation.description,
+        Organisation.offers_text,
+        Organisation.seeks_text,
+        Organisation.offers,
+        Organisation.seeks,
+        Organisation.sectors,
+        Organisation.province,
+    ).where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
     if filters.kind:
         if filters.kind not in OrgKind.__members__:
             return Page(items=[], total=0, page=1, per_page=per_page)
         statement = statement.where(Organisation.kind == OrgKind(filters.kind))
     if filters.province:
         statement = statement.where(Organisation.province == filters.province)
-    candidates = list(session.exec(statement))
+    candidates: list[Any] = list(session.exec(statement))
     if filters.sector:
         candidates = [o for o in candidates if filters.sector in o.sectors]
     if filters.offers:
@@ -189,8 +201,11 @@ def search_organisations(
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     start = (page - 1) * per_page
+    shown = [o.id for _, o in ranked[start : start + per_page]]
+    found = session.exec(select(Organisation).where(col(Organisation.id).in_(shown))).all()
+    by_id = {o.id: o for o in found}
     return Page(
-        items=[o for _, o in ranked[start : start + per_page]],
+        items=[by_id[i] for i in shown],
         total=total,
         page=page,
         per_page=per_page,
