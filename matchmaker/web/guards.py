@@ -1,4 +1,9 @@
-"""Role guards: every route states who may use it."""
+"""Role guards: every route states who may use it.
+
+The guards are async (they only read the connection state the identity
+middleware filled), so Litestar awaits them directly instead of sending each
+check to a worker thread.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +19,12 @@ def identity_of(connection: ASGIConnection) -> Identity | None:
     return identity if isinstance(identity, Identity) else None
 
 
-def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if identity_of(connection) is None:
         raise NotAuthorizedException("Sign in first.")
 
 
-def organiser_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def organiser_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     identity = identity_of(connection)
     if identity is None:
         raise NotAuthorizedException("Sign in first.")
@@ -27,7 +32,7 @@ def organiser_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         raise PermissionDeniedException("Organisers only.")
 
 
-def participant_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def participant_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     identity = identity_of(connection)
     if identity is None:
         raise NotAuthorizedException("Sign in first.")
