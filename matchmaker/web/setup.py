@@ -48,6 +48,7 @@ def _context(
         "hosts": setup.host_choices(db, event),
         "kinds": list(OrgKind),
         "slots": slots,
+        "table_count": len(spec.tables) if spec else 0,
         "days": sorted({s.day for s in slots}),
         **extra,
     }

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,14 +69,14 @@ def _wait_until_up(url: str, thread: threading.Thread, timeout: float = 30.0) ->
     raise RuntimeError(f"the e2e server at {url} did not answer within {timeout:.0f}s")
 
 
-@pytest.fixture(scope="package")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app with the demo event (seed 2023, scale 0.3), served on a free port."""
+@contextmanager
+def serve_demo(var_dir: Path) -> Iterator[LiveServer]:
+    """The app with the demo event (seed 2023, scale 0.3) on a fresh SQLite file under
+    var_dir, served on a free port until the block ends."""
     import uvicorn
 
     from matchmaker.demo import generate_demo
 
-    var_dir = tmp_path_factory.mktemp("e2e") / "var"
     sock = _listening_socket()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     settings = Settings(var_dir=var_dir, secret_key=TEST_SECRET, base_url=url)
@@ -102,6 +103,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         thread.join(timeout=10)
         sock.close()
         engine.dispose()
+
+
+@pytest.fixture(scope="package")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app with the demo event (seed 2023, scale 0.3), served on a free port. A test
+    module that changes the event a lot (publishing, importing) overrides this fixture
+    with its own module-scoped server from `serve_demo`."""
+    with serve_demo(tmp_path_factory.mktemp("e2e") / "var") as server:
+        yield server
 
 
 @pytest.fixture(scope="package")
