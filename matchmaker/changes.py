@@ -18,6 +18,7 @@ from matchmaker.i18n import N_
 from matchmaker.models import (
     Account,
     Event,
+    HostConfirmation,
     Meeting,
     MeetingStatus,
     MeetingTable,
@@ -188,6 +189,8 @@ def move(
     meeting.status = MeetingStatus.scheduled
     meeting.unscheduled_reason = ""
     meeting.locked = True
+    if meeting.host_confirmation is HostConfirmation.impossible:
+        meeting.host_confirmation = HostConfirmation.pending  # the host answers the new slot
     _touch(meeting)
     session.add(meeting)
     session.flush()

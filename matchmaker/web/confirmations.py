@@ -164,6 +164,12 @@ def confirmation_progress(
     return _organiser_page(db, _event(event), user, released=released, published=published)
 
 
+@get("/summary", name="confirmation_summary", sync_to_thread=False)
+def confirmation_summary(db: DB, event: MaybeEvent) -> Response:
+    """The open draft's answers in a few lines (loaded by htmx into the solve page)."""
+    return page("confirmations/_summary.html", progress=service.progress(db, _event(event)))
+
+
 def parse_deadline(value: str, event: Event) -> datetime | None:
     """A datetime-local value ("2023-05-17T18:00") in the event's time zone."""
     if not value:
@@ -244,6 +250,7 @@ organiser_router = Router(
     guards=[organiser_only],
     route_handlers=[
         confirmation_progress,
+        confirmation_summary,
         confirmation_release,
         confirmation_publish,
     ],

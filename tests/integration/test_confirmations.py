@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlmodel import Session, col, select
 
-from matchmaker import confirmations, scheduling
+from matchmaker import changes, confirmations, scheduling
 from matchmaker.clock import utcnow
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.models import (
@@ -515,3 +515,42 @@ def test_confirmation_pages_are_guarded(client: TestClient, db: Session, world: 
     assert client.get("/organiser/confirmations").status_code == 403
     sign_in_as(client, w.organiser, db)
     assert client.get("/me/confirmations").status_code == 403
+
+
+def test_solve_page_summary_shows_the_open_drafts_answers(
+    client: TestClient, db: Session, world: World
+) -> None:
+    w = world
+    sign_in_as(client, w.organiser, db)
+    before = client.get("/organiser/confirmations/summary", headers=HTMX)
+    _draft(db, w)
+    confirmations.accept(db, w.event, w.host, w.meetings[0].id or 0, w.host_account)
+    db.commit()
+
+    during = client.get("/organiser/confirmations/summary", headers=HTMX)
+
+    assert (before.status_code, before.text.strip()) == (200, "")
+    assert "Bản nháp phiên bản 1" in during.text
+    assert "1 đã chấp nhận, 0 không thể, 3 chưa trả lời, trên tổng 4" in during.text
+    assert 'hx-get="/organiser/confirmations/summary"' in client.get("/organiser/solve").text
+
+
+def test_moving_a_refused_meeting_by_hand_asks_the_host_again(db: Session, world: World) -> None:
+    w = world
+    _draft(db, w)
+    confirmations.refuse(db, w.event, w.host, w.meetings[1].id or 0, "Bận", w.host_account)
+    db.commit()
+
+    changes.move(
+        db, w.event, w.meetings[1].id or 0, w.slots[5].id or 0, w.tables[2].id or 0, w.organiser
+    )
+    db.commit()
+    db.refresh(w.meetings[1])
+
+    assert (w.meetings[1].slot_id, w.meetings[1].host_confirmation) == (
+        w.slots[5].id,
+        HostConfirmation.pending,
+    )
+    progress = confirmations.progress(db, w.event)
+    assert progress is not None
+    assert (progress.impossible, progress.pending) == (0, 4)
