@@ -271,7 +271,8 @@ def test_notification_mark_read_plain_and_htmx(client: TestClient, db: Session) 
         client, f"/me/notifications/{second.id}/read", {}, headers={"hx-request": "true"}
     )
     assert partial.text.lstrip().startswith(f'<li id="notification-{second.id}"')
-    assert 'id="nav-notifications-badge" class="count-badge" hx-swap-oob="true" hidden' in partial.text
+    badge = 'id="nav-notifications-badge" class="count-badge" hx-swap-oob="true" hidden'
+    assert badge in partial.text
     db.expire_all()
     assert all(n.read_at is not None for n in outbox(db))
 
