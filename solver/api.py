@@ -93,8 +93,9 @@ def solve(
             reasons=reasons,
             solve_seconds=round(time.monotonic() - t0, 3),
         )
-    runner = _Runner(problem, t0, time_limit, workers, seed, deterministic,
-                     progress_callback, stop_event)
+    runner = _Runner(
+        problem, t0, time_limit, workers, seed, deterministic, progress_callback, stop_event
+    )
     return runner.run()
 
 
@@ -126,19 +127,30 @@ class _Runner:
     def remaining(self) -> float:
         return self.time_limit - (time.monotonic() - self.t0)
 
+    def report(self, phase: str, slots: list[int | None], bound: float) -> None:
+        """Tell the progress callback about a schedule found outside CP-SAT (the greedy
+        start, the weight LP), so progress shows from the first second."""
+        if self.callback is None:
+            return
+        value = sum(self.pr.weight[m] for m, t in enumerate(slots) if t is not None)
+        self.callback(Progress(phase, time.monotonic() - self.t0, float(value), float(bound)))
+
     def run(self) -> Solution:
         pr = self.pr
         first = greedy.compact(pr)
         complete = all(first[m] is not None for m in range(pr.n_meetings) if self.active[m])
         if (complete or not self.require_all) and _fair(pr, first):
             self.best = first
+            self.report(
+                "weight", first, sum(w for w, a in zip(pr.weight, self.active, strict=True) if a)
+            )
         else:
             complete = False
         if self.require_all or complete:
             self.bound.scheduled_weight = sum(
                 pr.weight[m] for m in range(pr.n_meetings) if self.active[m]
             )
-        hint = self.best if self.best is not None else [None] * pr.n_meetings
+        hint: list[int | None] = self.best if self.best is not None else [None] * pr.n_meetings
         names = [] if self.require_all or complete else ["weight", "fairness"]
         if not self.opts.keep_previous and any(p is not None for p in pr.previous):
             names.append("moves")
@@ -167,6 +179,7 @@ class _Runner:
         old = sum(self.pr.weight[m] for m, t in enumerate(hint) if t is not None)
         if value >= old:
             hint = self.best = result.slots
+            self.report("weight", result.slots, result.bound)
         if result.integral or value == result.bound:
             names.remove("weight")
             levels.append(("weight", result.bound))
@@ -193,19 +206,19 @@ class _Runner:
                     return hint
                 if name == "fairness" and (
                     pr.n_meetings > FAIRNESS_CP_MAX
-                    or self.best is not None
-                    and all(
-                        self.best[m] is not None
-                        for m in range(pr.n_meetings)
-                        if self.active[m]
+                    or (
+                        self.best is not None
+                        and all(
+                            self.best[m] is not None for m in range(pr.n_meetings) if self.active[m]
+                        )
                     )
                 ):
                     continue
                 expr, maximize = _objective(name, model, pr, v)
-                hint, value = self._phase(model, v, name, expr, maximize, hint)
-                if value is not None:
-                    levels.append((name, value))
-                    model.add(expr >= value if maximize else expr <= value)
+                hint, reached = self._phase(model, v, name, expr, maximize, hint)
+                if reached is not None:
+                    levels.append((name, reached))
+                    model.add(expr >= reached if maximize else expr <= reached)
         if self.stopped or self.infeasible or not with_breaks:
             return hint
         model, v = build_model(pr, self.active, with_breaks=True, require_all=self.require_all)
@@ -235,9 +248,11 @@ class _Runner:
         status = self.run_solver(solver, model, name)
         log.info(
             "phase %s: %s objective=%s bound=%s after %.2fs",
-            name, solver.status_name(status),
+            name,
+            solver.status_name(status),
             solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
-            solver.best_objective_bound, time.monotonic() - self.t0,
+            solver.best_objective_bound,
+            time.monotonic() - self.t0,
         )
         if status == cp_model.INFEASIBLE:
             self.infeasible = True
@@ -297,6 +312,7 @@ class _Runner:
         if self.deterministic:
             p.num_workers = 1
             p.max_deterministic_time = budget
+            p.max_time_in_seconds = 3 * budget  # a safety net; normally never reached
         else:
             p.max_time_in_seconds = budget
         if name == "breaks" and p.num_workers <= 4:
@@ -321,13 +337,13 @@ class _Runner:
     def _finish(self) -> Solution:
         pr = self.pr
         elapsed = round(time.monotonic() - self.t0, 3)
-        if self.infeasible and self.best is None or (
-            self.infeasible and self.opts.require_all
-        ):
+        if (self.infeasible and self.best is None) or (self.infeasible and self.opts.require_all):
             return Solution(
                 status=Status.INFEASIBLE,
-                reasons=["no schedule satisfies every hard rule"
-                         + (" with every meeting scheduled" if self.opts.require_all else "")],
+                reasons=[
+                    "no schedule satisfies every hard rule"
+                    + (" with every meeting scheduled" if self.opts.require_all else "")
+                ],
                 solve_seconds=elapsed,
             )
         if self.best is None:

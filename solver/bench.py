@@ -90,16 +90,26 @@ def cases(which: str, d_variants: bool, name_filter: str | None) -> list[Case]:
         for col in columns:
             path = base / "instances" / f"{inst}.{VARIANTS[col]}.dzn"
             out.append(
-                Case(inst, col, path, 2, optimum[(inst, col)],
-                     maxsat.get(inst) if col == "original" else None)
+                Case(
+                    inst,
+                    col,
+                    path,
+                    2,
+                    optimum[(inst, col)],
+                    maxsat.get(inst) if col == "original" else None,
+                )
             )
         if d_variants:
             for col, d in D_VARIANTS.items():
                 path = base / "instances" / f"{inst}.original.dzn"
                 out.append(Case(inst, col, path, d, optimum[(inst, col)], None))
     if name_filter:
-        out = [c for c in out if name_filter in f"{c.instance}.{VARIANTS.get(c.variant, c.variant)}"
-               or name_filter in f"{c.instance} {c.variant}"]
+        out = [
+            c
+            for c in out
+            if name_filter in f"{c.instance}.{VARIANTS.get(c.variant, c.variant)}"
+            or name_filter in f"{c.instance} {c.variant}"
+        ]
     return out
 
 
@@ -122,8 +132,10 @@ def bench_b2bsp(args: argparse.Namespace) -> None:
     selected = cases(args.b2bsp, args.fairness_variants, args.filter)
     if not selected:
         return
-    print(f"{'instance':<16} {'variant':<13} {'d':>1} {'status':<10} {'breaks':>6} "
-          f"{'published':>9} {'match':>5} {'seconds':>8} {'maxsat':>7} {'ratio':>6}")
+    print(
+        f"{'instance':<16} {'variant':<13} {'d':>1} {'status':<10} {'breaks':>6} "
+        f"{'published':>9} {'match':>5} {'seconds':>8} {'maxsat':>7} {'ratio':>6}"
+    )
     total = 0.0
     total_orig = 0.0
     maxsat_orig = 0.0
@@ -147,8 +159,10 @@ def bench_b2bsp(args: argparse.Namespace) -> None:
         )
     print(f"B2BSP: {matched}/{len(selected)} match the published result; total {total:.1f}s")
     if maxsat_orig:
-        print(f"originals (d=2): {total_orig:.1f}s vs MaxSAT {maxsat_orig:.1f}s "
-              f"(ratio {total_orig / maxsat_orig:.2f})")
+        print(
+            f"originals (d=2): {total_orig:.1f}s vs MaxSAT {maxsat_orig:.1f}s "
+            f"(ratio {total_orig / maxsat_orig:.2f})"
+        )
 
 
 def _synthetic_worker(kind: str, time_limit: float, workers: int, queue: mp.Queue) -> None:
@@ -164,25 +178,29 @@ def _synthetic_worker(kind: str, time_limit: float, workers: int, queue: mp.Queu
     sol = solve(instance, time_limit=time_limit, workers=workers)
     seconds = time.monotonic() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put({
-        "name": instance.name,
-        "meetings": len(instance.meetings),
-        "status": sol.status.value,
-        "objective": sol.objective,
-        "bound": sol.bound.scheduled_weight,
-        "seconds": seconds,
-        "peak_mib": peak,
-        "greedy": g,
-        "greedy_seconds": g_seconds,
-    })
+    queue.put(
+        {
+            "name": instance.name,
+            "meetings": len(instance.meetings),
+            "status": sol.status.value,
+            "objective": sol.objective,
+            "bound": sol.bound.scheduled_weight,
+            "seconds": seconds,
+            "peak_mib": peak,
+            "greedy": g,
+            "greedy_seconds": g_seconds,
+        }
+    )
 
 
 def bench_synthetic(args: argparse.Namespace) -> None:
     kinds = {"demo": ["demo"], "10x": ["10x"], "all": ["demo", "10x"], "none": []}[args.synthetic]
     if not kinds:
         return
-    print(f"{'event':<18} {'who':<7} {'status':<9} {'scheduled':>9} {'weight':>7} {'bound':>7} "
-          f"{'gap%':>5} {'breaks':>6} {'min_share':>9} {'seconds':>8} {'peak MiB':>8}")
+    print(
+        f"{'event':<18} {'who':<7} {'status':<9} {'scheduled':>9} {'weight':>7} {'bound':>7} "
+        f"{'gap%':>5} {'breaks':>6} {'min_share':>9} {'seconds':>8} {'peak MiB':>8}"
+    )
     ctx = mp.get_context("spawn")
     limit = args.synthetic_time_limit
     for kind in kinds:
@@ -208,8 +226,9 @@ def bench_synthetic(args: argparse.Namespace) -> None:
 
 def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--b2bsp", choices=["originals", "all", "none"], default="originals")
-    ap.add_argument("--fairness-variants", action="store_true",
-                    help="also the originals with d = 0, 1, 3")
+    ap.add_argument(
+        "--fairness-variants", action="store_true", help="also the originals with d = 0, 1, 3"
+    )
     ap.add_argument("--filter", default=None, help="only B2BSP instances whose name contains this")
     ap.add_argument("--time-limit", type=float, default=60.0, help="per B2BSP instance")
     ap.add_argument("--synthetic", choices=["demo", "10x", "all", "none"], default="demo")

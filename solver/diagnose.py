@@ -82,11 +82,7 @@ def _blocked_by_fixed(pr: Problem) -> list[str]:
         if pr.fixed[m] is not None or not dom:
             continue
         a, b = pr.ends[m]
-        new = [
-            t
-            for t in dom
-            if load[(a, t)] < pr.capacity[a] and load[(b, t)] < pr.capacity[b]
-        ]
+        new = [t for t in dom if load[(a, t)] < pr.capacity[a] and load[(b, t)] < pr.capacity[b]]
         if len(new) < len(dom):
             pr.domain[m] = new
             if not new:
@@ -95,8 +91,9 @@ def _blocked_by_fixed(pr: Problem) -> list[str]:
                     "is taken by a fixed meeting"
                 )
                 if pr.instance.options.require_all:
-                    reasons.append(f"meeting {pr.meeting_ids[m]} ({pr.meeting_label(m)}): "
-                                   + pr.why_empty[m])
+                    reasons.append(
+                        f"meeting {pr.meeting_ids[m]} ({pr.meeting_label(m)}): " + pr.why_empty[m]
+                    )
     return reasons
 
 
@@ -221,21 +218,18 @@ def explain(pr: Problem, slot_of: dict[int, int], m: int) -> str:
         else:
             home_used[(h, t)] += 1
     full_a = full_b = full_tables = limit_day = other = 0
+    home = pr.home_of[m]
     for t in pr.domain[m]:
         if load[(a, t)] >= pr.capacity[a]:
             full_a += 1
         elif load[(b, t)] >= pr.capacity[b]:
             full_b += 1
-        elif (
-            pr.home_of[m] is None and free_used[t] >= len(pr.free_tables)
-        ) or (
-            pr.home_of[m] is not None
-            and home_used[(pr.home_of[m], t)] >= host_capacity(pr, pr.home_of[m])
+        elif (home is None and free_used[t] >= len(pr.free_tables)) or (
+            home is not None and home_used[(home, t)] >= host_capacity(pr, home)
         ):
             full_tables += 1
         elif any(
-            pr.max_per_day[p] is not None
-            and per_day[(p, pr.day_of[t])] >= (pr.max_per_day[p] or 0)
+            pr.max_per_day[p] is not None and per_day[(p, pr.day_of[t])] >= (pr.max_per_day[p] or 0)
             for p in (a, b)
         ):
             limit_day += 1
@@ -258,6 +252,7 @@ def explain(pr: Problem, slot_of: dict[int, int], m: int) -> str:
         )
     return (
         f"{pr.labels[a]} and {pr.labels[b]} can both meet only in {where} "
-        f"({len(pr.domain[m])} slots): " + "; ".join(parts)
+        f"({len(pr.domain[m])} slots): "
+        + "; ".join(parts)
         + ". Adding availability, tables or raising its priority would help."
     )

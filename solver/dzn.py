@@ -41,7 +41,9 @@ def parse(text: str, source: str = "<dzn>") -> dict[str, object]:
         if not stmt:
             continue
         if "=" not in stmt:
-            raise DznError(f"{source}: cannot read statement {stmt[:40]!r} (expected 'key = value')")
+            raise DznError(
+                f"{source}: cannot read statement {stmt[:40]!r} (expected 'key = value')"
+            )
         key, _, raw = stmt.partition("=")
         key, raw = key.strip(), raw.strip()
         where = f"{source}: {key}"
@@ -108,9 +110,7 @@ def to_instance(
         else [[] for _ in range(n_people)]
     )
     fixed = (
-        _get_list(values, "fixed", source, n_meetings)
-        if "fixed" in values
-        else [0] * n_meetings
+        _get_list(values, "fixed", source, n_meetings) if "fixed" in values else [0] * n_meetings
     )
     precedences = (
         _get_list(values, "precedences", source, n_meetings)

@@ -116,9 +116,7 @@ class Instance(_Model):
                 value = getattr(m, field)
                 if value is not None and value not in slots:
                     errors.append(f"meetings[{i}].{field}: unknown slot {value!r}")
-            if m.previous_table is not None and m.previous_table not in {
-                t.id for t in self.tables
-            }:
+            if m.previous_table is not None and m.previous_table not in {t.id for t in self.tables}:
                 errors.append(f"meetings[{i}].previous_table: unknown table {m.previous_table!r}")
             for a in m.after:
                 if a not in meetings:
@@ -128,4 +126,3 @@ class Instance(_Model):
         if errors:
             raise ValueError("; ".join(errors))
         return self
-

@@ -133,9 +133,10 @@ def build(instance: Instance) -> Problem:
             dom = [fix] if fix in both else []
             if not dom:
                 who = [labels[p] for p in (a, b) if fix in unavailable[p]]
-                why_empty[i] = (
-                    f"fixed to slot {slot_ids[fix]} but "
-                    + (" and ".join(who) + " is unavailable then" if who else "that slot is not allowed")
+                why_empty[i] = f"fixed to slot {slot_ids[fix]} but " + (
+                    " and ".join(who) + " is unavailable then"
+                    if who
+                    else "that slot is not allowed"
                 )
         else:
             dom = both

@@ -59,12 +59,16 @@ def event(
     for i in range(participants):
         host = i < n_hosts
         pid = f"h{i + 1}" if host else f"s{i - n_hosts + 1}"
-        k = rng.randint(3, len(sessions)) if host else rng.randint(2, len(sessions))
+        k = (
+            rng.randint(min(3, len(sessions)), len(sessions))
+            if host
+            else rng.randint(min(2, len(sessions)), len(sessions))
+        )
         present = set(rng.sample(sessions, k))
         unavailable = [s for sess in sessions if sess not in present for s in by_session[sess]]
         if rng.random() < 0.15:  # a personal appointment inside an attended session
             sess = rng.choice(sorted(present))
-            start = rng.randrange(len(by_session[sess]) - 2)
+            start = rng.randrange(max(1, len(by_session[sess]) - 2))
             unavailable += by_session[sess][start : start + 2]
         people.append(
             Participant(

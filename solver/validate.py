@@ -50,9 +50,7 @@ def recompute(problem: Problem, slot_of: dict[int, int]) -> Objective:
     weight = sum(problem.weight[m] for m in slot_of)
     breaks = sum(break_counts(problem, slot_of))
     moved = sum(
-        1
-        for m, prev in enumerate(problem.previous)
-        if prev is not None and slot_of.get(m) != prev
+        1 for m, prev in enumerate(problem.previous) if prev is not None and slot_of.get(m) != prev
     )
     shares = []
     for ms in problem.meetings_of:
@@ -91,7 +89,9 @@ def validate(instance: Instance, solution: Solution, problem: Problem | None = N
         x, y = pr.ends[m]
         for p in (x, y):
             if t in pr.unavailable[p]:
-                errors.append(f"meeting {a.meeting!r}: {pr.person_ids[p]!r} unavailable in {a.slot}")
+                errors.append(
+                    f"meeting {a.meeting!r}: {pr.person_ids[p]!r} unavailable in {a.slot}"
+                )
         if meeting.allowed_slots is not None and a.slot not in meeting.allowed_slots:
             errors.append(f"meeting {a.meeting!r}: slot {a.slot} not allowed")
         if meeting.fixed_slot is not None and a.slot != meeting.fixed_slot:
@@ -110,9 +110,7 @@ def validate(instance: Instance, solution: Solution, problem: Problem | None = N
                 errors.append(f"meeting {a.meeting!r}: unknown table {a.table!r}")
             else:
                 table_use[(a.table, t)] += 1
-                hosts = {
-                    pr.person_ids[p] for p in (x, y) if p in pr.home_tables
-                }
+                hosts = {pr.person_ids[p] for p in (x, y) if p in pr.home_tables}
                 host = host_of_table[a.table]
                 if hosts and host not in hosts:
                     errors.append(
@@ -183,11 +181,13 @@ def validate(instance: Instance, solution: Solution, problem: Problem | None = N
         elif pr.fixed[m] is not None and pr.domain[m]:
             errors.append(f"fixed meeting {mid!r} not scheduled")
 
-    d = instance.options.fairness_max_diff
-    if d is not None:
+    max_diff = instance.options.fairness_max_diff
+    if max_diff is not None:
         counts = break_counts(pr, slot_of)
         with_meetings = {p for m in slot_of for p in pr.ends[m]}
         values = [counts[p] for p in with_meetings]
-        if values and max(values) - min(values) > d:
-            errors.append(f"break counts range {min(values)}..{max(values)}, more than {d} apart")
+        if values and max(values) - min(values) > max_diff:
+            errors.append(
+                f"break counts range {min(values)}..{max(values)}, more than {max_diff} apart"
+            )
     return errors

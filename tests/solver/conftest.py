@@ -24,7 +24,7 @@ def b2bsp_instance(name: str) -> Path:
 
 
 def make_instance(
-    meetings: list[tuple[str, str]] | list[dict[str, Any]],
+    meetings: list[Any],
     *,
     slots: int | list[dict[str, Any]] = 3,
     tables: int | list[dict[str, Any]] = 2,
@@ -37,9 +37,7 @@ def make_instance(
         if isinstance(slots, int)
         else slots
     )
-    table_list = (
-        [{"id": f"T{i + 1}"} for i in range(tables)] if isinstance(tables, int) else tables
-    )
+    table_list = [{"id": f"T{i + 1}"} for i in range(tables)] if isinstance(tables, int) else tables
     meeting_list: list[dict[str, Any]] = []
     for i, m in enumerate(meetings):
         if isinstance(m, tuple):

@@ -51,7 +51,10 @@ def test_fairness_d_is_configurable() -> None:
     ("text", "message"),
     [
         ("nBusiness = 2;", "small: missing nMeetings"),
-        (SMALL.replace("|1, 3,2,", "|1, 1,2,"), "requested row 2: a meeting needs two participants"),
+        (
+            SMALL.replace("|1, 3,2,", "|1, 1,2,"),
+            "requested row 2: a meeting needs two participants",
+        ),
         (SMALL.replace("|1, 3,2,", "|1, 9,2,"), "requested row 2: participant 9 out of 1..3"),
         (SMALL.replace("fixed = [0,0,1]", "fixed = [0,0]"), "fixed has 2 entries, expected 3"),
         (SMALL.replace("nTables = 1;", "nTables = one;"), "nTables: 'one' is not an integer"),
