@@ -109,6 +109,8 @@ def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
         people.setdefault(person.organisation_id, []).append(person)
     slot_ids = {m.slot_id for m in meetings if m.slot_id}
     table_ids = {m.table_id for m in meetings if m.table_id}
+    own = {str(m.id) for m in meetings}
+    final = {key: place for key, place in final.items() if key in own}
     slot_ids |= {p["slot"] for p in final.values() if p.get("slot")}
     table_ids |= {p["table"] for p in final.values() if p.get("table")}
     slots = {s.id: s for s in session.exec(select(Slot).where(col(Slot.id).in_(slot_ids)))}
