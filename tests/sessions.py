@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from litestar.testing import TestClient
 from sqlmodel import Session
@@ -110,3 +111,8 @@ def make_world(db: Session) -> World:
     organiser = organiser_account(db)
     db.commit()
     return World(event, own_org, own, own_account, other_org, other, other_account, organiser)
+
+
+# For tests whose subject does not depend on the database (CSRF, headers, cookie
+# parsing, content types): run them on SQLite only, to keep the suite fast.
+sqlite_only = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)

@@ -7,7 +7,9 @@ from sqlmodel import Session
 
 from tests.conftest import csrf_token
 from tests.routing import route_cases
-from tests.sessions import make_world, open_session
+from tests.sessions import make_world, open_session, sqlite_only
+
+pytestmark = sqlite_only  # CSRF is checked before anything reaches the database
 
 FORBIDDEN_TITLE = "Bạn không có quyền truy cập trang này"
 

@@ -11,13 +11,14 @@ from matchmaker.models import Account
 from matchmaker.web.session_cookie import LANG_COOKIE
 from tests.conftest import post_form
 from tests.routing import route_cases
-from tests.sessions import make_world, open_session
+from tests.sessions import make_world, open_session, sqlite_only
 
 
 def _switch(client: TestClient, locale: str, next_url: str = "/"):  # type: ignore[no-untyped-def]
     return post_form(client, "/lang", {"locale": locale, "next": next_url}, follow_redirects=False)
 
 
+@sqlite_only
 def test_languages_vietnamese_is_the_default(client: TestClient, db: Session) -> None:
     make_world(db)
     page = client.get("/")
@@ -28,6 +29,7 @@ def test_languages_vietnamese_is_the_default(client: TestClient, db: Session) ->
     assert "Tuần lễ Chuyển đổi số Hậu Giang" in page.text
 
 
+@sqlite_only
 def test_languages_switch_to_english_persists_in_cookie(client: TestClient, db: Session) -> None:
     make_world(db)
     response = _switch(client, "en", "/signin?next=/me")
@@ -42,6 +44,7 @@ def test_languages_switch_to_english_persists_in_cookie(client: TestClient, db: 
     assert ">Sign in</a>" in home.text
 
 
+@sqlite_only
 def test_languages_switch_back_to_vietnamese(client: TestClient) -> None:
     _switch(client, "en")
     _switch(client, "vi")
@@ -50,6 +53,7 @@ def test_languages_switch_back_to_vietnamese(client: TestClient) -> None:
     assert "<h1>Đăng nhập</h1>" in page.text
 
 
+@sqlite_only
 def test_languages_unknown_locale_changes_nothing(client: TestClient) -> None:
     response = _switch(client, "fr")
     assert response.status_code == 303
@@ -57,6 +61,7 @@ def test_languages_unknown_locale_changes_nothing(client: TestClient) -> None:
     assert '<html lang="vi">' in client.get("/").text
 
 
+@sqlite_only
 def test_languages_foreign_next_is_not_followed(client: TestClient) -> None:
     response = _switch(client, "en", "https://evil.example/")
     assert response.headers["location"] == "/"
@@ -83,6 +88,7 @@ def test_languages_choice_is_stored_on_account_and_restored_at_sign_in(
     assert "Welcome, Nguyễn Văn An" in page.text
 
 
+@sqlite_only
 def test_languages_error_pages_in_both_languages(client: TestClient) -> None:
     vi = client.get("/no-such-page")
     client.cookies.set(LANG_COOKIE, "en")

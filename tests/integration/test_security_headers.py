@@ -11,6 +11,9 @@ from sqlmodel import Session
 from matchmaker.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.factories import ORGANISER_PASSWORD, make_organiser
+from tests.sessions import sqlite_only
+
+pytestmark = sqlite_only  # headers and cookie flags do not depend on the database
 
 
 @pytest.mark.parametrize("url", ["/", "/signin", "/signin/link/some-token"])
