@@ -19,7 +19,7 @@ from matchmaker.availability import Grid, event_grid, present_day_numbers
 from matchmaker.directory import Page
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
-from matchmaker.models import Account, Event, Organisation, OrgKind, Participant, Role
+from matchmaker.models import Account, Day, Event, Organisation, OrgKind, Participant, Role
 from matchmaker.text import fold
 from matchmaker.vocabulary import SECTORS, TAGS
 
@@ -44,17 +44,41 @@ def _labels(slugs: list[str], vocabulary: dict[str, tuple[str, str]]) -> str:
 def search_text(org: Organisation) -> str:
     """Everything a search looks in, folded: name, description, offers and seeks
     (tags in both languages and free text), sectors and province."""
+    return _search_text(
+        org.name,
+        org.description,
+        org.offers_text,
+        org.seeks_text,
+        tuple(org.offers),
+        tuple(org.seeks),
+        tuple(org.sectors),
+        org.province,
+    )
+
+
+@lru_cache(maxsize=20_000)
+def _search_text(
+    name: str,
+    description: str,
+    offers_text: str,
+    seeks_text: str,
+    offers: tuple[str, ...],
+    seeks: tuple[str, ...],
+    sectors: tuple[str, ...],
+    province: str,
+) -> str:
+    # Remembered by content: every search reads every organisation's text again.
     return _folded(
         " \n ".join(
             (
-                org.name,
-                org.description,
-                org.offers_text,
-                org.seeks_text,
-                _labels(org.offers, TAGS),
-                _labels(org.seeks, TAGS),
-                _labels(org.sectors, SECTORS),
-                org.province,
+                name,
+                description,
+                offers_text,
+                seeks_text,
+                _labels(list(offers), TAGS),
+                _labels(list(seeks), TAGS),
+                _labels(list(sectors), SECTORS),
+                province,
             )
         )
     )
@@ -130,13 +154,18 @@ def filter_options(session: Session, event: Event) -> FilterOptions:
         .where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
         .distinct()
     ).all()
-    grid = event_grid(session, event)
+    # The days alone (not the whole slot grid): every directory page shows them.
+    days = session.exec(
+        select(col(Day.number), col(Day.on_date))
+        .where(Day.event_id == event.id)
+        .order_by(col(Day.number))
+    ).all()
     return FilterOptions(
         kinds=[k.value for k in OrgKind],
         sectors=list(SECTORS),
         provinces=sorted((p for p in provinces if p), key=fold),
         tags=list(TAGS),
-        days=[(row.day.number, row.day.on_date) for row in grid.days],
+        days=[(number, on_date) for number, on_date in days],
     )
 
 
