@@ -493,9 +493,13 @@ def _race_outcome(name: str, statuses: list[int]) -> RaceResult:
 
 
 def pending_request_for_race(engine: Engine, event_id: int) -> tuple[int, int] | None:
-    """(request id, host account id) of a pending request whose host has an account."""
-    with session_scope(engine) as session:
-        row = session.exec(
+    """(request id, host account id) of a pending request its host may accept now
+    (tried in a transaction that is rolled back: meeting limits can refuse it)."""
+    from matchmaker.errors import DomainError
+    from matchmaker.requests import accept
+
+    with Session(engine, expire_on_commit=False) as session:
+        rows = session.exec(
             select(MeetingRequest.id, Account.id)
             .join(Participant, col(Participant.organisation_id) == col(MeetingRequest.to_org_id))
             .join(Account, col(Account.participant_id) == col(Participant.id))
@@ -505,27 +509,40 @@ def pending_request_for_race(engine: Engine, event_id: int) -> tuple[int, int] |
                 col(Account.active).is_(True),
             )
             .order_by(col(MeetingRequest.id))
-        ).first()
-    if row is None or row[0] is None or row[1] is None:
-        return None
-    return int(row[0]), int(row[1])
+            .limit(200)
+        ).all()
+        for request_id, account_id in rows:
+            if request_id is None or account_id is None:
+                continue
+            host = session.get(Account, account_id)
+            assert host is not None
+            try:
+                accept(session, request_id, host)
+            except DomainError:
+                continue
+            finally:
+                session.rollback()
+            return int(request_id), int(account_id)
+    return None
 
 
 def move_contenders(
     engine: Engine, event_id: int, k: int, rng: random.Random
 ) -> tuple[list[int], str]:
-    """Up to k meetings of pairwise different organisations, all of which may legally
-    move to one common "slot:table" target; returns (meeting ids, target)."""
-    from matchmaker.changes import legal_targets
+    """Up to k meetings of pairwise different organisations, every one of which may
+    legally move to one common "slot:table" target; returns (meeting ids, target)."""
+    from matchmaker.changes import _Checker, legal_targets  # the move's own checks
 
     with session_scope(engine) as session:
         event = session.get(Event, event_id)
         assert event is not None
         home_hosts = {
-            h for h in session.exec(
+            h
+            for h in session.exec(
                 select(MeetingTable.host_org_id).where(MeetingTable.event_id == event_id)
-            ).all() if h is not None
-        }  # fmt: skip
+            ).all()
+            if h is not None
+        }
         meetings = [
             m
             for m in session.exec(
@@ -536,23 +553,32 @@ def move_contenders(
             if m.org_a_id not in home_hosts and m.org_b_id not in home_hosts
         ]
         rng.shuffle(meetings)
-        by_target: dict[str, list[Meeting]] = {}
-        best: tuple[list[int], str] = ([], "")
-        for meeting in meetings[: max(2 * k, 12)]:
-            for target in legal_targets(session, event, meeting):
-                if target.slot.id == meeting.slot_id:
+        busy: dict[int, set[int]] = {}  # slot -> organisations meeting then
+        for m in meetings:
+            if m.slot_id is not None:
+                busy.setdefault(m.slot_id, set()).update((m.org_a_id, m.org_b_id))
+        for first in meetings[:5]:
+            targets = [
+                t for t in legal_targets(session, event, first) if t.slot.id != first.slot_id
+            ]
+            if not targets:
+                continue
+            slot_id, table_id = targets[0].slot.id, targets[0].tables[0].id
+            assert slot_id is not None and table_id is not None
+            group = [first]
+            taken = {first.org_a_id, first.org_b_id} | busy.get(slot_id, set())
+            for m in meetings[:200]:
+                if len(group) >= k:
+                    break
+                if m is first or m.org_a_id in taken or m.org_b_id in taken:
                     continue
-                for table in target.tables[:3]:
-                    key = f"{target.slot.id}:{table.id}"
-                    group = by_target.setdefault(key, [])
-                    orgs = {o for m in group for o in (m.org_a_id, m.org_b_id)}
-                    if meeting.org_a_id not in orgs and meeting.org_b_id not in orgs:
-                        group.append(meeting)
-                    if len(group) > len(best[0]):
-                        best = ([m.id for m in group if m.id is not None], key)
-            if len(best[0]) >= k:
-                break
-    return best[0][:k], best[1]
+                if _Checker(session, event, m).problems(slot_id, table_id):
+                    continue
+                group.append(m)
+                taken |= {m.org_a_id, m.org_b_id}
+            if len(group) >= 2:
+                return [m.id for m in group if m.id is not None], f"{slot_id}:{table_id}"
+    return [], ""
 
 
 async def _races(
