@@ -135,6 +135,8 @@ def legal_targets(session: Session, event: Event, meeting: Meeting) -> list[Targ
         if sid is None:
             continue
         free = [t for t in candidates if t.id not in used.get(sid, set())]
+        if sid == meeting.slot_id:  # where it already is is no move
+            free = [t for t in free if t.id != meeting.table_id]
         if free and not checker.problems(sid, free[0].id):
             targets.append(Target(slot, free))
     return targets
