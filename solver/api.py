@@ -171,7 +171,7 @@ class _Runner:
     def _weight_by_lp(
         self, hint: list[int | None], names: list[str], levels: list[tuple[str, int]]
     ) -> list[int | None]:
-        result = solve_weight(self.pr, self.active, self.remaining() * 0.5)
+        result = solve_weight(self.pr, self.active, self.remaining() * 0.4)
         if result is None:
             return hint
         self.bound.scheduled_weight = result.bound

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -31,6 +32,7 @@ def solve_weight(
     problem: Problem, active: list[bool], time_limit: float, fairness: bool = True
 ) -> WeightLP | None:
     pr = problem
+    started = time.monotonic()
     lp = pywraplp.Solver.CreateSolver("GLOP")
     if lp is None:  # pragma: no cover - GLOP ships with ortools
         return None
@@ -97,26 +99,48 @@ def solve_weight(
         log.info("weight LP: status %s", status)
         return None
     value = objective.Value()
-    if fairness:
-        # second level: raise the worst-off share without losing weight
-        keep = lp.Constraint(value - 1e-6, lp.infinity())
-        for m, xs in enumerate(x):
-            for var in xs.values():
-                keep.SetCoefficient(var, float(pr.weight[m]))
-        z = lp.NumVar(0.0, 1.0, "min_share")
-        for ms in pr.meetings_of:
-            live = [m for m in ms if x[m]]
-            if live:
-                c = lp.Constraint(0.0, lp.infinity())  # scheduled_p - n_p * z >= 0
-                c.SetCoefficient(z, -float(len(live)))
-                for m in live:
-                    for var in x[m].values():
-                        c.SetCoefficient(var, 1.0)
-        objective.Clear()
-        objective.SetCoefficient(z, 1.0)
-        objective.SetMaximization()
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
-            return solve_weight(problem, active, time_limit, fairness=False)
+    bound = math.floor(value + 1e-6)
+    plain = _rounded(pr, x)
+    log.info("weight LP: %.2f (%s)", value, "integral" if plain.integral else "fractional")
+    result = WeightLP(slots=plain.slots, bound=bound, integral=plain.integral)
+    if not fairness or time.monotonic() - started > time_limit / 2:
+        return result
+    # second level: raise the worst-off share without losing weight; kept only when the
+    # rounded schedule still has all the weight
+    keep = lp.Constraint(value - 1e-6, lp.infinity())
+    for m, xs in enumerate(x):
+        for var in xs.values():
+            keep.SetCoefficient(var, float(pr.weight[m]))
+    z = lp.NumVar(0.0, 1.0, "min_share")
+    for ms in pr.meetings_of:
+        live = [m for m in ms if x[m]]
+        if live:
+            c = lp.Constraint(0.0, lp.infinity())  # scheduled_p - n_p * z >= 0
+            c.SetCoefficient(z, -float(len(live)))
+            for m in live:
+                for var in x[m].values():
+                    c.SetCoefficient(var, 1.0)
+    objective.Clear()
+    objective.SetCoefficient(z, 1.0)
+    objective.SetMaximization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return result
+    fair = _rounded(pr, x)
+    if _weight(pr, fair.slots) >= _weight(pr, result.slots) and _min_share(pr, fair.slots) >= (
+        _min_share(pr, result.slots)
+    ):
+        log.info("fairness LP: min share %.3f", _min_share(pr, fair.slots))
+        return WeightLP(slots=fair.slots, bound=bound, integral=plain.integral)
+    return result
+
+
+@dataclass
+class _Rounded:
+    slots: list[int | None]
+    integral: bool
+
+
+def _rounded(pr: Problem, x: list[dict[int, pywraplp.Variable]]) -> _Rounded:
     slots: list[int | None] = [None] * pr.n_meetings
     integral = True
     for m, xs in enumerate(x):
@@ -126,13 +150,19 @@ def solve_weight(
                 slots[m] = t
             elif val > 1e-6:
                 integral = False
-    log.info("weight LP: %.2f (%s)", value, "integral" if integral else "fractional")
     if not integral:
         slots = complete(pr, slots)
-    result = WeightLP(slots=slots, bound=math.floor(value + 1e-6), integral=integral)
-    got = sum(pr.weight[m] for m, t in enumerate(slots) if t is not None)
-    if fairness and got < result.bound:  # rounding the fairer LP lost weight: plain LP
-        plain = solve_weight(problem, active, time_limit, fairness=False)
-        if plain is not None:
-            return plain
-    return result
+    return _Rounded(slots, integral)
+
+
+def _weight(pr: Problem, slots: list[int | None]) -> int:
+    return sum(pr.weight[m] for m, t in enumerate(slots) if t is not None)
+
+
+def _min_share(pr: Problem, slots: list[int | None]) -> float:
+    shares = [
+        sum(1 for m in ms if slots[m] is not None) / len(ms)
+        for ms in ([m for m in ms if pr.domain[m]] for ms in pr.meetings_of)
+        if ms
+    ]
+    return min(shares, default=1.0)
