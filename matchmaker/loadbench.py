@@ -84,6 +84,7 @@ class RouteStats:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)  # no answer: the exception
     # Measured alone afterwards (one request at a time): robust on a busy machine.
     statements: int = 0
     cpu_ms: float = 0.0
@@ -465,8 +466,9 @@ async def _drive(
                 response = await client.get(url, headers=_headers(route))
                 await response.aread()
                 status = response.status_code
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 status = 0
+                stats[route.label].failures[type(exc).__name__] += 1
             elapsed = (time.perf_counter() - began) * 1000
             entry = stats[route.label]
             entry.latencies_ms.append(elapsed)
@@ -816,6 +818,11 @@ def format_report(result: BenchResult) -> str:
         f"{result.rss_peak_mb:.0f} MiB during it (server and load client share the process)",
         "",
     ]
+    for label, s in result.routes.items():
+        if s.errors:
+            bad = [f"{n}x HTTP {code}" for code, n in s.statuses.items() if code and code >= 400]
+            bad += [f"{n}x {name}" for name, n in s.failures.items()]
+            lines.append(f"errors on {label}: {', '.join(bad)}")
     for race in result.races:
         lines.append(
             f"{race.name}: {race.succeeded} succeeded, {race.refused} refused, {race.errors} errors"

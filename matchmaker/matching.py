@@ -28,6 +28,7 @@ withdrawn, or a meeting that was not cancelled).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import or_
+from sqlalchemy import String, or_, type_coerce
 from sqlmodel import Session, col, select
 
 from matchmaker import i18n
@@ -679,9 +680,12 @@ def suggestions_for(
     if kind is not None:
         allowed &= {kind.value}
     # Plain columns, not ORM objects: thousands of rows are read on every call.
+    # The tag lists come as stored JSON text where the driver gives text (SQLite), parsed
+    # once per distinct value (_tags): most organisations share a few lists.
     columns = select(  # type: ignore[call-overload]  # typed for at most four columns
-        Organisation.id, Organisation.name, Organisation.kind, Organisation.sectors,
-        Organisation.offers, Organisation.seeks, Organisation.description,
+        Organisation.id, Organisation.name, Organisation.kind,
+        type_coerce(Organisation.sectors, String), type_coerce(Organisation.offers, String),
+        type_coerce(Organisation.seeks, String), Organisation.description,
         Organisation.offers_text, Organisation.seeks_text,
     )
     rows: Sequence[Sequence[Any]] = session.exec(
@@ -704,15 +708,27 @@ def suggestions_for(
     ]
 
 
+def _tags(value: Any) -> tuple[str, ...]:
+    """A JSON list column's value as a tuple of strings (stored text or a list)."""
+    if isinstance(value, str):
+        return _parsed_tags(value)
+    return tuple(str(t) for t in value or ())
+
+
+@lru_cache(maxsize=20_000)
+def _parsed_tags(text: str) -> tuple[str, ...]:
+    return tuple(str(t) for t in json.loads(text) or ())
+
+
 def _row_profile(row: Sequence[Any]) -> Profile:
     oid, name, kind, sectors, offers, seeks, description, offers_text, seeks_text = row
     return Profile(
         id=oid,
         name=name,
         kind=kind.value if isinstance(kind, OrgKind) else str(kind),
-        sectors=tuple(str(s) for s in sectors or ()),
-        offers=tuple(str(t) for t in offers or ()),
-        seeks=tuple(str(t) for t in seeks or ()),
+        sectors=_tags(sectors),
+        offers=_tags(offers),
+        seeks=_tags(seeks),
         description=description or "",
         offers_text=offers_text or "",
         seeks_text=seeks_text or "",
