@@ -16,6 +16,15 @@ from matchmaker.i18n import N_
 from matchmaker.models import Account, LoginAttempt, Role, SignInToken
 
 _hasher = PasswordHasher()
+
+
+def use_fast_hashing() -> None:
+    """Cheaper argon2 parameters, for test suites only: they create many accounts,
+    and the production cost (about 0.1 s a hash) is deliberate."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
 MIN_PASSWORD_LENGTH = 10
 # A fixed hash compared against when the email is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
