@@ -51,7 +51,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "dien thoai", "so dien thoai", "sdt"),
     "languages": ("languages", "language", "ngon ngu"),
 }
-REQUIRED = ("organisation", "kind", "full_name", "email")
+# every row needs these (sectors and province as on the registration form)
+REQUIRED = ("organisation", "kind", "sectors", "province", "full_name", "email")
 FIELD_LABELS = {
     "organisation": N_("Organisation"),
     "kind": N_("Kind"),

@@ -22,12 +22,12 @@ from tests.e2e.helpers import LiveServer, shot, sign_in_as_organiser
 LOCALES = ("vi", "en")
 SOLVE_TIMEOUT_MS = 90_000
 BAD_FILE = [
-    ["Tên đơn vị", "Loại hình", "Lĩnh vực", "Họ tên", "Email", "Điện thoại"],
-    ["Hợp tác xã Nông sản Phụng Hiệp", "Chủ thể OCOP", "Nông nghiệp công nghệ cao",
+    ["Tên đơn vị", "Loại hình", "Lĩnh vực", "Tỉnh thành", "Họ tên", "Email", "Điện thoại"],
+    ["Hợp tác xã Nông sản Phụng Hiệp", "Chủ thể OCOP", "Nông nghiệp công nghệ cao", "Hậu Giang",
      "Trần Thị Mỹ Duyên", "duyen.tran@phunghiep.vn", "0901234567"],
-    ["Công ty Cổ phần Sầu riêng Cái Răng", "Cửa hàng", "Thủy sản; Du lịch",
+    ["Công ty Cổ phần Sầu riêng Cái Răng", "Cửa hàng", "Thủy sản; Du lịch", "Cần Thơ",
      "Lê Quốc Bảo", "bao.le(at)saurieng.vn", "0912345678"],
-    ["Quỹ Đầu tư Mê Kông Xanh", "Nhà đầu tư", "Bất động sản",
+    ["Quỹ Đầu tư Mê Kông Xanh", "Nhà đầu tư", "Bất động sản", "",
      "", "anh.pham@mekongxanh.vn", ""],
 ]  # fmt: skip
 
