@@ -13,17 +13,12 @@ from sqlmodel import select
 from matchmaker import accounts
 from matchmaker.agenda import build_agenda, to_ics
 from matchmaker.documents import render_pdf
-from matchmaker.models import Event, Organisation, Participant, Role
+from matchmaker.models import Organisation, Participant, Role
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.guards import organiser_only, participant_only
 from matchmaker.web.participant import own_participant
 from matchmaker.web.render import locale_of, page
-
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 def _domain(request: Request) -> str:

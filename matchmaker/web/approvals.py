@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from litestar import Response, Router, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from matchmaker import profiles
-from matchmaker.models import Event
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.render import page
-
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 @get("/approvals", name="approvals", sync_to_thread=False)

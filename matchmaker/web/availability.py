@@ -16,15 +16,10 @@ from matchmaker import availability, profiles
 from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Participant
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import participant_only
 from matchmaker.web.render import error_text, page
-
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 def _chosen(db: DB, user: Account, rep: int | None) -> Participant:

@@ -19,16 +19,11 @@ from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Event, Organisation, SolveRun
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import organiser_only, participant_only
 from matchmaker.web.participant import own_participant
 from matchmaker.web.render import error_text, page
-
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 def _is_htmx(request: Request) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from sqlmodel import Session, select
 
 from matchmaker import accounts
@@ -43,6 +43,13 @@ def provide_user(account: MaybeAccount) -> Account:
     if account is None:
         raise NotAuthorizedException("Sign in first.")
     return account
+
+
+def require_event(event: Event | None) -> Event:
+    """The event for pages that make no sense without one: 404 until it exists."""
+    if event is None:
+        raise NotFoundException("No event has been set up yet.")
+    return event
 
 
 def provide_event(db: DB) -> Event | None:

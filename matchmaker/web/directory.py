@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Request, Response, Router, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 
 from matchmaker import discovery
-from matchmaker.models import Event
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import PageNumber, SearchText
 from matchmaker.web.guards import signed_in
 from matchmaker.web.render import page as render_page
@@ -18,11 +17,6 @@ from matchmaker.web.render import page as render_page
 Choice = Annotated[str, QueryParameter(max_length=80)]
 DayNumber = Annotated[str, QueryParameter(max_length=3)]
 
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 @get("/", name="directory", sync_to_thread=False)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, Response, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from sqlmodel import select
 
 from matchmaker.directory import counts_by_kind, search_participants
-from matchmaker.models import Event, Organisation, OrgKind, Participant
-from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.models import Account, Organisation, OrgKind, Participant
+from matchmaker.web.deps import DB, MaybeEvent, User, require_event
 from matchmaker.web.forms import KindParam, PageNumber, SearchText, kind_filter
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.render import page as render_page
-
-
-def require_event(event: MaybeEvent) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 @get("/", name="organiser_home", sync_to_thread=False)
@@ -51,8 +47,8 @@ def organiser_home(
     )
 
 
-@get("/participants/{participant_id:int}", name="organiser_participant", sync_to_thread=False)
-def organiser_participant(db: DB, user: User, participant_id: FromPath[int]) -> Response:
+def participant_page(db: DB, user: Account, participant_id: int, **extra: Any) -> Response:
+    """A participant as organisers see it (also after handing out a sign-in link)."""
     participant = db.get(Participant, participant_id)
     if participant is None:
         raise NotFoundException("No such participant.")
@@ -66,7 +62,13 @@ def organiser_participant(db: DB, user: User, participant_id: FromPath[int]) -> 
         participant=participant,
         organisation=organisation,
         colleagues=colleagues,
+        **extra,
     )
+
+
+@get("/participants/{participant_id:int}", name="organiser_participant", sync_to_thread=False)
+def organiser_participant(db: DB, user: User, participant_id: FromPath[int]) -> Response:
+    return participant_page(db, user, participant_id)
 
 
 router = Router(

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from litestar import Request, Response, Router, get
-from litestar.exceptions import NotFoundException
 from sqlmodel import select
 
 from matchmaker import audit, printing
 from matchmaker.documents import render_pdf
-from matchmaker.models import Account, Event
+from matchmaker.models import Account
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import PageNumber
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.render import locale_of, page
-
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 def _pdf(request: Request, template: str, filename: str, **context: object) -> Response:

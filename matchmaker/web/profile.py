@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
@@ -14,7 +13,7 @@ from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Organisation, OrgKind, Participant
 from matchmaker.profiles import InvalidInput, OrganisationInput, RepresentativeInput
 from matchmaker.web.auth import landing, signed_in_redirect
-from matchmaker.web.deps import DB, MaybeAccount, MaybeEvent, User
+from matchmaker.web.deps import DB, MaybeAccount, MaybeEvent, User, require_event
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import participant_only
 from matchmaker.web.render import error_text, page
@@ -59,11 +58,6 @@ def field_errors(request: Request, exc: DomainError) -> dict[str, str]:
         return {name: error_text(request, error) for name, error in exc.errors.items()}
     return {exc.field or "form": error_text(request, exc)}
 
-
-def require_event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 def _form_context(event: Event) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from matchmaker.errors import DomainError, NotFound
 from matchmaker.models import Event, Priority, RequestStatus
 from matchmaker.rules import MESSAGE_MAX_LENGTH, rules_of
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _require_event
 from matchmaker.web.forms import FormData, safe_next, text
 from matchmaker.web.guards import participant_only
 from matchmaker.web.nav import nav_counts_for
@@ -23,11 +24,6 @@ from matchmaker.web.render import error_text, page
 ShortQuery = Annotated[str, QueryParameter(max_length=40)]
 BOXES = ("incoming", "outgoing")
 
-
-def _require_event(event: MaybeEvent) -> Event:
-    if event is None:
-        raise NotFound("No event has been set up yet.")
-    return event
 
 
 def _labels() -> dict[str, Any]:

@@ -26,17 +26,13 @@ from matchmaker.models import (
 from matchmaker.scheduling import diff_versions
 from matchmaker.text import fold
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, SearchText, text
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.render import error_text, page
 
 PAGE = 60
 
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 def _lookups(db: Session, event: Event) -> dict[str, Any]:

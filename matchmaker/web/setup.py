@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from matchmaker import setup
 from matchmaker.models import Event, OrgKind
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.render import gettext_for, page
@@ -18,11 +18,6 @@ from matchmaker.web.render import gettext_for, page
 SPARE_SESSION_ROWS = 2
 SPARE_TABLE_ROWS = 3
 
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 def _context(

@@ -29,6 +29,7 @@ from matchmaker.solve_worker import (
     start_solve,
 )
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.render import error_text
@@ -37,11 +38,6 @@ from matchmaker.web.solve_charts import heat_colour, histogram, progress_chart
 
 HISTORY_LIMIT = 20
 
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 def _aware(value: datetime | None) -> datetime | None:

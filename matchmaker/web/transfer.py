@@ -15,19 +15,15 @@ from sqlmodel import select
 from matchmaker import accounts, audit, exporting, importing, notifications
 from matchmaker.errors import DomainError
 from matchmaker.i18n import N_
-from matchmaker.models import Account, Event, Organisation, Participant
+from matchmaker.models import Account
 from matchmaker.web.deps import DB, MaybeEvent, User
+from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData
 from matchmaker.web.guards import organiser_only
+from matchmaker.web.organiser import participant_page
 from matchmaker.web.render import error_text, gettext_for, page
 
 PREVIEW_ROWS = 8
-
-
-def _event(event: Event | None) -> Event:
-    if event is None:
-        raise NotFoundException("No event has been set up yet.")
-    return event
 
 
 def _var(request: Request) -> Any:
@@ -162,24 +158,6 @@ def export_file(db: DB, user: User, event: MaybeEvent, name: FromPath[str]) -> R
     )
 
 
-def _participant_page(db: DB, user: Account, participant_id: int, **extra: Any) -> Response:
-    participant = db.get(Participant, participant_id)
-    if participant is None:
-        raise NotFoundException("No such participant.")
-    organisation = db.get(Organisation, participant.organisation_id)
-    colleagues = db.exec(
-        select(Participant).where(Participant.organisation_id == participant.organisation_id)
-    ).all()
-    return page(
-        "organiser/participant.html",
-        account=user,
-        participant=participant,
-        organisation=organisation,
-        colleagues=colleagues,
-        **extra,
-    )
-
-
 def _participant_account(db: DB, participant_id: int) -> Account:
     account = db.exec(select(Account).where(Account.participant_id == participant_id)).first()
     if account is None:
@@ -217,7 +195,7 @@ def participant_link(
     audit.record(
         db, "participant.link", event=event, account=user, participant=participant_id, emailed=sent
     )
-    return _participant_page(
+    return participant_page(
         db, user, participant_id, sign_in_link=f"{settings.base_url}{path}", link_sent=sent
     )
 
