@@ -403,10 +403,9 @@ def _to_solution(pr: Problem, slots: list[int | None]) -> Solution:
         Assignment(meeting=pr.meeting_ids[m], slot=pr.slot_ids[t], table=table_of.get(m))
         for m, t in sorted(slot_of.items(), key=lambda kv: (kv[1], kv[0]))
     ]
+    reasons = diagnose.explain_all(pr, slot_of)
     unscheduled = [
-        Unscheduled(meeting=pr.meeting_ids[m], reason=diagnose.explain(pr, slot_of, m))
-        for m in range(pr.n_meetings)
-        if m not in slot_of
+        Unscheduled(meeting=pr.meeting_ids[m], reason=reason) for m, reason in reasons.items()
     ]
     fresh = build(pr.instance)
     return Solution(

@@ -199,24 +199,39 @@ def _matching_size(domains: list[list[int]], cap: int) -> int:
     return sum(1 for i in range(len(domains)) if augment(i, set()))
 
 
-def explain(pr: Problem, slot_of: dict[int, int], m: int) -> str:
+class _Usage:
+    """How full every participant, day and table is in a schedule."""
+
+    def __init__(self, pr: Problem, slot_of: dict[int, int]) -> None:
+        self.load: Counter[tuple[int, int]] = Counter()
+        self.per_day: Counter[tuple[int, int]] = Counter()
+        self.free_used: Counter[int] = Counter()
+        self.home_used: Counter[tuple[int, int]] = Counter()
+        for n, t in slot_of.items():
+            for p in pr.ends[n]:
+                self.load[(p, t)] += 1
+                self.per_day[(p, pr.day_of[t])] += 1
+            h = pr.home_of[n]
+            if h is None:
+                self.free_used[t] += 1
+            else:
+                self.home_used[(h, t)] += 1
+
+
+def explain_all(pr: Problem, slot_of: dict[int, int]) -> dict[int, str]:
+    """A reason for every meeting left out of the schedule."""
+    usage = _Usage(pr, slot_of)
+    return {m: explain(pr, slot_of, m, usage) for m in range(pr.n_meetings) if m not in slot_of}
+
+
+def explain(pr: Problem, slot_of: dict[int, int], m: int, usage: _Usage | None = None) -> str:
     """Why meeting ``m`` is not in the schedule, in terms a person can act on."""
     if m in pr.why_empty or not pr.domain[m]:
         return pr.why_empty.get(m, "no slot is possible for it")
     a, b = pr.ends[m]
-    load: Counter[tuple[int, int]] = Counter()
-    per_day: Counter[tuple[int, int]] = Counter()
-    free_used: Counter[int] = Counter()
-    home_used: Counter[tuple[int, int]] = Counter()
-    for n, t in slot_of.items():
-        for p in pr.ends[n]:
-            load[(p, t)] += 1
-            per_day[(p, pr.day_of[t])] += 1
-        h = pr.home_of[n]
-        if h is None:
-            free_used[t] += 1
-        else:
-            home_used[(h, t)] += 1
+    usage = usage or _Usage(pr, slot_of)
+    load, per_day = usage.load, usage.per_day
+    free_used, home_used = usage.free_used, usage.home_used
     full_a = full_b = full_tables = limit_day = other = 0
     home = pr.home_of[m]
     for t in pr.domain[m]:

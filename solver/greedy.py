@@ -17,6 +17,7 @@ class _State:
         self.free_used = [0] * problem.n_slots
         self.home_used: dict[tuple[int, int], int] = {}
         self.per_day: list[dict[int, int]] = [{} for _ in range(problem.n_people)]
+        self.placed = [0] * problem.n_people
         self.slot: list[int | None] = [None] * problem.n_meetings
         self.successors: list[list[int]] = [[] for _ in range(problem.n_meetings)]
         for m, befores in enumerate(problem.after):
@@ -69,6 +70,7 @@ class _State:
         pr = self.pr
         for p in pr.ends[m]:
             self.load[p][t] += 1
+            self.placed[p] += 1
             d = pr.day_of[t]
             self.per_day[p][d] = self.per_day[p].get(d, 0) + 1
         h = pr.home_of[m]
@@ -131,7 +133,7 @@ def compact(problem: Problem) -> list[int | None]:
                     for u in (t - 1, t + 1)
                 ):
                     score -= 2
-                elif any(state.load[p]):
+                elif state.placed[p]:
                     score += 1
             if best_score is None or score < best_score:
                 best, best_score = t, score
