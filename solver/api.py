@@ -292,7 +292,7 @@ class _Runner:
         trial.clear_objective()
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = max(1.0, min(10.0, self.remaining() * 0.1))
+        solver.parameters.max_time_in_seconds = max(1.0, min(10.0, self.remaining() * 0.3))
         status = solver.solve(trial)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for i in range(len(model.proto.variables)):
