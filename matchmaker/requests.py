@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -161,30 +162,24 @@ def meeting_count(session: Session, organisation_id: int) -> int:
     )
 
 
-def open_request_count(session: Session, organisation_id: int) -> int:
+def _pending_count(session: Session, column: Any, organisation_id: int) -> int:
     return int(
         session.exec(
             select(func.count())
             .select_from(MeetingRequest)
-            .where(
-                MeetingRequest.from_org_id == organisation_id,
-                MeetingRequest.status == RequestStatus.pending,
-            )
+            .where(column == organisation_id, MeetingRequest.status == RequestStatus.pending)
         ).one()
     )
+
+
+def open_request_count(session: Session, organisation_id: int) -> int:
+    """Requests the organisation has out and unanswered."""
+    return _pending_count(session, col(MeetingRequest.from_org_id), organisation_id)
 
 
 def pending_incoming_count(session: Session, organisation_id: int) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(MeetingRequest)
-            .where(
-                MeetingRequest.to_org_id == organisation_id,
-                MeetingRequest.status == RequestStatus.pending,
-            )
-        ).one()
-    )
+    """Requests waiting for the organisation's answer."""
+    return _pending_count(session, col(MeetingRequest.to_org_id), organisation_id)
 
 
 def _meeting_limit_reached(session: Session, rules: EventRules, organisation_id: int) -> int | None:
