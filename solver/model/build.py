@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from solver.model import assign, capacity, consecutive, daily, implied, precedence, tables
+from solver.model import (
+    assign,
+    capacity,
+    consecutive,
+    counters,
+    daily,
+    implied,
+    precedence,
+    tables,
+)
 from solver.model.objectives import breaks
 from solver.model.variables import Variables
 from solver.problem import Problem
@@ -36,6 +45,8 @@ def build(
     precedence.add(model, problem, v)
     if with_implied and need_busy:
         implied.add(model, problem, v)
+    if with_implied and counters.worth_adding(problem, v):
+        counters.add(model, problem, v)
     if need_breaks:
         breaks.add(model, problem, v, require_all)
     if opts.fairness_max_diff is not None:
