@@ -26,9 +26,11 @@ def build(
     with_implied: bool = True,
     with_breaks: bool = True,
     require_all: bool | None = None,
+    with_fairness: bool = True,
 ) -> tuple[cp_model.CpModel, Variables]:
     """Every hard rule of the instance; ``active[m]`` is False for meetings that cannot
-    take place at all (they keep no variables)."""
+    take place at all (they keep no variables). ``with_fairness=False`` drops the hard
+    bound on the spread of break counts: a relaxation."""
     opts = problem.instance.options
     model = cp_model.CpModel()
     model.name = problem.instance.name
@@ -36,7 +38,7 @@ def build(
     if require_all is None:
         require_all = opts.require_all
     assign.add(model, problem, v, require_all)
-    need_breaks = with_breaks or opts.fairness_max_diff is not None
+    need_breaks = with_breaks or (opts.fairness_max_diff is not None and with_fairness)
     need_busy = need_breaks or any(k is not None for k in problem.max_consecutive)
     capacity.add(model, problem, v, with_busy=need_busy)
     tables.add(model, problem, v)
@@ -49,6 +51,6 @@ def build(
         counters.add(model, problem, v)
     if need_breaks:
         breaks.add(model, problem, v, require_all)
-    if opts.fairness_max_diff is not None:
+    if opts.fairness_max_diff is not None and with_fairness:
         breaks.add_fairness_bound(model, problem, v, opts.fairness_max_diff)
     return model, v

@@ -7,10 +7,10 @@ encoding the B2BSP paper's MaxSAT models use) gives the solver partial counts to
 clauses about. On the tight B2BSP instances (236 meetings for 240 table places) this is
 the difference between proving the optimum in about a second and not in a minute.
 
-Two counters per slot, both redundant: the meetings at shared tables (at most the
-number of shared tables) and, when there are no home tables, the busy participants
-(at most twice the number of tables). They cost ``lits × bound`` booleans, so they are
-only added to small models (see ``worth_adding``).
+One counter per slot, redundant: the meetings at shared tables (at most the number of
+shared tables) or, when there are no home tables and it is cheaper, the busy
+participants (at most twice the number of tables). It costs ``lits × bound``
+booleans, so it is only added to small models (see ``worth_adding``).
 """
 
 from __future__ import annotations
@@ -23,25 +23,39 @@ from solver.problem import Problem
 MAX_AUX = 300_000  # booleans; B2BSP's largest instance needs about 200,000
 
 
-def _groups(problem: Problem, v: Variables) -> list[tuple[list[cp_model.IntVar], int]]:
+Group = tuple[list[cp_model.IntVar], int]
+
+
+def _groups(problem: Problem, v: Variables) -> list[Group]:
+    """The cheaper of the two counters. Both at once cost more than they give: on B2BSP
+    ticf-14crafa the busy counters alone find the optimum in 8-19 s, both together in
+    25-45 s or not within a minute; on ticf-13crafc the meeting counters alone take
+    4-5 s, both 18-43 s."""
     n_free = len(problem.free_tables)
     meetings: dict[int, list[cp_model.IntVar]] = {}
     for m, xs in enumerate(v.x):
         if problem.home_of[m] is None:
             for t, lit in xs.items():
                 meetings.setdefault(t, []).append(lit)
-    groups = [(lits, n_free) for lits in meetings.values() if len(lits) > n_free]
-    if not problem.home_tables and any(v.busy):
-        busy: dict[int, list[cp_model.IntVar]] = {}
-        for by_slot in v.busy:
-            for t, lit in by_slot.items():
-                busy.setdefault(t, []).append(lit)
-        groups += [(lits, 2 * n_free) for lits in busy.values() if len(lits) > 2 * n_free]
-    return groups
+    by_meeting = [(lits, n_free) for lits in meetings.values() if len(lits) > n_free]
+    if problem.home_tables or not any(v.busy):
+        return by_meeting
+    busy: dict[int, list[cp_model.IntVar]] = {}
+    for by_slot in v.busy:
+        for t, lit in by_slot.items():
+            busy.setdefault(t, []).append(lit)
+    by_busy = [(lits, 2 * n_free) for lits in busy.values() if len(lits) > 2 * n_free]
+    if by_meeting and (not by_busy or _cost(by_meeting) <= _cost(by_busy)):
+        return by_meeting
+    return by_busy
+
+
+def _cost(groups: list[Group]) -> int:
+    return sum(len(lits) * (k + 1) for lits, k in groups)
 
 
 def worth_adding(problem: Problem, v: Variables) -> bool:
-    return 0 < sum(len(lits) * (k + 1) for lits, k in _groups(problem, v)) <= MAX_AUX
+    return 0 < _cost(_groups(problem, v)) <= MAX_AUX
 
 
 def add(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:

@@ -327,6 +327,26 @@ def test_fairness_max_diff_bounds_break_spread() -> None:
     assert sol.status == Status.INFEASIBLE
 
 
+def test_fairness_max_diff_can_cost_breaks() -> None:
+    # a and b must break (a is away in t2); with d = 0, c and d must break as well,
+    # although without the bound they would meet back to back
+    inst = make_instance(
+        [("a", "b"), ("a", "b"), ("c", "d"), ("c", "d")],
+        slots=3,
+        people=[{"id": "a", "unavailable": ["t2"]}],
+        require_all=True,
+        fairness_max_diff=0,
+    )
+
+    sol = quick_solve(inst)
+
+    assert sol.status == Status.OPTIMAL
+    assert sol.objective is not None
+    assert sol.objective.breaks == 4
+    assert sol.bound.breaks == 4
+    assert validate(inst, sol) == []
+
+
 def test_every_solution_validates() -> None:
     inst = make_instance([("a", "b"), ("b", "c"), ("c", "a"), ("a", "d")], slots=3)
 
