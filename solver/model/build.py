@@ -27,6 +27,7 @@ def build(
     with_breaks: bool = True,
     require_all: bool | None = None,
     with_fairness: bool = True,
+    cheaper_counter: bool = True,
 ) -> tuple[cp_model.CpModel, Variables]:
     """Every hard rule of the instance; ``active[m]`` is False for meetings that cannot
     take place at all (they keep no variables). ``with_fairness=False`` drops the hard
@@ -47,8 +48,8 @@ def build(
     precedence.add(model, problem, v)
     if with_implied and need_busy:
         implied.add(model, problem, v)
-    if with_implied and counters.worth_adding(problem, v):
-        counters.add(model, problem, v)
+    if with_implied and counters.worth_adding(problem, v, cheaper_counter):
+        counters.add(model, problem, v, cheaper_counter)
     if need_breaks:
         breaks.add(model, problem, v, require_all)
     if opts.fairness_max_diff is not None and with_fairness:

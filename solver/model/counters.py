@@ -26,7 +26,7 @@ MAX_AUX = 300_000  # booleans; B2BSP's largest instance needs about 200,000
 Group = tuple[list[cp_model.IntVar], int]
 
 
-def _groups(problem: Problem, v: Variables) -> list[Group]:
+def _groups(problem: Problem, v: Variables, cheaper: bool = True) -> list[Group]:
     """The cheaper of the two counters. Both at once cost more than they give: on B2BSP
     ticf-14crafa the busy counters alone find the optimum in 8-19 s, both together in
     25-45 s or not within a minute; on ticf-13crafc the meeting counters alone take
@@ -45,7 +45,9 @@ def _groups(problem: Problem, v: Variables) -> list[Group]:
         for t, lit in by_slot.items():
             busy.setdefault(t, []).append(lit)
     by_busy = [(lits, 2 * n_free) for lits in busy.values() if len(lits) > 2 * n_free]
-    if by_meeting and (not by_busy or _cost(by_meeting) <= _cost(by_busy)):
+    if not (by_meeting and by_busy):
+        return by_meeting or by_busy
+    if (_cost(by_meeting) <= _cost(by_busy)) == cheaper:
         return by_meeting
     return by_busy
 
@@ -54,12 +56,14 @@ def _cost(groups: list[Group]) -> int:
     return sum(len(lits) * (k + 1) for lits, k in groups)
 
 
-def worth_adding(problem: Problem, v: Variables) -> bool:
-    return 0 < _cost(_groups(problem, v)) <= MAX_AUX
+def worth_adding(problem: Problem, v: Variables, cheaper: bool = True) -> bool:
+    return 0 < _cost(_groups(problem, v, cheaper)) <= MAX_AUX
 
 
-def add(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
-    for lits, k in _groups(problem, v):
+def add(model: cp_model.CpModel, problem: Problem, v: Variables, cheaper: bool = True) -> None:
+    """``cheaper=False`` takes the other counter, where there are two: which one helps
+    more varies by instance, so a second run can hedge with the other."""
+    for lits, k in _groups(problem, v, cheaper):
         at_least = running_counts(model, lits, k)
         model.add(at_least[k + 1] == 0)
 
