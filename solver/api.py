@@ -33,7 +33,10 @@ log = logging.getLogger("solver")
 
 @dataclass(frozen=True)
 class Progress:
-    """What a progress callback receives on every improving schedule."""
+    """What a progress callback receives on every improving schedule. ``phase`` is
+    weight, fairness, moves or breaks; "first" while looking for any schedule that
+    places every meeting, "relaxed" while minimising breaks without the fairness bound
+    (its objective may then be below what a fair schedule reaches)."""
 
     phase: str
     elapsed: float
