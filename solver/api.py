@@ -189,7 +189,11 @@ class _Runner:
         )
         solver = self.make_solver(max(0.1, self.remaining() * 0.2), "first")
         status = self.run_solver(solver, model, "first")
-        log.info("first schedule: %s after %.2fs", solver.status_name(status), self._elapsed())
+        log.info(
+            "first schedule: %s after %.2fs",
+            solver.status_name(status),
+            time.monotonic() - self.t0,
+        )
         if status == cp_model.INFEASIBLE:
             self.infeasible = True  # a relaxation of the whole problem
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -198,9 +202,6 @@ class _Runner:
         if _fair(self.pr, slots):
             self.best = slots
         return slots
-
-    def _elapsed(self) -> float:
-        return time.monotonic() - self.t0
 
     def _weight_by_lp(
         self, hint: list[int | None], names: list[str], levels: list[tuple[str, int]]
@@ -297,16 +298,8 @@ class _Runner:
         a minute, the other finds it in 20 s).
         """
         relaxed, rv = self._breaks_model(levels, with_fairness=False)
-        relaxed.minimize(breaks.expression(rv))
-        self._hint(relaxed, rv, hint)
-        solver = self.make_solver(max(0.1, self.remaining() * 0.6), "breaks")
-        status = self.run_solver(solver, relaxed, "relaxed")
-        log.info(
-            "phase breaks without the fairness bound: %s objective=%s bound=%s after %.2fs",
-            solver.status_name(status),
-            solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
-            solver.best_objective_bound,
-            time.monotonic() - self.t0,
+        solver, status = self._search(
+            relaxed, rv, "breaks", breaks.expression(rv), False, hint, 0.6, "relaxed"
         )
         if status == cp_model.INFEASIBLE:
             self.infeasible = True
@@ -337,24 +330,8 @@ class _Runner:
         expr: cp_model.LinearExprT,
         maximize: bool,
         hint: list[int | None],
-        share: float | None = None,
     ) -> tuple[list[int | None], int | None]:
-        budget = max(0.1, self.remaining() * (_BUDGET[name] if share is None else share))
-        if maximize:
-            model.maximize(expr)
-        else:
-            model.minimize(expr)
-        self._hint(model, v, hint)
-        solver = self.make_solver(budget, name)
-        status = self.run_solver(solver, model, name)
-        log.info(
-            "phase %s: %s objective=%s bound=%s after %.2fs",
-            name,
-            solver.status_name(status),
-            solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
-            solver.best_objective_bound,
-            time.monotonic() - self.t0,
-        )
+        solver, status = self._search(model, v, name, expr, maximize, hint, _BUDGET[name])
         if status == cp_model.INFEASIBLE:
             self.infeasible = True
             return hint, None
@@ -372,6 +349,36 @@ class _Runner:
         slots = _read_slots(solver, v, self.pr.n_meetings)
         self.best = slots
         return slots, value
+
+    def _search(
+        self,
+        model: cp_model.CpModel,
+        v: Variables,
+        name: str,
+        expr: cp_model.LinearExprT,
+        maximize: bool,
+        hint: list[int | None],
+        share: float,
+        label: str | None = None,
+    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+        """One CP-SAT run on ``share`` of the remaining time, from ``hint``; ``label``
+        names it in progress reports and logs (default: ``name``)."""
+        if maximize:
+            model.maximize(expr)
+        else:
+            model.minimize(expr)
+        self._hint(model, v, hint)
+        solver = self.make_solver(max(0.1, self.remaining() * share), name)
+        status = self.run_solver(solver, model, label or name)
+        log.info(
+            "phase %s: %s objective=%s bound=%s after %.2fs",
+            label or name,
+            solver.status_name(status),
+            solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
+            solver.best_objective_bound,
+            time.monotonic() - self.t0,
+        )
+        return solver, status
 
     def _hint(self, model: cp_model.CpModel, v: Variables, hint: list[int | None]) -> None:
         """Hint every variable, not just the slots: fix the slots in a copy of the model,
