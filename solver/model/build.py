@@ -48,7 +48,7 @@ def build(
     precedence.add(model, problem, v)
     if with_implied and need_busy:
         implied.add(model, problem, v)
-    if with_implied and counters.worth_adding(problem, v, cheaper_counter):
+    if with_implied:
         counters.add(model, problem, v, cheaper_counter)
     if need_breaks:
         breaks.add(model, problem, v, require_all)

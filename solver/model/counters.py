@@ -10,7 +10,7 @@ the difference between proving the optimum in about a second and not in a minute
 One counter per slot, redundant: the meetings at shared tables (at most the number of
 shared tables) or, when there are no home tables and it is cheaper, the busy
 participants (at most twice the number of tables). It costs ``lits × bound``
-booleans, so it is only added to small models (see ``worth_adding``).
+booleans, so it is only added to small models (see ``add``).
 """
 
 from __future__ import annotations
@@ -56,14 +56,14 @@ def _cost(groups: list[Group]) -> int:
     return sum(len(lits) * (k + 1) for lits, k in groups)
 
 
-def worth_adding(problem: Problem, v: Variables, cheaper: bool = True) -> bool:
-    return 0 < _cost(_groups(problem, v, cheaper)) <= MAX_AUX
-
-
 def add(model: cp_model.CpModel, problem: Problem, v: Variables, cheaper: bool = True) -> None:
-    """``cheaper=False`` takes the other counter, where there are two: which one helps
+    """Nothing when the counter would need more than ``MAX_AUX`` booleans.
+    ``cheaper=False`` takes the other counter, where there are two: which one helps
     more varies by instance, so a second run can hedge with the other."""
-    for lits, k in _groups(problem, v, cheaper):
+    groups = _groups(problem, v, cheaper)
+    if _cost(groups) > MAX_AUX:
+        return
+    for lits, k in groups:
         at_least = running_counts(model, lits, k)
         model.add(at_least[k + 1] == 0)
 
