@@ -46,6 +46,7 @@ from matchmaker.models import (
     Slot,
     SolveRun,
 )
+from matchmaker.rules import rules_of
 from solver.instance import Instance
 from solver.instance import Meeting as SMeeting
 from solver.instance import Options as SOptions
@@ -106,17 +107,6 @@ def _event_slots(session: Session, event: Event) -> list[tuple[Slot, EventSessio
 def _iso(value: datetime) -> str:
     """Stored times are UTC (SQLite hands them back without a zone)."""
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-
-
-def _rule(rules: dict, name: str) -> int | None:
-    value = rules.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 0 else None
 
 
 def build_instance(
@@ -201,9 +191,9 @@ def build_instance(
     # Only organisations with meetings or home tables matter to the solver.
     needed = {m.org_a_id for m in meetings} | {m.org_b_id for m in meetings}
     needed |= {t.host_org_id for t in tables if t.host_org_id is not None}
-    rules = event.rules or {}
-    rule_per_day = _rule(rules, "max_per_day")
-    rule_consecutive = _rule(rules, "max_consecutive")
+    rules = rules_of(event)
+    rule_per_day = rules.max_per_day
+    rule_consecutive = rules.max_consecutive
     participants: list[SParticipant] = []
     for org in orgs:
         assert org.id is not None
