@@ -10,11 +10,9 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 import icalendar
-from sqlalchemy.orm import defer
 from sqlmodel import Session, col, or_, select
 
 from matchmaker.clock import utcnow
-from matchmaker.confirmations import open_draft
 from matchmaker.models import (
     Event,
     Meeting,
@@ -25,6 +23,7 @@ from matchmaker.models import (
     ScheduleVersion,
     Slot,
 )
+from matchmaker.publication import current_version, open_draft
 
 
 @dataclass(frozen=True)
@@ -66,17 +65,6 @@ class Agenda:
         return sum(len(day.items) for day in self.days)
 
 
-def published_version(session: Session, event: Event) -> ScheduleVersion | None:
-    """The newest final schedule version: agendas open once there is one."""
-    return session.exec(
-        select(ScheduleVersion)
-        .where(ScheduleVersion.event_id == event.id, ScheduleVersion.kind == "final")
-        .order_by(col(ScheduleVersion.number).desc())
-        # The snapshot of every meeting is loaded only if read (most pages never do).
-        .options(defer(ScheduleVersion.assignments))  # type: ignore[arg-type]
-    ).first()
-
-
 def _meetings_of(session: Session, event: Event, org: Organisation) -> Sequence[Meeting]:
     return session.exec(
         select(Meeting).where(
@@ -87,7 +75,7 @@ def _meetings_of(session: Session, event: Event, org: Organisation) -> Sequence[
 
 
 def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
-    version = published_version(session, event)
+    version = current_version(session, event)
     agenda = Agenda(event=event, organisation=org, published=version is not None, version=version)
     agenda.draft = open_draft(session, event)
     final = dict(version.assignments or {}) if agenda.draft and version else {}

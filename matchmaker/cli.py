@@ -6,16 +6,20 @@ import argparse
 import secrets
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from matchmaker import accounts
 from matchmaker.db import make_engine, session_scope, upgrade
 from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Role
 from matchmaker.settings import Settings, SMTPSettings
+
+if TYPE_CHECKING:  # the publication service loads the solver: only when publishing
+    from matchmaker.publication import Disruption
 
 DEMO_ORGANISER = "organiser@matchmaker.local"
 
@@ -196,6 +200,63 @@ def cmd_send_mail(args: argparse.Namespace) -> None:
         raise CommandError(f"smtp: {result.error}; unsent messages wait for the next run")
 
 
+def _organiser(session: Session, email: str) -> Account | None:
+    if not email:
+        return None
+    account = session.exec(
+        select(Account).where(Account.email == accounts.normalise_email(email))
+    ).first()
+    if account is None or account.role != Role.organiser:
+        raise CommandError(f"--by: {email} is not an organiser's e-mail")
+    return account
+
+
+def _figures(d: Disruption) -> str:
+    return (
+        f"{d.moved} moved, {d.added} added, {d.removed} removed; "
+        f"{d.organisations} organisation(s) notified"
+    )
+
+
+def cmd_publish(args: argparse.Namespace) -> None:
+    """Publish a finished solve run (or, with --final, the draft the hosts confirmed)
+    through the same service as the web pages: versioned, notified and audited."""
+    from matchmaker import publication
+
+    if (args.run is None) == (not args.final):
+        raise CommandError("publish: give a RUN id, or --final for the hosts' draft")
+    settings = _settings()
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            event = session.exec(select(Event).order_by(col(Event.id))).first()
+            if event is None:
+                raise CommandError("database: no event has been set up yet")
+            by = _organiser(session, args.by)
+            if args.preview:
+                preview = (
+                    publication.preview_final(session, event)
+                    if args.final
+                    else publication.preview_run(session, event, args.run)
+                )
+                if preview is None:
+                    raise CommandError("publish: nothing to publish (no finished run or draft)")
+                print(f"publishing would change: {_figures(preview)}")
+                return
+            try:
+                done = (
+                    publication.publish_final(session, event, by, via="cli")
+                    if args.final
+                    else publication.publish_run(session, event, args.run, by, via="cli")
+                )
+            except DomainError as exc:
+                raise CommandError(f"publish: {exc.message % exc.params}") from exc
+            print(f"published version {done.version.number}: {_figures(done.disruption)}")
+    finally:
+        engine.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matchmaker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -241,6 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--database-url", default="", help="an EMPTY database (default: temp SQLite)"
     )
     bench.set_defaults(func=cmd_bench_load)
+
+    pub = sub.add_parser("publish", help="publish a solve run or the hosts' draft (audited)")
+    pub.add_argument("run", nargs="?", type=int, help="id of a finished solve run")
+    pub.add_argument("--final", action="store_true", help="publish the draft the hosts confirmed")
+    pub.add_argument("--preview", action="store_true", help="only print what would change")
+    pub.add_argument("--by", default="", help="the organiser's e-mail, for the audit log")
+    pub.set_defaults(func=cmd_publish)
 
     sub.add_parser(
         "expire-requests", help="expire unanswered meeting requests past their deadline"

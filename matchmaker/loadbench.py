@@ -201,7 +201,7 @@ def load_event(engine: Engine, config: BenchConfig) -> dict[str, Any]:
 def publish_schedule(engine: Engine, event_id: int, seconds: int) -> tuple[int, int]:
     """Solve (the worker's own code, run in this process) and publish the result, as
     an organiser does on the Solve page; returns (run id, scheduled meetings)."""
-    from matchmaker.scheduling import publish
+    from matchmaker.publication import publish_run
     from matchmaker.solve_worker import database_url, run_worker, start_solve
 
     run_id = start_solve(engine, event_id, {"time_limit": str(seconds)}, None, launch=False)
@@ -212,7 +212,7 @@ def publish_schedule(engine: Engine, event_id: int, seconds: int) -> tuple[int, 
         assert event is not None and run is not None
         if run.status not in (RunStatus.finished, RunStatus.stopped):
             raise RuntimeError(f"the benchmark's solve ended {run.status.value}: {run.message}")
-        publish(session, event, run_id, None)
+        publish_run(session, event, run_id, None, via="bench")
         scheduled = session.exec(
             select(func.count())
             .select_from(Meeting)

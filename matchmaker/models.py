@@ -273,7 +273,10 @@ class SolveRun(SQLModel, table=True):
 
 class ScheduleVersion(SQLModel, table=True):
     __tablename__ = "schedule_version"
-    __table_args__ = (UniqueConstraint("event_id", "number", name="uq_schedule_version_number"),)
+    # Numbered within the kind: draft 1, 2, ... apart from published versions 1, 2, ...
+    __table_args__ = (
+        UniqueConstraint("event_id", "kind", "number", name="uq_schedule_version_number"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)
     number: int

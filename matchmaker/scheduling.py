@@ -1,15 +1,14 @@
 """Scheduling services: rows -> ``solver.Instance``, ``solver.Solution`` -> a run's
-proposed schedule, publishing a run as a schedule version, and comparing versions.
+proposed schedule, the proposal applied to the Meeting rows, and a run's review.
 
 How a solve result reaches the Meeting rows (decided here, used by the solve page):
 
 * a solve run only *proposes* a schedule: ``store_solution`` keeps the proposal on the
   run (``SolveRun.result``) and leaves every Meeting row untouched, so a crashed,
   stopped or poor run never disturbs the published schedule;
-* ``publish`` applies a run's proposal to the Meeting rows (slot, table, status,
-  unscheduled reason), snapshots the result as the next ``ScheduleVersion``, raises
-  ``Meeting.sequence`` for every meeting whose slot or table changed, and names the
-  organisations whose agenda changed.
+* ``apply_run`` writes a run's proposal to the Meeting rows (slot, table, status,
+  unscheduled reason) when ``matchmaker.publication`` publishes it or releases it as a
+  draft; publication owns versions, calendar sequences, notices and the audit entry.
 
 Solver participants are *organisations*: a meeting is between two organisations, and
 an organisation with several representatives can hold that many meetings at once.
@@ -23,9 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 import solver
 from matchmaker.clock import utcnow
@@ -41,7 +38,6 @@ from matchmaker.models import (
     MeetingTable,
     Organisation,
     Participant,
-    RunStatus,
     ScheduleVersion,
     Slot,
     SolveRun,
@@ -58,15 +54,10 @@ from solver.solution import Solution
 __all__ = [
     "ACTIVE_STATUSES",
     "IdMaps",
-    "PublishResult",
     "RunReview",
-    "VersionDiff",
     "apply_run",
     "apply_solution",
     "build_instance",
-    "current_version",
-    "diff_versions",
-    "publish",
     "review_run",
     "store_solution",
 ]
@@ -454,6 +445,9 @@ def apply_solution(
     return apply_run(session, event, run)
 
 
+CHANGED_SINCE_RUN = N_("The meetings changed since this run; start a new solve before publishing.")
+
+
 def _check_no_double_booking(session: Session, event: Event) -> None:
     rows = session.exec(
         select(Meeting.org_a_id, Meeting.org_b_id, Meeting.slot_id, Meeting.table_id).where(
@@ -478,167 +472,9 @@ def _check_no_double_booking(session: Session, event: Event) -> None:
             tables[(table_id, slot_id)] += 1
     for (org_id, _slot), n in busy.items():
         if n > max(1, reps.get(org_id, 0)):
-            raise Conflict(
-                "The meetings changed since this run; start a new solve before publishing."
-            )
+            raise Conflict(CHANGED_SINCE_RUN)
     if any(n > 1 for n in tables.values()):
-        raise Conflict("The meetings changed since this run; start a new solve before publishing.")
-
-
-# --- publishing and versions ------------------------------------------------------------
-
-
-def current_version(session: Session, event: Event) -> ScheduleVersion | None:
-    return session.exec(
-        select(ScheduleVersion)
-        .where(ScheduleVersion.event_id == event.id, ScheduleVersion.kind == "final")
-        .order_by(col(ScheduleVersion.number).desc())
-    ).first()
-
-
-@dataclass
-class VersionDiff:
-    moved: list[int] = field(default_factory=list)
-    added: list[int] = field(default_factory=list)
-    removed: list[int] = field(default_factory=list)
-
-    @property
-    def changed(self) -> list[int]:
-        return sorted({*self.moved, *self.added, *self.removed})
-
-
-def _assignments(version: ScheduleVersion | dict | None) -> dict[str, dict[str, Any]]:
-    if version is None:
-        return {}
-    if isinstance(version, ScheduleVersion):
-        return dict(version.assignments or {})
-    return dict(version)
-
-
-def diff_versions(
-    old: ScheduleVersion | dict | None, new: ScheduleVersion | dict | None
-) -> VersionDiff:
-    """Meetings moved (slot or table changed), added and removed between two versions
-    (or two assignment snapshots {meeting_id: {"slot", "table"}}); ids ascending."""
-    a, b = _assignments(old), _assignments(new)
-    diff = VersionDiff()
-    for key in sorted(set(a) | set(b), key=int):
-        if key not in a:
-            diff.added.append(int(key))
-        elif key not in b:
-            diff.removed.append(int(key))
-        elif (a[key].get("slot"), a[key].get("table")) != (b[key].get("slot"), b[key].get("table")):
-            diff.moved.append(int(key))
-    return diff
-
-
-@dataclass
-class PublishResult:
-    version: ScheduleVersion
-    diff: VersionDiff
-    changed_orgs: set[int]
-
-
-def _snapshot(session: Session, event: Event) -> dict[str, dict[str, int | None]]:
-    rows = session.exec(
-        select(Meeting.id, Meeting.slot_id, Meeting.table_id).where(
-            Meeting.event_id == event.id,
-            Meeting.status == MeetingStatus.scheduled,
-            col(Meeting.slot_id).is_not(None),
-        )
-    ).all()
-    return {str(mid): {"slot": slot_id, "table": table_id} for mid, slot_id, table_id in rows}
-
-
-def publish(session: Session, event: Event, run_id: int, by_account: int | None) -> PublishResult:
-    """Make a finished run the current schedule: apply it to the meetings, store the
-    next ``ScheduleVersion`` (number + 1, snapshot {meeting_id: {slot, table}}), raise
-    ``Meeting.sequence`` of every meeting whose slot or table changed against the previous
-    version, and notify the organisations whose agenda changed (``notify_agenda_changes``)."""
-    # The event's write lock (as matchmaker.changes takes it for hand moves): a row lock
-    # on PostgreSQL, the database write lock on SQLite, held until the transaction ends,
-    # so a publish and a move never interleave.
-    locked = session.execute(update(Event).where(col(Event.id) == event.id).values(slug=Event.slug))
-    if not locked.rowcount:  # type: ignore[attr-defined]
-        raise NotFound("No such event.")
-    run = session.get(SolveRun, run_id)
-    if run is None or run.event_id != event.id:
-        raise NotFound("No such solve run.")
-    if run.status not in (RunStatus.finished, RunStatus.stopped):
-        raise Conflict("Only a finished run can be published.")
-    previous = current_version(session, event)
-    if previous is not None and previous.run_id == run.id:
-        raise Conflict("This run is already the published schedule.")
-    touched = apply_run(session, event, run)
-    snapshot = _snapshot(session, event)
-    diff = (
-        diff_versions(previous, snapshot)
-        if previous is not None
-        else VersionDiff(added=sorted(int(k) for k in snapshot))
-    )
-    number = (
-        session.exec(
-            select(func.max(ScheduleVersion.number)).where(ScheduleVersion.event_id == event.id)
-        ).first()
-        or 0
-    ) + 1
-    version = ScheduleVersion(
-        event_id=event.id or 0,
-        number=number,
-        run_id=run.id,
-        kind="final",
-        published_by=by_account,
-        assignments=snapshot,
-    )
-    try:
-        with session.begin_nested():
-            session.add(version)
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict("Another schedule was published meanwhile; reload and try again.") from exc
-    bump = set(diff.changed) if previous is not None else set()
-    changed_orgs: set[int] = set()
-    affected = touched | set(diff.changed)
-    if affected:
-        now = utcnow()
-        for m in session.exec(select(Meeting).where(col(Meeting.id).in_(sorted(affected)))).all():
-            changed_orgs.update((m.org_a_id, m.org_b_id))
-            if m.id in bump:
-                m.sequence += 1
-                m.updated_at = now
-                session.add(m)
-    session.flush()
-    notify_agenda_changes(session, event, version, diff, changed_orgs)
-    return PublishResult(version=version, diff=diff, changed_orgs=changed_orgs)
-
-
-def notify_agenda_changes(
-    session: Session,
-    event: Event,
-    version: ScheduleVersion,
-    diff: VersionDiff,
-    changed_orgs: set[int],
-) -> None:
-    """Tell every representative of the organisations in ``changed_orgs`` that their
-    agenda changed (through the notifications outbox)."""
-    from matchmaker import notifications
-
-    first = version.number == 1 or not (diff.moved or diff.removed)
-    subject = (
-        N_("Your meeting schedule is ready") if first else N_("Your meeting schedule has changed")
-    )
-    for org_id in sorted(changed_orgs):
-        notifications.notify_organisation(
-            session,
-            org_id,
-            subject,
-            N_(
-                "The meeting schedule of %(event)s has been published (version %(number)s). "
-                "Open your agenda to see the time and table of each of your meetings."
-            ),
-            {"event": event.name_vi, "number": version.number},
-            link="/me/agenda",
-        )
+        raise Conflict(CHANGED_SINCE_RUN)
 
 
 # --- reviewing a run ----------------------------------------------------------------------

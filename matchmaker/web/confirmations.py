@@ -15,6 +15,7 @@ from litestar.response import Redirect
 from sqlmodel import Session
 
 from matchmaker import confirmations as service
+from matchmaker import publication
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Event, Organisation, SolveRun
@@ -42,8 +43,8 @@ def _host_page(
     errors: dict[int, str] | None = None,
     status: int = 200,
 ) -> Response:
-    draft = service.open_draft(db, event)
-    any_version = service.latest_version(db, event) is not None
+    draft = publication.open_draft(db, event)
+    any_version = publication.latest_version(db, event) is not None
     return page(
         "confirmations/host.html",
         status=status,
@@ -91,7 +92,7 @@ def _answer(
 def _row(
     db: Session, event: Event, organisation: Organisation, meeting_id: int, *, error: str = ""
 ) -> Response:
-    draft = service.open_draft(db, event)
+    draft = publication.open_draft(db, event)
     if draft is None:  # the final schedule was published meanwhile: reload the page
         return Response(content="", status_code=200, headers={"HX-Refresh": "true"})
     return page(
@@ -136,12 +137,14 @@ def _organiser_page(
     error: str = "",
     status: int = 200,
 ) -> Response:
+    progress = service.progress(db, event)
     return page(
         "confirmations/organiser.html",
         status=status,
         account=user,
         event=event,
-        progress=service.progress(db, event),
+        progress=progress,
+        disruption=publication.preview_final(db, event) if progress and not error else None,
         released=released,
         published=published,
         error=error,
@@ -190,7 +193,7 @@ def confirmation_release(
     current = _event(event)
     raw = text(data, "deadline", 40)
     try:
-        result = service.release_draft(db, current, run_id, parse_deadline(raw, current), user)
+        result = publication.release_draft(db, current, run_id, parse_deadline(raw, current), user)
     except NotFound:
         raise
     except DomainError as exc:
@@ -226,7 +229,7 @@ def confirmation_publish(
         )
         return _organiser_page(db, current, user, error=message, status=400)
     try:
-        result = service.publish_final(db, current, user)
+        result = publication.publish_final(db, current, user)
     except DomainError as exc:
         db.rollback()
         return _organiser_page(

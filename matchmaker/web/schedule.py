@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 from sqlmodel import Session, col, func, or_, select
 
-from matchmaker import changes
+from matchmaker import changes, publication
 from matchmaker.errors import DomainError
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -23,7 +23,6 @@ from matchmaker.models import (
     ScheduleVersion,
     Slot,
 )
-from matchmaker.scheduling import diff_versions
 from matchmaker.text import fold
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
@@ -99,7 +98,10 @@ def schedule_home(
     versions = list(
         db.exec(
             select(ScheduleVersion)
-            .where(ScheduleVersion.event_id == current.id)
+            .where(
+                ScheduleVersion.event_id == current.id,
+                ScheduleVersion.kind == publication.FINAL,
+            )
             .order_by(col(ScheduleVersion.number).desc())
         )
     )
@@ -226,12 +228,17 @@ def version_diff(
     current = _event(event)
     versions = {
         v.number: v
-        for v in db.exec(select(ScheduleVersion).where(ScheduleVersion.event_id == current.id))
+        for v in db.exec(
+            select(ScheduleVersion).where(
+                ScheduleVersion.event_id == current.id,
+                ScheduleVersion.kind == publication.FINAL,
+            )
+        )
     }
     if a not in versions or b not in versions:
         raise NotFoundException("No such schedule version.")
     old, new = versions[a], versions[b]
-    diff = diff_versions(old, new)
+    diff = publication.diff_versions(old, new)
     meetings = {m.id: m for m in db.exec(select(Meeting).where(col(Meeting.id).in_(diff.changed)))}
     return page(
         "schedule/diff.html",

@@ -15,11 +15,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 from sqlmodel import Session, col, select
 
-from matchmaker import audit
+from matchmaker import audit, publication
 from matchmaker.clock import utcnow
 from matchmaker.errors import DomainError
+from matchmaker.i18n import N_
 from matchmaker.models import Event, RunStatus, ScheduleVersion, SolveRun
-from matchmaker.scheduling import current_version, org_schedule, publish, review_run
+from matchmaker.scheduling import org_schedule, review_run
 from matchmaker.solve_worker import (
     ACTIVE,
     SolveParams,
@@ -37,7 +38,6 @@ from matchmaker.web.render import page as render_page
 from matchmaker.web.solve_charts import heat_colour, histogram, progress_chart
 
 HISTORY_LIMIT = 20
-
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -61,6 +61,7 @@ class RunFigures:
     unscheduled: int | None
     min_share: float | None
     published: int | None  # version number when this run was published
+    draft: int | None = None  # draft number when this run was released to the hosts
     phase: str = ""  # what the solver is doing now (while active)
     sessions: int = 0  # sessions improved one by one so far
 
@@ -69,7 +70,7 @@ class RunFigures:
         return dict(self.run.parameters or {})
 
 
-def figures(run: SolveRun, published: int | None = None) -> RunFigures:
+def figures(run: SolveRun, published: int | None = None, draft: int | None = None) -> RunFigures:
     active = run.status in ACTIVE
     start = _aware(run.started_at)
     end = _aware(run.finished_at) or (utcnow() if active else None)
@@ -99,6 +100,7 @@ def figures(run: SolveRun, published: int | None = None) -> RunFigures:
         unscheduled=len(result["unscheduled"]) if "unscheduled" in result else None,
         min_share=objective.get("min_share"),
         published=published,
+        draft=draft,
         phase=str(last.get("phase", "")) if active else "",
         sessions=int(last.get("sessions") or 0),
     )
@@ -124,15 +126,23 @@ def _history(db: Session, event: Event) -> list[RunFigures]:
         .order_by(col(SolveRun.id).desc())
         .limit(HISTORY_LIMIT)
     ).all()
-    versions: dict[int, int] = {}
-    for run_id, number in db.exec(
-        select(ScheduleVersion.run_id, ScheduleVersion.number).where(
+    # The newest number of each kind per run: a draft is labelled a draft, never a version.
+    numbers: dict[tuple[int, str], int] = {}
+    for run_id, kind, number in db.exec(
+        select(ScheduleVersion.run_id, ScheduleVersion.kind, ScheduleVersion.number).where(
             ScheduleVersion.event_id == event.id, col(ScheduleVersion.run_id).is_not(None)
         )
     ).all():
         if run_id is not None:
-            versions[run_id] = max(number, versions.get(run_id, 0))
-    return [figures(run, versions.get(run.id or 0)) for run in runs]
+            numbers[(run_id, kind)] = max(number, numbers.get((run_id, kind), 0))
+    return [
+        figures(
+            run,
+            numbers.get((run.id or 0, publication.FINAL)),
+            numbers.get((run.id or 0, publication.DRAFT)),
+        )
+        for run in runs
+    ]
 
 
 def _defaults(history: list[RunFigures]) -> dict[str, Any]:
@@ -164,7 +174,7 @@ def _solve_page(
         form=form or _defaults(history),
         error=error,
         error_field=error_field,
-        version=current_version(db, event),
+        version=publication.current_version(db, event),
     )
 
 
@@ -268,15 +278,20 @@ def _review(
     version = db.exec(
         select(ScheduleVersion)
         .where(ScheduleVersion.run_id == run.id)
-        .order_by(col(ScheduleVersion.number).desc())
+        .order_by(col(ScheduleVersion.id).desc())
     ).first()
+    latest = publication.current_version(db, event)
+    is_current = latest is not None and latest.run_id == run.id
+    publishable = run.status in (RunStatus.finished, RunStatus.stopped) and (run.result or {}).get(
+        "status"
+    ) in ("OPTIMAL", "FEASIBLE")
     return render_page(
         "solve/review.html",
         status=status,
         account=user,
         event=event,
         run=run,
-        current=figures(run, version.number if version else None),
+        current=figures(run),
         review=review,
         hist=histogram(review.histogram, width=960, height=240),
         heat_colour=heat_colour,
@@ -285,9 +300,13 @@ def _review(
         error=error,
         published=published,
         version=version,
-        is_current=(latest := current_version(db, event)) is not None and latest.run_id == run.id,
-        publishable=run.status in (RunStatus.finished, RunStatus.stopped)
-        and (run.result or {}).get("status") in ("OPTIMAL", "FEASIBLE"),
+        is_current=is_current,
+        publishable=publishable,
+        disruption=(
+            publication.preview_run(db, event, run.id or 0)
+            if publishable and not is_current and not error
+            else None
+        ),
     )
 
 
@@ -326,30 +345,18 @@ def solve_publish(
             user,
             run,
             error=error_text(
-                request, DomainError("Tick the box to confirm that you want to publish.")
+                request, DomainError(N_("Tick the box to confirm that you want to publish."))
             ),
             status=400,
         )
     try:
-        result = publish(db, current, run_id, user.id)
+        result = publication.publish_run(db, current, run_id, user)
     except DomainError as exc:
         db.rollback()
         run = _run(db, current, run_id)
         return _review(
             request, db, current, user, run, error=error_text(request, exc), status=exc.status_code
         )
-    audit.record(
-        db,
-        "schedule.publish",
-        event=current,
-        account=user,
-        run_id=run_id,
-        version=result.version.number,
-        moved=len(result.diff.moved),
-        added=len(result.diff.added),
-        removed=len(result.diff.removed),
-        notified_organisations=len(result.changed_orgs),
-    )
     return Redirect(
         f"/organiser/solve/runs/{run_id}?published={result.version.number}", status_code=303
     )

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
-from matchmaker import confirmations, scheduling
+from matchmaker import publication, scheduling
 from matchmaker.clock import utcnow
 from matchmaker.db import session_scope
 from matchmaker.i18n import fmt_time
@@ -61,7 +61,7 @@ def _solve_and_release(live_server: LiveServer, time_limit: float) -> dict[int, 
         db.add(run)
         db.flush()
         scheduling.store_solution(db, event, run, solution, maps)
-        confirmations.release_draft(db, event, run.id or 0, utcnow() + timedelta(days=2), organiser)
+        publication.release_draft(db, event, run.id or 0, utcnow() + timedelta(days=2), organiser)
     return _places(live_server)
 
 
@@ -153,7 +153,7 @@ def test_host_refuses_a_slot_and_the_resolve_moves_only_that_meeting(
     with live_server.session() as db:
         run_id = db.exec(select(SolveRun.id).order_by(col(SolveRun.id).desc())).first()
     page.goto(f"/organiser/solve/runs/{run_id}")
-    expect(page.get_by_text("đã được phát hành thành bản nháp phiên bản 1")).to_be_visible()
+    expect(page.get_by_text("đã được phát hành thành bản nháp 1")).to_be_visible()
     expect(
         page.get_by_role("button", name="Phát hành bản nháp để bên chủ trì xác nhận")
     ).to_have_count(0)
@@ -204,11 +204,11 @@ def test_host_refuses_a_slot_and_the_resolve_moves_only_that_meeting(
     page.check("#confirm-final")
     with page.expect_navigation():
         page.get_by_role("button", name="Công bố lịch chính thức").click()
-    expect(page.get_by_role("status")).to_contain_text("Đã công bố lịch chính thức phiên bản 3")
+    expect(page.get_by_role("status")).to_contain_text("Đã công bố thành phiên bản 1")
     with live_server.session() as db:
         kinds = [
             v.kind
-            for v in db.exec(select(ScheduleVersion).order_by(col(ScheduleVersion.number))).all()
+            for v in db.exec(select(ScheduleVersion).order_by(col(ScheduleVersion.id))).all()
         ]
     assert kinds == ["draft", "draft", "final"]
     assert _places(live_server) == after

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 from sqlmodel import col, select
 
-from matchmaker import scheduling
+from matchmaker import publication, scheduling
 from matchmaker.db import session_scope
 from matchmaker.i18n import fmt_time
 from matchmaker.models import (
@@ -54,7 +54,7 @@ def _solve_and_publish(live_server: LiveServer) -> None:
         db.add(run)
         db.flush()
         scheduling.store_solution(db, event, run, solution, maps)
-        scheduling.publish(db, event, run.id or 0, organiser.id)
+        publication.publish_run(db, event, run.id or 0, organiser)
 
 
 def _startup_with_meeting(live_server: LiveServer) -> tuple[int, Meeting, Slot, MeetingTable, str]:

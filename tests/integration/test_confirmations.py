@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlmodel import Session, col, select
 
-from matchmaker import changes, confirmations, scheduling
+from matchmaker import changes, confirmations, publication, scheduling
 from matchmaker.clock import utcnow
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.models import (
@@ -124,7 +124,7 @@ FIRST = {0: (0, 0), 1: (1, 0), 2: (2, 0), 3: (2, 1)}
 
 def _draft(db: Session, w: World, placements: dict[int, tuple[int, int]] = FIRST) -> SolveRun:
     run = _run(db, w, placements)
-    confirmations.release_draft(db, w.event, run.id or 0, utcnow() + timedelta(days=2), w.organiser)
+    publication.release_draft(db, w.event, run.id or 0, utcnow() + timedelta(days=2), w.organiser)
     db.commit()
     return run
 
@@ -144,7 +144,7 @@ def test_release_draft_applies_run_sets_pending_and_notifies_each_host(
     before = db.exec(select(Notification)).all()
     run = _run(db, w, FIRST)
 
-    result = confirmations.release_draft(
+    result = publication.release_draft(
         db, w.event, run.id or 0, utcnow() + timedelta(days=1), w.organiser
     )
     db.commit()
@@ -164,7 +164,7 @@ def test_release_draft_applies_run_sets_pending_and_notifies_each_host(
         (MeetingStatus.scheduled, w.slots[2].id),
     ]
     assert {m.host_confirmation for m in w.meetings} == {HostConfirmation.pending}
-    assert scheduling.current_version(db, w.event) is None  # nothing final yet
+    assert publication.current_version(db, w.event) is None  # nothing final yet
     notes = db.exec(select(Notification).order_by(col(Notification.id))).all()[len(before) :]
     assert [(n.to_email, n.link) for n in notes] == [
         (w.host_account.email, "/me/confirmations"),
@@ -172,14 +172,14 @@ def test_release_draft_applies_run_sets_pending_and_notifies_each_host(
     ]
     assert notes[0].subject == "3 khung giờ đề xuất đang chờ bạn xác nhận"
     entry = db.exec(select(AuditLog).where(AuditLog.action == "schedule.draft")).one()
-    assert entry.detail["version"] == 1
+    assert entry.detail["draft"] == 1
     assert entry.account_id == w.organiser.id
 
 
 def test_release_draft_refuses_a_past_deadline(db: Session, world: World) -> None:
     run = _run(db, world, FIRST)
     with pytest.raises(DomainError) as caught:
-        confirmations.release_draft(
+        publication.release_draft(
             db, world.event, run.id or 0, utcnow() - timedelta(minutes=1), world.organiser
         )
     assert caught.value.field == "deadline"
@@ -224,7 +224,7 @@ def test_a_host_cannot_answer_for_another_organisations_meeting(db: Session, wor
 def test_answers_close_at_the_deadline(db: Session, world: World) -> None:
     w = world
     _draft(db, w)
-    draft = confirmations.open_draft(db, w.event)
+    draft = publication.open_draft(db, w.event)
     assert draft is not None
     draft.host_deadline = utcnow() - timedelta(seconds=1)
     db.add(draft)
@@ -268,7 +268,7 @@ def test_host_refusal_then_resolve_moves_only_that_meeting_away_from_the_refused
     after the re-solve only that meeting has moved, and its new slot avoids the refused one."""
     w = world
     first = _solved_run(db, w)
-    confirmations.release_draft(
+    publication.release_draft(
         db, w.event, first.id or 0, utcnow() + timedelta(days=1), w.organiser
     )
     db.commit()
@@ -288,7 +288,7 @@ def test_host_refusal_then_resolve_moves_only_that_meeting_away_from_the_refused
     assert [r.meeting.id for r in progress.refusals] == [refused.id]
 
     second = _solved_run(db, w)
-    result = confirmations.release_draft(
+    result = publication.release_draft(
         db, w.event, second.id or 0, utcnow() + timedelta(days=1), w.organiser
     )
     db.commit()
@@ -302,15 +302,15 @@ def test_host_refusal_then_resolve_moves_only_that_meeting_away_from_the_refused
     assert w.meetings[0].host_confirmation == HostConfirmation.accepted  # unchanged: kept
     assert (result.version.number, result.kept, result.pending) == (2, 1, 3)
 
-    final = confirmations.publish_final(db, w.event, w.organiser)
+    final = publication.publish_final(db, w.event, w.organiser)
     db.commit()
     _refresh(db, w)
-    assert (final.version.number, final.version.kind) == (3, "final")
+    assert (final.version.number, final.version.kind) == (1, "final")  # drafts do not count
     assert {m.host_confirmation for m in w.meetings} == {HostConfirmation.accepted}
     assert final.version.assignments == {
         str(m.id): {"slot": m.slot_id, "table": m.table_id} for m in w.meetings
     }
-    assert confirmations.open_draft(db, w.event) is None
+    assert publication.open_draft(db, w.event) is None
 
 
 def test_publish_final_counts_unanswered_as_accepted_and_raises_sequence_of_moved(
@@ -318,13 +318,13 @@ def test_publish_final_counts_unanswered_as_accepted_and_raises_sequence_of_move
 ) -> None:
     w = world
     first = _run(db, w, FIRST)
-    scheduling.publish(db, w.event, first.id or 0, w.organiser.id)
+    publication.publish_run(db, w.event, first.id or 0, w.organiser)
     db.commit()
     _draft(db, w, {**FIRST, 2: (3, 0)})  # meeting 2 moves in the draft
     _refresh(db, w)
     assert [m.sequence for m in w.meetings] == [0, 0, 0, 0]  # drafts never touch calendars
 
-    result = confirmations.publish_final(db, w.event, w.organiser)
+    result = publication.publish_final(db, w.event, w.organiser)
     db.commit()
     _refresh(db, w)
 
@@ -333,7 +333,7 @@ def test_publish_final_counts_unanswered_as_accepted_and_raises_sequence_of_move
     assert {m.host_confirmation for m in w.meetings} == {HostConfirmation.accepted}
     assert result.changed_orgs == {w.host.id, w.requesters[2].id}
     with pytest.raises(Conflict):
-        confirmations.publish_final(db, w.event, w.organiser)
+        publication.publish_final(db, w.event, w.organiser)
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -429,7 +429,7 @@ def test_host_page_says_answers_are_closed_after_final_publication(
 ) -> None:
     w = world
     _draft(db, w)
-    confirmations.publish_final(db, w.event, w.organiser)
+    publication.publish_final(db, w.event, w.organiser)
     db.commit()
     sign_in_as(client, w.host_account, db)
 
@@ -446,7 +446,7 @@ def test_requester_agenda_shows_draft_times_awaiting_the_host_but_calendar_keeps
 ) -> None:
     w = world
     first = _run(db, w, FIRST)
-    scheduling.publish(db, w.event, first.id or 0, w.organiser.id)
+    publication.publish_run(db, w.event, first.id or 0, w.organiser)
     db.commit()
     _draft(db, w, {**FIRST, 0: (3, 2)})  # requester 0's meeting with the host moves to 09:00
     confirmations.accept(db, w.event, w.requesters[1], w.meetings[3].id or 0, w.organiser)
@@ -504,9 +504,9 @@ def test_organiser_releases_follows_progress_and_publishes_over_http(
     assert "Mất điện" in progress.text
     assert unticked.status_code == 400
     assert published.status_code == 303
-    assert published.headers["location"] == "/organiser/confirmations?published=2"
-    versions = db.exec(select(ScheduleVersion).order_by(col(ScheduleVersion.number))).all()
-    assert [(v.number, v.kind) for v in versions] == [(1, "draft"), (2, "final")]
+    assert published.headers["location"] == "/organiser/confirmations?published=1"
+    versions = db.exec(select(ScheduleVersion).order_by(col(ScheduleVersion.id))).all()
+    assert [(v.number, v.kind) for v in versions] == [(1, "draft"), (1, "final")]
 
 
 def test_confirmation_pages_are_guarded(client: TestClient, db: Session, world: World) -> None:
@@ -530,7 +530,7 @@ def test_solve_page_summary_shows_the_open_drafts_answers(
     during = client.get("/organiser/confirmations/summary", headers=HTMX)
 
     assert (before.status_code, before.text.strip()) == (200, "")
-    assert "Bản nháp phiên bản 1" in during.text
+    assert "Bản nháp 1" in during.text
     assert "1 đã chấp nhận, 0 không thể, 3 chưa trả lời, trên tổng 4" in during.text
     assert 'hx-get="/organiser/confirmations/summary"' in client.get("/organiser/solve").text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, col, select
 
-from matchmaker import scheduling
+from matchmaker import publication, scheduling
 from matchmaker.errors import Conflict
 from matchmaker.models import (
     Event,
@@ -125,7 +125,7 @@ def test_publish_writes_slots_tables_and_reasons(db: Session) -> None:
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[1])},
         {meetings[2].id or 0: "FPT Cần Thơ is fully booked"},
     )
-    result = scheduling.publish(db, event, run.id or 0, organiser.id)
+    result = publication.publish_run(db, event, run.id or 0, organiser)
     for m in meetings:
         db.refresh(m)
     assert result.version.number == 1
@@ -153,14 +153,14 @@ def test_publish_raises_sequence_of_moved_meetings_and_notifies_their_organisati
         event,
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[0])},
     )
-    scheduling.publish(db, event, first.id or 0, organiser.id)
+    publication.publish_run(db, event, first.id or 0, organiser)
     notes_before = len(db.exec(select(Notification)).all())
     second = _run_with(
         db,
         event,
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[3], tables[1])},
     )
-    result = scheduling.publish(db, event, second.id or 0, organiser.id)
+    result = publication.publish_run(db, event, second.id or 0, organiser)
     for m in meetings:
         db.refresh(m)
     assert result.version.number == 2
@@ -185,7 +185,7 @@ def test_diff_versions_lists_moved_added_and_removed() -> None:
         "2": {"slot": 11, "table": 2},
         "4": {"slot": 12, "table": 2},
     }
-    diff = scheduling.diff_versions(old, new)
+    diff = publication.diff_versions(old, new)
     assert (diff.moved, diff.added, diff.removed) == ([2], [4], [3])
 
 
@@ -199,7 +199,7 @@ def test_publish_refuses_a_run_that_would_double_book(db: Session) -> None:
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[0], tables[1])},
     )
     with pytest.raises(Conflict):
-        scheduling.publish(db, event, run.id or 0, organiser.id)
+        publication.publish_run(db, event, run.id or 0, organiser)
 
 
 def test_publishing_the_current_run_again_is_refused(db: Session) -> None:
@@ -207,9 +207,9 @@ def test_publishing_the_current_run_again_is_refused(db: Session) -> None:
     organiser = make_organiser(db)
     slots, tables = _slots(db, event), _tables(db, event)
     run = _run_with(db, event, {meetings[0].id or 0: (slots[0], tables[0])})
-    scheduling.publish(db, event, run.id or 0, organiser.id)
+    publication.publish_run(db, event, run.id or 0, organiser)
     with pytest.raises(Conflict):
-        scheduling.publish(db, event, run.id or 0, organiser.id)
+        publication.publish_run(db, event, run.id or 0, organiser)
 
 
 def test_publish_keeps_locked_meeting_where_it_is(db: Session) -> None:
@@ -221,7 +221,7 @@ def test_publish_keeps_locked_meeting_where_it_is(db: Session) -> None:
     db.add(meetings[0])
     db.flush()
     run = _run_with(db, event, {meetings[0].id or 0: (slots[2], tables[0])})
-    scheduling.publish(db, event, run.id or 0, organiser.id)
+    publication.publish_run(db, event, run.id or 0, organiser)
     db.refresh(meetings[0])
     assert (meetings[0].slot_id, meetings[0].table_id) == (slots[5].id, tables[1].id)
 
@@ -231,7 +231,7 @@ def test_host_refused_slot_is_excluded_and_reset_after_the_move(db: Session) -> 
     organiser = make_organiser(db)
     slots, tables = _slots(db, event), _tables(db, event)
     first = _run_with(db, event, {meetings[0].id or 0: (slots[0], tables[0])})
-    scheduling.publish(db, event, first.id or 0, organiser.id)
+    publication.publish_run(db, event, first.id or 0, organiser)
     db.refresh(meetings[0])
     meetings[0].host_confirmation = HostConfirmation.impossible
     db.add(meetings[0])
@@ -245,7 +245,7 @@ def test_host_refused_slot_is_excluded_and_reset_after_the_move(db: Session) -> 
     assert solution.slot_of().get(str(meetings[0].id)) != "d1-am-01"
 
     second = _run_with(db, event, {meetings[0].id or 0: (slots[2], tables[0])})
-    scheduling.publish(db, event, second.id or 0, organiser.id)
+    publication.publish_run(db, event, second.id or 0, organiser)
     db.refresh(meetings[0])
     assert meetings[0].slot_id == slots[2].id
     assert meetings[0].host_confirmation == HostConfirmation.pending

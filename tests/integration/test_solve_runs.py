@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from matchmaker import scheduling, solve_worker
+from matchmaker import publication, scheduling, solve_worker
 from matchmaker.errors import Conflict
 from matchmaker.models import (
     Account,
@@ -73,7 +73,7 @@ def _publish_in_process(engine: Engine, event: Event, account: Account) -> Solve
         instance, maps = scheduling.build_instance(session, current)
         solution = solve(instance, time_limit=5, workers=1)
         scheduling.store_solution(session, current, run, solution, maps)
-        scheduling.publish(session, current, run.id or 0, account.id)
+        publication.publish_run(session, current, run.id or 0, account)
         session.commit()
         return run
 
@@ -221,8 +221,8 @@ def test_resolve_keeps_published_meetings_by_default(
     proposed = {int(k): (v["slot"], v["table"]) for k, v in second.result["assignments"].items()}
     assert all(proposed[mid] == place for mid, place in published.items())
     with Session(engine, expire_on_commit=False) as session:
-        result = scheduling.publish(
-            session, session.get(Event, event.id), second.id or 0, organiser.id
+        result = publication.publish_run(
+            session, session.get(Event, event.id), second.id or 0, organiser
         )
         session.commit()
     assert result.version.number == 2
