@@ -46,32 +46,33 @@ def parse(text: str, source: str = "<dzn>") -> dict[str, object]:
             )
         key, _, raw = stmt.partition("=")
         key, raw = key.strip(), raw.strip()
-        where = f"{source}: {key}"
         if not re.fullmatch(r"[A-Za-z_]\w*", key):
             raise DznError(f"{source}: bad key {key!r}")
-        if raw.startswith("[|"):
-            if not raw.endswith("|]"):
-                raise DznError(f"{where}: 2-d array not closed with '|]'")
-            rows = [r for r in raw[2:-2].split("|")]
-            values[key] = [_ints(r, where) for r in rows if r.strip(" ,\n\t")]
-        elif raw.startswith("["):
-            if not raw.endswith("]"):
-                raise DznError(f"{where}: array not closed with ']'")
-            body = raw[1:-1].strip()
-            if "{" in body:
-                sets = re.findall(r"\{([^{}]*)\}", body)
-                rest = re.sub(r"\{[^{}]*\}", "", body).replace(",", "").strip()
-                if rest:
-                    raise DznError(f"{where}: unexpected {rest[:20]!r} in an array of sets")
-                values[key] = [_ints(s, where) for s in sets]
-            else:
-                values[key] = _ints(body, where)
-        else:
-            try:
-                values[key] = int(raw)
-            except ValueError:
-                raise DznError(f"{where}: {raw[:20]!r} is not an integer") from None
+        values[key] = _value(raw, f"{source}: {key}")
     return values
+
+
+def _value(raw: str, where: str) -> int | list[int] | list[list[int]]:
+    """One value: an integer, an array, an array of sets or a 2-d array (``[| ... |]``)."""
+    if raw.startswith("[|"):
+        if not raw.endswith("|]"):
+            raise DznError(f"{where}: 2-d array not closed with '|]'")
+        return [_ints(r, where) for r in raw[2:-2].split("|") if r.strip(" ,\n\t")]
+    if raw.startswith("["):
+        if not raw.endswith("]"):
+            raise DznError(f"{where}: array not closed with ']'")
+        body = raw[1:-1].strip()
+        if "{" not in body:
+            return _ints(body, where)
+        sets = re.findall(r"\{([^{}]*)\}", body)
+        rest = re.sub(r"\{[^{}]*\}", "", body).replace(",", "").strip()
+        if rest:
+            raise DznError(f"{where}: unexpected {rest[:20]!r} in an array of sets")
+        return [_ints(s, where) for s in sets]
+    try:
+        return int(raw)
+    except ValueError:
+        raise DznError(f"{where}: {raw[:20]!r} is not an integer") from None
 
 
 def _get_int(values: dict[str, object], key: str, source: str) -> int:
