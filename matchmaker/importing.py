@@ -274,54 +274,12 @@ def _rows(
     seen_emails: dict[str, int] = {}
     for offset, raw in enumerate(upload.rows):
         line = offset + 2
-        lists: dict[str, list[str]] = {}
-        for target, vocabulary in (
-            ("sectors", SECTORS),
-            ("offers", TAGS),
-            ("seeks", TAGS),
-            ("languages", LANGUAGES),
-        ):
-            found, unknown = _choices(cell(raw, mapping, target), vocabulary)
-            lists[target] = found
-            if unknown:
-                problems.append(
-                    RowProblem(
-                        line, target, N_("Unknown value: %(value)s"), {"value": ", ".join(unknown)}
-                    )
-                )
-        org = OrganisationInput(
-            name=cell(raw, mapping, "organisation"),
-            kind=_kind(cell(raw, mapping, "kind")),
-            sectors=lists["sectors"],
-            province=cell(raw, mapping, "province"),
-            stage=cell(raw, mapping, "stage"),
-            website=cell(raw, mapping, "website"),
-            description=cell(raw, mapping, "description"),
-            offers=lists["offers"],
-            seeks=lists["seeks"],
-        )
-        person = RepresentativeInput(
-            full_name=cell(raw, mapping, "full_name"),
-            title=cell(raw, mapping, "title"),
-            email=cell(raw, mapping, "email"),
-            phone=cell(raw, mapping, "phone"),
-            languages=lists["languages"] or ["vi"],
-        )
+        lists, line_problems = _choice_columns(raw, mapping, line)
+        org, person = _inputs(raw, mapping, lists)
         existing = by_email.get(accounts.normalise_email(person.email))
-        org_problems = organisation_errors(org)
-        # An import may leave the longer texts for the participants to write.
-        if not org.description:
-            org_problems.pop("description", None)
-        person_problems = representative_errors(
-            session, person, except_participant=existing.id if existing else None
-        )
-        for name, error in {**org_problems, **person_problems}.items():
-            target = "organisation" if name == "name" else name
-            if target in lists and any(p.line == line and p.target == target for p in problems):
-                continue
-            problems.append(RowProblem(line, target, error.message, dict(error.params)))
+        _input_problems(session, line, org, person, existing, lists, line_problems)
         if person.email in seen_emails:
-            problems.append(
+            line_problems.append(
                 RowProblem(
                     line,
                     "email",
@@ -330,8 +288,82 @@ def _rows(
                 )
             )
         seen_emails.setdefault(person.email, line)
+        problems += line_problems
         rows.append(_Row(line, org, person, existing))
     return rows, problems
+
+
+def _choice_columns(
+    raw: list[str], mapping: dict[str, int | None], line: int
+) -> tuple[dict[str, list[str]], list[RowProblem]]:
+    """The row's known sectors, offers, seeks and languages, and a problem per column with
+    unknown values."""
+    lists: dict[str, list[str]] = {}
+    problems: list[RowProblem] = []
+    for target, vocabulary in (
+        ("sectors", SECTORS),
+        ("offers", TAGS),
+        ("seeks", TAGS),
+        ("languages", LANGUAGES),
+    ):
+        found, unknown = _choices(cell(raw, mapping, target), vocabulary)
+        lists[target] = found
+        if unknown:
+            problems.append(
+                RowProblem(
+                    line, target, N_("Unknown value: %(value)s"), {"value": ", ".join(unknown)}
+                )
+            )
+    return lists, problems
+
+
+def _inputs(
+    raw: list[str], mapping: dict[str, int | None], lists: dict[str, list[str]]
+) -> tuple[OrganisationInput, RepresentativeInput]:
+    """The row as the profile forms' inputs: its organisation and its representative."""
+    org = OrganisationInput(
+        name=cell(raw, mapping, "organisation"),
+        kind=_kind(cell(raw, mapping, "kind")),
+        sectors=lists["sectors"],
+        province=cell(raw, mapping, "province"),
+        stage=cell(raw, mapping, "stage"),
+        website=cell(raw, mapping, "website"),
+        description=cell(raw, mapping, "description"),
+        offers=lists["offers"],
+        seeks=lists["seeks"],
+    )
+    person = RepresentativeInput(
+        full_name=cell(raw, mapping, "full_name"),
+        title=cell(raw, mapping, "title"),
+        email=cell(raw, mapping, "email"),
+        phone=cell(raw, mapping, "phone"),
+        languages=lists["languages"] or ["vi"],
+    )
+    return org, person
+
+
+def _input_problems(
+    session: Session,
+    line: int,
+    org: OrganisationInput,
+    person: RepresentativeInput,
+    existing: Participant | None,
+    lists: dict[str, list[str]],
+    problems: list[RowProblem],
+) -> None:
+    """Add to ``problems`` (the line's so far) what the profile checks find wrong."""
+    org_problems = organisation_errors(org)
+    # An import may leave the longer texts for the participants to write.
+    if not org.description:
+        org_problems.pop("description", None)
+    person_problems = representative_errors(
+        session, person, except_participant=existing.id if existing else None
+    )
+    for name, error in {**org_problems, **person_problems}.items():
+        target = "organisation" if name == "name" else name
+        if target in lists and any(p.line == line and p.target == target for p in problems):
+            continue
+        problems.append(RowProblem(line, target, error.message, dict(error.params)))
 
 
 def check(

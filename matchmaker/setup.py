@@ -165,6 +165,33 @@ def table_rows(data: Mapping[str, Any]) -> list[int]:
 def parse_setup(data: Mapping[str, Any], valid_hosts: set[int]) -> tuple[SetupSpec | None, Errors]:
     """The submitted setup form as a spec, or the errors keyed by form field name."""
     errors: Errors = {}
+    start_date, end_date, days = _parse_dates(data, errors)
+    sessions: list[SessionSpec] = []
+    for i in session_rows(data):
+        prefix = f"session-{i}-"
+        spec = _parse_session(data, prefix, days, errors)
+        if spec is not None:
+            sessions.append(spec)
+            _check_session(spec, prefix, errors)
+    if not sessions and not any(k.startswith("session-") for k in errors):
+        errors["sessions"] = FieldError(N_("Add at least one session."))
+    _check_overlaps(sessions, errors, data)
+    tables = [
+        table
+        for i in table_rows(data)
+        if (table := _parse_table(data, f"table-{i}-", valid_hosts, errors)) is not None
+    ]
+    _check_tables(tables, errors, data)
+    rules = _parse_rules(data, errors)
+    if errors or start_date is None or end_date is None or rules is None:
+        return None, errors
+    return SetupSpec(start_date, end_date, sessions, tables, rules), errors
+
+
+def _parse_dates(
+    data: Mapping[str, Any], errors: Errors
+) -> tuple[date | None, date | None, int]:
+    """The first and last day, and how many days the event lasts (0 when unknown)."""
     start_date = _date(data, "start_date", errors)
     end_date = _date(data, "end_date", errors)
     days = 0
@@ -176,71 +203,61 @@ def parse_setup(data: Mapping[str, Any], valid_hosts: set[int]) -> tuple[SetupSp
             errors["end_date"] = FieldError(
                 N_("An event can last at most %(n)s days."), {"n": MAX_DAYS}
             )
-    sessions: list[SessionSpec] = []
-    for i in session_rows(data):
-        prefix = f"session-{i}-"
-        if _text(data, prefix + "delete") or not (
-            _text(data, prefix + "start") or _text(data, prefix + "end")
-        ):
-            continue  # deleted row, or an empty spare row
-        day = _int(data, prefix + "day", errors, low=1, high=max(days, 1), optional=False)
-        start = parse_time(_text(data, prefix + "start"))
-        end = parse_time(_text(data, prefix + "end"))
-        if start is None:
-            errors[prefix + "start"] = FieldError(N_("Enter a time such as 08:00."))
-        if end is None:
-            errors[prefix + "end"] = FieldError(N_("Enter a time such as 11:00."))
-        slot_minutes = _int(data, prefix + "slot_minutes", errors, low=5, high=240, optional=False)
-        changeover = _int(
-            data, prefix + "changeover_minutes", errors, low=0, high=60, optional=True
+    return start_date, end_date, days
+
+
+def _parse_session(
+    data: Mapping[str, Any], prefix: str, days: int, errors: Errors
+) -> SessionSpec | None:
+    """One session row; None for a deleted or empty row, or one with errors."""
+    if _text(data, prefix + "delete") or not (
+        _text(data, prefix + "start") or _text(data, prefix + "end")
+    ):
+        return None  # deleted row, or an empty spare row
+    day = _int(data, prefix + "day", errors, low=1, high=max(days, 1), optional=False)
+    start = parse_time(_text(data, prefix + "start"))
+    end = parse_time(_text(data, prefix + "end"))
+    if start is None:
+        errors[prefix + "start"] = FieldError(N_("Enter a time such as 08:00."))
+    if end is None:
+        errors[prefix + "end"] = FieldError(N_("Enter a time such as 11:00."))
+    slot_minutes = _int(data, prefix + "slot_minutes", errors, low=5, high=240, optional=False)
+    changeover = _int(data, prefix + "changeover_minutes", errors, low=0, high=60, optional=True)
+    breaks = parse_breaks(_text(data, prefix + "breaks"))
+    if breaks is None:
+        errors[prefix + "breaks"] = FieldError(
+            N_("Write breaks as 10:00-10:20, separated by commas.")
         )
-        breaks = parse_breaks(_text(data, prefix + "breaks"))
-        if breaks is None:
-            errors[prefix + "breaks"] = FieldError(
-                N_("Write breaks as 10:00-10:20, separated by commas.")
-            )
-        if None in (day, start, end, slot_minutes) or breaks is None:
-            continue
-        assert day is not None and start is not None and end is not None
-        assert slot_minutes is not None
-        sessions.append(
-            SessionSpec(
-                day=day,
-                name_vi=_text(data, prefix + "name_vi")[:120] or "Phiên",
-                name_en=_text(data, prefix + "name_en")[:120] or "Session",
-                start=start,
-                end=end,
-                slot_minutes=slot_minutes,
-                changeover_minutes=changeover or 0,
-                breaks=breaks,
-                code=_text(data, prefix + "code")[:40],
-            )
-        )
-        _check_session(sessions[-1], prefix, errors)
-    if not sessions and not any(k.startswith("session-") for k in errors):
-        errors["sessions"] = FieldError(N_("Add at least one session."))
-    _check_overlaps(sessions, errors, data)
-    tables: list[TableSpec] = []
-    for i in table_rows(data):
-        prefix = f"table-{i}-"
-        name = _text(data, prefix + "name")[:60]
-        if _text(data, prefix + "delete") or not name:
-            continue
-        host_raw = _text(data, prefix + "host")
-        host: int | None = None
-        if host_raw:
-            if not host_raw.isdigit() or int(host_raw) not in valid_hosts:
-                errors[prefix + "host"] = FieldError(N_("Choose from the list."))
-            else:
-                host = int(host_raw)
-        tables.append(
-            TableSpec(name=name, zone=_text(data, prefix + "zone")[:60], host_org_id=host)
-        )
-    _check_tables(tables, errors, data)
-    rules = _parse_rules(data, errors)
-    if errors or start_date is None or end_date is None or rules is None:
-        return None, errors
-    return SetupSpec(start_date, end_date, sessions, tables, rules), errors
+    if day is None or start is None or end is None or slot_minutes is None or breaks is None:
+        return None
+    return SessionSpec(
+        day=day,
+        name_vi=_text(data, prefix + "name_vi")[:120] or "Phiên",
+        name_en=_text(data, prefix + "name_en")[:120] or "Session",
+        start=start,
+        end=end,
+        slot_minutes=slot_minutes,
+        changeover_minutes=changeover or 0,
+        breaks=breaks,
+        code=_text(data, prefix + "code")[:40],
+    )
+
+
+def _parse_table(
+    data: Mapping[str, Any], prefix: str, valid_hosts: set[int], errors: Errors
+) -> TableSpec | None:
+    """One table row; None for a deleted or unnamed row."""
+    name = _text(data, prefix + "name")[:60]
+    if _text(data, prefix + "delete") or not name:
+        return None
+    host_raw = _text(data, prefix + "host")
+    host: int | None = None
+    if host_raw:
+        if not host_raw.isdigit() or int(host_raw) not in valid_hosts:
+            errors[prefix + "host"] = FieldError(N_("Choose from the list."))
+        else:
+            host = int(host_raw)
+    return TableSpec(name=name, zone=_text(data, prefix + "zone")[:60], host_org_id=host)
 
 
 def _row_of(spec: SessionSpec, data: Mapping[str, Any]) -> str:
@@ -478,11 +495,33 @@ def apply_setup(session: Session, event: Event, spec: SetupSpec, by: Account | N
     Meetings whose slot changed lose their slot (and go back to "awaiting a
     slot"); meetings whose table disappeared lose their table."""
     impact = impact_of(session, event, spec)
-    zone = ZoneInfo(event.timezone)
     event.start_date, event.end_date = spec.start_date, spec.end_date
     event.rules = {**(event.rules or {}), **spec.rules.as_dict()}
     session.add(event)
+    days = _apply_days(session, event, spec)
+    _release_meetings(session, impact)
+    n_slots = _apply_sessions(session, event, spec, days)
+    n_days = (spec.end_date - spec.start_date).days + 1
+    for number, day in days.items():
+        if number > n_days:
+            session.delete(day)
+    _apply_tables(session, event, spec)
+    audit.record(
+        session,
+        "setup.change",
+        event=event,
+        account=by,
+        sessions=len(spec.sessions),
+        slots=n_slots,
+        tables=len(spec.tables),
+        meetings_unplaced=len(impact.unplaced),
+        tables_cleared=len(impact.table_cleared),
+    )
+    return impact
 
+
+def _apply_days(session: Session, event: Event, spec: SetupSpec) -> dict[int, Day]:
+    """Every day of the event by number, new ones added; days past the end are kept."""
     days = {d.number: d for d in session.exec(select(Day).where(Day.event_id == event.id))}
     for number in range(1, (spec.end_date - spec.start_date).days + 2):
         on = spec.start_date + timedelta(days=number - 1)
@@ -491,7 +530,11 @@ def apply_setup(session: Session, event: Event, spec: SetupSpec, by: Account | N
         session.add(day)
         days[number] = day
     session.flush()
+    return days
 
+
+def _release_meetings(session: Session, impact: Impact) -> None:
+    """Unplace the meetings whose slot goes; clear the table of those whose table goes."""
     for meeting in impact.unplaced:
         meeting.slot_id = meeting.table_id = None
         meeting.status = MeetingStatus.accepted
@@ -504,6 +547,12 @@ def apply_setup(session: Session, event: Event, spec: SetupSpec, by: Account | N
         session.add(meeting)
     session.flush()
 
+
+def _apply_sessions(
+    session: Session, event: Event, spec: SetupSpec, days: dict[int, Day]
+) -> int:
+    """Sessions and slots as planned, matched to the old ones by code; returns the slots."""
+    zone = ZoneInfo(event.timezone)
     old_sessions = {s.code: s for _, s in current_sessions(session, event)}
     old_slots = {
         s.code: s
@@ -542,10 +591,11 @@ def apply_setup(session: Session, event: Event, spec: SetupSpec, by: Account | N
         if code not in kept_sessions:
             session.delete(gone_session)
     session.flush()
-    for number, day in days.items():
-        if number > (spec.end_date - spec.start_date).days + 1:
-            session.delete(day)
+    return len(planned)
 
+
+def _apply_tables(session: Session, event: Event, spec: SetupSpec) -> None:
+    """Tables as in ``spec``, matched to the old ones by name (case ignored)."""
     tables = {t.name.lower(): t for t in current_tables(session, event)}
     for t in spec.tables:
         table_row = tables.pop(t.name.lower(), None) or MeetingTable(
@@ -556,18 +606,6 @@ def apply_setup(session: Session, event: Event, spec: SetupSpec, by: Account | N
     for gone_table in tables.values():
         session.delete(gone_table)
     session.flush()
-    audit.record(
-        session,
-        "setup.change",
-        event=event,
-        account=by,
-        sessions=len(spec.sessions),
-        slots=len(planned),
-        tables=len(spec.tables),
-        meetings_unplaced=len(impact.unplaced),
-        tables_cleared=len(impact.table_cleared),
-    )
-    return impact
 
 
 def form_from_event(session: Session, event: Event) -> dict[str, Any]:

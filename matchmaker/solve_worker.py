@@ -44,7 +44,8 @@ from matchmaker.db import make_engine, session_scope
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Event, RunStatus, SolveRun
-from matchmaker.scheduling import build_instance, store_solution
+from matchmaker.scheduling import IdMaps, build_instance, store_solution
+from solver.instance import Instance
 
 log = logging.getLogger(__name__)
 
@@ -401,6 +402,54 @@ def _known_weight(instance: Any) -> int | None:
     return sum(w for w, dom in zip(problem.weight, problem.domain, strict=True) if dom)
 
 
+@dataclass(frozen=True)
+class _Claimed:
+    """A queued run this process has taken, with the problem it is to solve."""
+
+    params: SolveParams
+    instance: Instance
+    maps: IdMaps
+    stop_requested: bool
+
+
+def _claim(engine: Engine, run_id: int) -> _Claimed | None:
+    """Mark queued run ``run_id`` running and build its instance; None if it cannot run."""
+    with session_scope(engine) as session:
+        run = session.get(SolveRun, run_id)
+        if run is None:
+            log.error("solve run %s does not exist", run_id)
+            return None
+        if run.status != RunStatus.queued:
+            log.error("solve run %s is %s, not queued", run_id, run.status.value)
+            return None
+        run.status = RunStatus.running
+        run.pid = os.getpid()
+        run.started_at = utcnow()
+        session.add(run)
+        params = parse_params(dict(run.parameters or {}))
+        event = session.get(Event, run.event_id)
+        if event is None:
+            raise NotFound("No such event.")
+        instance, maps = build_instance(
+            session,
+            event,
+            require_all=params.require_all,
+            fairness=params.fairness,
+            keep_published=params.keep_published,
+        )
+        return _Claimed(params, instance, maps, run.stop_requested)
+
+
+def _failure_message(exc: BaseException) -> str:
+    """What the run history shows for a run that failed with ``exc``."""
+    if isinstance(exc, DomainError):
+        return exc.message % exc.params if exc.params else exc.message
+    if isinstance(exc, KeyboardInterrupt | SystemExit):
+        return N_("The solve process was interrupted.")
+    traceback.print_exc()
+    return f"{type(exc).__name__}: {exc}"
+
+
 def run_worker(run_id: int, url: str) -> int:
     """The child process: solve one run; returns the process exit code."""
     from solver.api import solve
@@ -410,32 +459,12 @@ def run_worker(run_id: int, url: str) -> int:
     done = threading.Event()
     monitor: threading.Thread | None = None
     try:
-        with session_scope(engine) as session:
-            run = session.get(SolveRun, run_id)
-            if run is None:
-                log.error("solve run %s does not exist", run_id)
-                return 2
-            if run.status != RunStatus.queued:
-                log.error("solve run %s is %s, not queued", run_id, run.status.value)
-                return 2
-            run.status = RunStatus.running
-            run.pid = os.getpid()
-            run.started_at = utcnow()
-            session.add(run)
-            params = parse_params(dict(run.parameters or {}))
-            event = session.get(Event, run.event_id)
-            if event is None:
-                raise NotFound("No such event.")
-            instance, maps = build_instance(
-                session,
-                event,
-                require_all=params.require_all,
-                fairness=params.fairness,
-                keep_published=params.keep_published,
-            )
-            stop_now = run.stop_requested
+        claimed = _claim(engine, run_id)
+        if claimed is None:
+            return 2
+        params, instance, maps = claimed.params, claimed.instance, claimed.maps
         progress = _Progress(_known_weight(instance))
-        if stop_now:
+        if claimed.stop_requested:
             stop.set()
         monitor = threading.Thread(
             target=_monitor, args=(engine, run_id, progress, stop, done), daemon=True
@@ -471,15 +500,8 @@ def run_worker(run_id: int, url: str) -> int:
         done.set()
         if monitor is not None:
             monitor.join(timeout=5)
-        if isinstance(exc, DomainError):
-            message = exc.message % exc.params if exc.params else exc.message
-        elif isinstance(exc, KeyboardInterrupt | SystemExit):
-            message = N_("The solve process was interrupted.")
-        else:
-            message = f"{type(exc).__name__}: {exc}"
-            traceback.print_exc()
         try:
-            _finish_failed(engine, run_id, message)
+            _finish_failed(engine, run_id, _failure_message(exc))
         except Exception:
             log.exception("solve run %s: could not record the failure", run_id)
         return 1

@@ -46,32 +46,33 @@ def parse(text: str, source: str = "<dzn>") -> dict[str, object]:
             )
         key, _, raw = stmt.partition("=")
         key, raw = key.strip(), raw.strip()
-        where = f"{source}: {key}"
         if not re.fullmatch(r"[A-Za-z_]\w*", key):
             raise DznError(f"{source}: bad key {key!r}")
-        if raw.startswith("[|"):
-            if not raw.endswith("|]"):
-                raise DznError(f"{where}: 2-d array not closed with '|]'")
-            rows = [r for r in raw[2:-2].split("|")]
-            values[key] = [_ints(r, where) for r in rows if r.strip(" ,\n\t")]
-        elif raw.startswith("["):
-            if not raw.endswith("]"):
-                raise DznError(f"{where}: array not closed with ']'")
-            body = raw[1:-1].strip()
-            if "{" in body:
-                sets = re.findall(r"\{([^{}]*)\}", body)
-                rest = re.sub(r"\{[^{}]*\}", "", body).replace(",", "").strip()
-                if rest:
-                    raise DznError(f"{where}: unexpected {rest[:20]!r} in an array of sets")
-                values[key] = [_ints(s, where) for s in sets]
-            else:
-                values[key] = _ints(body, where)
-        else:
-            try:
-                values[key] = int(raw)
-            except ValueError:
-                raise DznError(f"{where}: {raw[:20]!r} is not an integer") from None
+        values[key] = _value(raw, f"{source}: {key}")
     return values
+
+
+def _value(raw: str, where: str) -> int | list[int] | list[list[int]]:
+    """One value: an integer, an array, an array of sets or a 2-d array (``[| ... |]``)."""
+    if raw.startswith("[|"):
+        if not raw.endswith("|]"):
+            raise DznError(f"{where}: 2-d array not closed with '|]'")
+        return [_ints(r, where) for r in raw[2:-2].split("|") if r.strip(" ,\n\t")]
+    if raw.startswith("["):
+        if not raw.endswith("]"):
+            raise DznError(f"{where}: array not closed with ']'")
+        body = raw[1:-1].strip()
+        if "{" not in body:
+            return _ints(body, where)
+        sets = re.findall(r"\{([^{}]*)\}", body)
+        rest = re.sub(r"\{[^{}]*\}", "", body).replace(",", "").strip()
+        if rest:
+            raise DznError(f"{where}: unexpected {rest[:20]!r} in an array of sets")
+        return [_ints(s, where) for s in sets]
+    try:
+        return int(raw)
+    except ValueError:
+        raise DznError(f"{where}: {raw[:20]!r} is not an integer") from None
 
 
 def _get_int(values: dict[str, object], key: str, source: str) -> int:
@@ -119,48 +120,27 @@ def to_instance(
     )
 
     slots = [Slot(id=str(t), session="1", day=1) for t in range(1, n_slots + 1)]
-    morning = [str(t) for t in range(1, n_morning + 1)]
-    afternoon = [str(t) for t in range(n_morning + 1, n_slots + 1)]
-    participants = []
-    for p in range(n_people):
-        bad = [t for t in forbidden[p] if t != 0]
-        for t in bad:
-            if not 1 <= t <= n_slots:
-                raise DznError(f"{source}: forbidden[{p + 1}]: slot {t} out of 1..{n_slots}")
-        participants.append(Participant(id=str(p + 1), unavailable=[str(t) for t in sorted(bad)]))
+    sessions: dict[int, list[str] | None] = {
+        1: [str(t) for t in range(1, n_morning + 1)],  # morning
+        2: [str(t) for t in range(n_morning + 1, n_slots + 1)],  # afternoon
+        3: None,  # either
+    }
+    participants = [_participant(p, forbidden[p], n_slots, source) for p in range(n_people)]
     meetings = []
     for m, row in enumerate(requested):
-        if len(row) != 3:
-            raise DznError(
-                f"{source}: requested row {m + 1} has {len(row)} values, expected "
-                "'participant, participant, session'"
-            )
-        a, b, session = row
-        for who in (a, b):
-            if not 1 <= who <= n_people:
-                raise DznError(
-                    f"{source}: requested row {m + 1}: participant {who} out of 1..{n_people}"
-                )
-        if a == b:
-            raise DznError(f"{source}: requested row {m + 1}: a meeting needs two participants")
-        if session not in (1, 2, 3):
+        a, b, session = _requested(m, row, n_people, source)
+        if session not in sessions:
             raise DznError(f"{source}: requested row {m + 1}: session {session} not in 1, 2, 3")
-        allowed = morning if session == 1 else afternoon if session == 2 else None
         fix = fixed[m]
         if not isinstance(fix, int) or not 0 <= fix <= n_slots:
             raise DznError(f"{source}: fixed[{m + 1}]: {fix} out of 0..{n_slots}")
-        after = []
-        for q in precedences[m]:
-            if not 1 <= q <= n_meetings or q == m + 1:
-                raise DznError(f"{source}: precedences[{m + 1}]: bad meeting {q}")
-            after.append(str(q))
         meetings.append(
             Meeting(
                 id=str(m + 1),
                 participants=[str(a), str(b)],
-                allowed_slots=allowed,
+                allowed_slots=sessions[session],
                 fixed_slot=str(fix) if fix else None,
-                after=after,
+                after=_after(m, precedences[m], n_meetings, source),
             )
         )
     return Instance(
@@ -171,6 +151,42 @@ def to_instance(
         meetings=meetings,
         options=Options(require_all=True, fairness_max_diff=fairness, keep_previous=True),
     )
+
+
+def _participant(p: int, forbidden: list[int], n_slots: int, source: str) -> Participant:
+    bad = [t for t in forbidden if t != 0]
+    for t in bad:
+        if not 1 <= t <= n_slots:
+            raise DznError(f"{source}: forbidden[{p + 1}]: slot {t} out of 1..{n_slots}")
+    return Participant(id=str(p + 1), unavailable=[str(t) for t in sorted(bad)])
+
+
+def _requested(m: int, row: list[int], n_people: int, source: str) -> tuple[int, int, int]:
+    """Row ``m`` of ``requested``, checked: (participant, participant, session)."""
+    if len(row) != 3:
+        raise DznError(
+            f"{source}: requested row {m + 1} has {len(row)} values, expected "
+            "'participant, participant, session'"
+        )
+    a, b, session = row
+    for who in (a, b):
+        if not 1 <= who <= n_people:
+            raise DznError(
+                f"{source}: requested row {m + 1}: participant {who} out of 1..{n_people}"
+            )
+    if a == b:
+        raise DznError(f"{source}: requested row {m + 1}: a meeting needs two participants")
+    return a, b, session
+
+
+def _after(m: int, precedences: list[int], n_meetings: int, source: str) -> list[str]:
+    """The meetings meeting ``m`` must follow, checked."""
+    after = []
+    for q in precedences:
+        if not 1 <= q <= n_meetings or q == m + 1:
+            raise DznError(f"{source}: precedences[{m + 1}]: bad meeting {q}")
+        after.append(str(q))
+    return after
 
 
 def read_dzn(path: str | Path, fairness: int | None = DEFAULT_FAIRNESS) -> Instance:

@@ -105,24 +105,37 @@ class Instance(_Model):
             for s in p.unavailable:
                 if s not in slots:
                     errors.append(f"participants[{i}].unavailable: unknown slot {s!r}")
+        tables = {t.id for t in self.tables}
         for i, m in enumerate(self.meetings):
-            for p_id in m.participants:
-                if p_id not in people:
-                    errors.append(f"meetings[{i}].participants: unknown participant {p_id!r}")
-            for s in m.allowed_slots or []:
-                if s not in slots:
-                    errors.append(f"meetings[{i}].allowed_slots: unknown slot {s!r}")
-            for field in ("fixed_slot", "previous_slot"):
-                value = getattr(m, field)
-                if value is not None and value not in slots:
-                    errors.append(f"meetings[{i}].{field}: unknown slot {value!r}")
-            if m.previous_table is not None and m.previous_table not in {t.id for t in self.tables}:
-                errors.append(f"meetings[{i}].previous_table: unknown table {m.previous_table!r}")
-            for a in m.after:
-                if a not in meetings:
-                    errors.append(f"meetings[{i}].after: unknown meeting {a!r}")
-                elif a == m.id:
-                    errors.append(f"meetings[{i}].after: meeting {a!r} cannot follow itself")
+            errors += _meeting_references(i, m, slots, people, meetings, tables)
         if errors:
             raise ValueError("; ".join(errors))
         return self
+
+
+def _meeting_references(
+    i: int, m: Meeting, slots: set[str], people: set[str], meetings: set[str], tables: set[str]
+) -> list[str]:
+    """What meeting ``i`` refers to that does not exist (or is itself, in ``after``)."""
+    errors = [
+        f"meetings[{i}].participants: unknown participant {p_id!r}"
+        for p_id in m.participants
+        if p_id not in people
+    ]
+    errors += [
+        f"meetings[{i}].allowed_slots: unknown slot {s!r}"
+        for s in m.allowed_slots or []
+        if s not in slots
+    ]
+    for field in ("fixed_slot", "previous_slot"):
+        value = getattr(m, field)
+        if value is not None and value not in slots:
+            errors.append(f"meetings[{i}].{field}: unknown slot {value!r}")
+    if m.previous_table is not None and m.previous_table not in tables:
+        errors.append(f"meetings[{i}].previous_table: unknown table {m.previous_table!r}")
+    for a in m.after:
+        if a not in meetings:
+            errors.append(f"meetings[{i}].after: unknown meeting {a!r}")
+        elif a == m.id:
+            errors.append(f"meetings[{i}].after: meeting {a!r} cannot follow itself")
+    return errors

@@ -28,16 +28,43 @@ class WeightLP:
     integral: bool
 
 
+Vars = list[dict[int, pywraplp.Variable]]  # meeting -> slot -> share of the meeting there
+
+
 def solve_weight(
     problem: Problem, active: list[bool], time_limit: float, fairness: bool = True
 ) -> WeightLP | None:
+    """Most weight by LP, then (with ``fairness``, time allowing) the fairest such schedule."""
     pr = problem
     started = time.monotonic()
     lp = pywraplp.Solver.CreateSolver("GLOP")
     if lp is None:  # pragma: no cover - GLOP ships with ortools
         return None
     lp.SetTimeLimit(max(1, int(time_limit * 1000)))
-    x: list[dict[int, pywraplp.Variable]] = []
+    x = _variables(lp, pr, active)
+    for p in range(pr.n_people):
+        _person_limits(lp, pr, x, p)
+    _table_limits(lp, pr, x)
+    _precedence(lp, pr, x)
+    objective = lp.Objective()
+    _set_weights(objective, pr, x)
+    objective.SetMaximization()
+    status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
+        log.info("weight LP: status %s", status)
+        return None
+    value = objective.Value()
+    plain = _rounded(pr, x)
+    log.info("weight LP: %.2f (%s)", value, "integral" if plain.integral else "fractional")
+    result = WeightLP(slots=plain.slots, bound=math.floor(value + 1e-6), integral=plain.integral)
+    if not fairness or time.monotonic() - started > time_limit / 2:
+        return result
+    return _fairer(lp, pr, x, value, result)
+
+
+def _variables(lp: pywraplp.Solver, pr: Problem, active: list[bool]) -> Vars:
+    """A share variable per active meeting and possible slot; fixed meetings take a whole one."""
+    x: Vars = []
     for m, dom in enumerate(pr.domain):
         if not active[m]:
             x.append({})
@@ -48,30 +75,38 @@ def solve_weight(
         c = lp.Constraint(lo, 1.0)
         for var in xs.values():
             c.SetCoefficient(var, 1.0)
+    return x
 
-    def at_most(lits: list[pywraplp.Variable], k: float) -> None:
-        if len(lits) > k:
-            c = lp.Constraint(-lp.infinity(), k)
-            for var in lits:
-                c.SetCoefficient(var, 1.0)
 
-    for p, ms in enumerate(pr.meetings_of):
-        cap = pr.capacity[p]
-        by_slot: dict[int, list[pywraplp.Variable]] = {}
-        for m in ms:
-            for t, var in x[m].items():
-                by_slot.setdefault(t, []).append(var)
-        for lits in by_slot.values():
-            at_most(lits, cap)
-        limit = pr.max_per_day[p]
-        if limit is not None:
-            for ts in pr.days.values():
-                at_most([v for t in ts for v in by_slot.get(t, [])], limit)
-        k = pr.max_consecutive[p]
-        if k is not None:
-            for run in pr.runs:
-                for i in range(len(run) - k):
-                    at_most([v for t in run[i : i + k + 1] for v in by_slot.get(t, [])], cap * k)
+def _at_most(lp: pywraplp.Solver, lits: list[pywraplp.Variable], k: float) -> None:
+    if len(lits) > k:
+        c = lp.Constraint(-lp.infinity(), k)
+        for var in lits:
+            c.SetCoefficient(var, 1.0)
+
+
+def _person_limits(lp: pywraplp.Solver, pr: Problem, x: Vars, p: int) -> None:
+    """Participant ``p``'s capacity per slot, meetings per day and consecutive meetings."""
+    cap = pr.capacity[p]
+    by_slot: dict[int, list[pywraplp.Variable]] = {}
+    for m in pr.meetings_of[p]:
+        for t, var in x[m].items():
+            by_slot.setdefault(t, []).append(var)
+    for lits in by_slot.values():
+        _at_most(lp, lits, cap)
+    limit = pr.max_per_day[p]
+    if limit is not None:
+        for ts in pr.days.values():
+            _at_most(lp, [v for t in ts for v in by_slot.get(t, [])], limit)
+    k = pr.max_consecutive[p]
+    if k is not None:
+        for run in pr.runs:
+            for i in range(len(run) - k):
+                _at_most(lp, [v for t in run[i : i + k + 1] for v in by_slot.get(t, [])], cap * k)
+
+
+def _table_limits(lp: pywraplp.Solver, pr: Problem, x: Vars) -> None:
+    """Per slot, no more meetings than free tables, nor than a host's home tables."""
     free: dict[int, list[pywraplp.Variable]] = {}
     home: dict[tuple[int, int], list[pywraplp.Variable]] = {}
     for m, xs in enumerate(x):
@@ -82,35 +117,34 @@ def solve_weight(
             else:
                 home.setdefault((h, t), []).append(var)
     for lits in free.values():
-        at_most(lits, len(pr.free_tables))
+        _at_most(lp, lits, len(pr.free_tables))
     for (h, _t), lits in home.items():
-        at_most(lits, len(pr.home_tables[h]))
+        _at_most(lp, lits, len(pr.home_tables[h]))
+
+
+def _precedence(lp: pywraplp.Solver, pr: Problem, x: Vars) -> None:
+    """A meeting in slot t excludes the meetings that must come before it at t or later."""
     for m, befores in enumerate(pr.after):
         for a in befores:
             for t, var in x[m].items():
-                at_most([var, *(v for u, v in x[a].items() if u >= t)], 1)
-    objective = lp.Objective()
+                _at_most(lp, [var, *(v for u, v in x[a].items() if u >= t)], 1)
+
+
+def _set_weights(row: pywraplp.Objective | pywraplp.Constraint, pr: Problem, x: Vars) -> None:
     for m, xs in enumerate(x):
         for var in xs.values():
-            objective.SetCoefficient(var, float(pr.weight[m]))
-    objective.SetMaximization()
-    status = lp.Solve()
-    if status != pywraplp.Solver.OPTIMAL:
-        log.info("weight LP: status %s", status)
-        return None
-    value = objective.Value()
-    bound = math.floor(value + 1e-6)
-    plain = _rounded(pr, x)
-    log.info("weight LP: %.2f (%s)", value, "integral" if plain.integral else "fractional")
-    result = WeightLP(slots=plain.slots, bound=bound, integral=plain.integral)
-    if not fairness or time.monotonic() - started > time_limit / 2:
-        return result
-    # second level: raise the worst-off share without losing weight; kept only when the
-    # rounded schedule still has all the weight
+            row.SetCoefficient(var, float(pr.weight[m]))
+
+
+def _fairer(
+    lp: pywraplp.Solver, pr: Problem, x: Vars, value: float, result: WeightLP
+) -> WeightLP:
+    """Second level: raise the worst-off share without losing weight.
+
+    The fairer schedule is kept only when, rounded, it still has all the weight.
+    """
     keep = lp.Constraint(value - 1e-6, lp.infinity())
-    for m, xs in enumerate(x):
-        for var in xs.values():
-            keep.SetCoefficient(var, float(pr.weight[m]))
+    _set_weights(keep, pr, x)
     z = lp.NumVar(0.0, 1.0, "min_share")
     for ms in pr.meetings_of:
         live = [m for m in ms if x[m]]
@@ -120,6 +154,7 @@ def solve_weight(
             for m in live:
                 for var in x[m].values():
                     c.SetCoefficient(var, 1.0)
+    objective = lp.Objective()
     objective.Clear()
     objective.SetCoefficient(z, 1.0)
     objective.SetMaximization()
@@ -130,7 +165,7 @@ def solve_weight(
         _min_share(pr, result.slots)
     ):
         log.info("fairness LP: min share %.3f", _min_share(pr, fair.slots))
-        return WeightLP(slots=fair.slots, bound=bound, integral=plain.integral)
+        return WeightLP(slots=fair.slots, bound=result.bound, integral=result.integral)
     return result
 
 

@@ -77,9 +77,8 @@ class Problem:
         return "; ".join(parts)
 
 
-def build(instance: Instance) -> Problem:
-    slot_ids = [s.id for s in instance.slots]
-    slot_index = {s: i for i, s in enumerate(slot_ids)}
+def _runs(instance: Instance) -> tuple[list[int], list[list[int]]]:
+    """Each slot's run, and the runs: maximal stretches of slots in one session."""
     session_of: list[int] = []
     runs: list[list[int]] = []
     for i, s in enumerate(instance.slots):
@@ -87,6 +86,27 @@ def build(instance: Instance) -> Problem:
             runs.append([])
         runs[-1].append(i)
         session_of.append(len(runs) - 1)
+    return session_of, runs
+
+
+def _tables(
+    instance: Instance, person_index: dict[str, int]
+) -> tuple[dict[int, list[str]], list[str]]:
+    """Home tables by host, and the tables free for any meeting."""
+    home_tables: dict[int, list[str]] = {}
+    free_tables: list[str] = []
+    for t in instance.tables:
+        if t.host is None:
+            free_tables.append(t.id)
+        else:
+            home_tables.setdefault(person_index[t.host], []).append(t.id)
+    return home_tables, free_tables
+
+
+def build(instance: Instance) -> Problem:
+    slot_ids = [s.id for s in instance.slots]
+    slot_index = {s: i for i, s in enumerate(slot_ids)}
+    session_of, runs = _runs(instance)
     day_of = [s.day for s in instance.slots]
     days: dict[int, list[int]] = {}
     for i, d in enumerate(day_of):
@@ -95,14 +115,7 @@ def build(instance: Instance) -> Problem:
     person_ids = [p.id for p in instance.participants]
     person_index = {p: i for i, p in enumerate(person_ids)}
     unavailable = [{slot_index[s] for s in p.unavailable} for p in instance.participants]
-
-    home_tables: dict[int, list[str]] = {}
-    free_tables: list[str] = []
-    for t in instance.tables:
-        if t.host is None:
-            free_tables.append(t.id)
-        else:
-            home_tables.setdefault(person_index[t.host], []).append(t.id)
+    home_tables, free_tables = _tables(instance, person_index)
 
     meeting_ids = [m.id for m in instance.meetings]
     meeting_index = {m: i for i, m in enumerate(meeting_ids)}

@@ -11,7 +11,7 @@ from collections import Counter
 
 from solver.instance import Instance
 from solver.problem import Problem, build
-from solver.solution import Objective, Solution
+from solver.solution import Assignment, Objective, Solution
 
 
 def slots_by_meeting(problem: Problem, solution: Solution) -> dict[int, int]:
@@ -69,14 +69,12 @@ def recompute(problem: Problem, slot_of: dict[int, int]) -> Objective:
 def validate(instance: Instance, solution: Solution, problem: Problem | None = None) -> list[str]:
     """Every violated hard rule, in words; empty when the schedule is valid."""
     pr = problem or build(instance)
-    errors: list[str] = []
-    tables = {t.id: t for t in instance.tables}
     host_of_table = {t.id: t.host for t in instance.tables}
-    seen: Counter[str] = Counter()
+    seen = Counter(a.meeting for a in solution.assignments)
+    errors: list[str] = []
     slot_of: dict[int, int] = {}
     table_use: Counter[tuple[str, int]] = Counter()
     for a in solution.assignments:
-        seen[a.meeting] += 1
         if a.meeting not in pr.meeting_index:
             errors.append(f"assignment of unknown meeting {a.meeting!r}")
             continue
@@ -85,61 +83,97 @@ def validate(instance: Instance, solution: Solution, problem: Problem | None = N
             continue
         m, t = pr.meeting_index[a.meeting], pr.slot_index[a.slot]
         slot_of[m] = t
-        meeting = instance.meetings[m]
-        x, y = pr.ends[m]
-        for p in (x, y):
-            if t in pr.unavailable[p]:
-                errors.append(
-                    f"meeting {a.meeting!r}: {pr.person_ids[p]!r} unavailable in {a.slot}"
-                )
-        if meeting.allowed_slots is not None and a.slot not in meeting.allowed_slots:
-            errors.append(f"meeting {a.meeting!r}: slot {a.slot} not allowed")
-        if meeting.fixed_slot is not None and a.slot != meeting.fixed_slot:
-            errors.append(f"meeting {a.meeting!r}: fixed to {meeting.fixed_slot}, got {a.slot}")
-        if (
-            instance.options.keep_previous
-            and meeting.previous_slot is not None
-            and pr.fixed[m] is not None
-            and a.slot != meeting.previous_slot
-        ):
-            errors.append(f"meeting {a.meeting!r}: moved from {meeting.previous_slot}")
-        if tables:
-            if a.table is None:
-                errors.append(f"meeting {a.meeting!r}: no table")
-            elif a.table not in tables:
-                errors.append(f"meeting {a.meeting!r}: unknown table {a.table!r}")
-            else:
-                table_use[(a.table, t)] += 1
-                hosts = {pr.person_ids[p] for p in (x, y) if p in pr.home_tables}
-                host = host_of_table[a.table]
-                if hosts and host not in hosts:
-                    errors.append(
-                        f"meeting {a.meeting!r}: at table {a.table}, not at a home table of "
-                        + " or ".join(sorted(hosts))
-                    )
-                if not hosts and host is not None:
-                    errors.append(f"meeting {a.meeting!r}: at {host}'s home table {a.table}")
-    for mid, n in seen.items():
-        if n > 1:
-            errors.append(f"meeting {mid!r} assigned {n} times")
-    for (table, t), n in table_use.items():
-        if n > 1:
-            errors.append(f"table {table} holds {n} meetings in slot {pr.slot_ids[t]}")
-    per_slot = Counter(slot_of.values())
-    for t, n in per_slot.items():
-        if n > pr.n_tables:
-            errors.append(f"slot {pr.slot_ids[t]} holds {n} meetings for {pr.n_tables} tables")
+        errors += _slot_errors(instance, pr, a, m, t)
+        errors += _table_errors(pr, a, m, host_of_table)
+        if a.table is not None and a.table in host_of_table:
+            table_use[(a.table, t)] += 1
+    errors += _double_booking_errors(pr, seen, table_use, slot_of)
+    load = Counter((p, t) for m, t in slot_of.items() for p in pr.ends[m])
+    errors += _capacity_errors(pr, load)
+    errors += _daily_errors(pr, load)
+    errors += _consecutive_errors(pr, load)
+    errors += _precedence_errors(pr, slot_of)
+    errors += _coverage_errors(instance, pr, solution, seen, slot_of)
+    errors += _fairness_errors(instance, pr, slot_of)
+    return errors
 
-    load: Counter[tuple[int, int]] = Counter()
-    for m, t in slot_of.items():
-        for p in pr.ends[m]:
-            load[(p, t)] += 1
-    for (p, t), n in load.items():
-        if n > pr.capacity[p]:
-            errors.append(
-                f"{pr.person_ids[p]!r} has {n} meetings in slot {pr.slot_ids[t]} "
-                f"(capacity {pr.capacity[p]})"
-            )
+
+def _slot_errors(instance: Instance, pr: Problem, a: Assignment, m: int, t: int) -> list[str]:
+    """Meeting ``m`` in slot ``t``: both sides available, an allowed, fixed or kept slot."""
+    meeting = instance.meetings[m]
+    errors = [
+        f"meeting {a.meeting!r}: {pr.person_ids[p]!r} unavailable in {a.slot}"
+        for p in pr.ends[m]
+        if t in pr.unavailable[p]
+    ]
+    if meeting.allowed_slots is not None and a.slot not in meeting.allowed_slots:
+        errors.append(f"meeting {a.meeting!r}: slot {a.slot} not allowed")
+    if meeting.fixed_slot is not None and a.slot != meeting.fixed_slot:
+        errors.append(f"meeting {a.meeting!r}: fixed to {meeting.fixed_slot}, got {a.slot}")
+    if (
+        instance.options.keep_previous
+        and meeting.previous_slot is not None
+        and pr.fixed[m] is not None
+        and a.slot != meeting.previous_slot
+    ):
+        errors.append(f"meeting {a.meeting!r}: moved from {meeting.previous_slot}")
+    return errors
+
+
+def _table_errors(
+    pr: Problem, a: Assignment, m: int, host_of_table: dict[str, str | None]
+) -> list[str]:
+    """A known table for every meeting when there are tables; home tables for their hosts."""
+    if not host_of_table:
+        return []
+    if a.table is None:
+        return [f"meeting {a.meeting!r}: no table"]
+    if a.table not in host_of_table:
+        return [f"meeting {a.meeting!r}: unknown table {a.table!r}"]
+    hosts = {pr.person_ids[p] for p in pr.ends[m] if p in pr.home_tables}
+    host = host_of_table[a.table]
+    if hosts and host not in hosts:
+        return [
+            f"meeting {a.meeting!r}: at table {a.table}, not at a home table of "
+            + " or ".join(sorted(hosts))
+        ]
+    if not hosts and host is not None:
+        return [f"meeting {a.meeting!r}: at {host}'s home table {a.table}"]
+    return []
+
+
+def _double_booking_errors(
+    pr: Problem,
+    seen: Counter[str],
+    table_use: Counter[tuple[str, int]],
+    slot_of: dict[int, int],
+) -> list[str]:
+    """A meeting assigned twice, a table holding two meetings, a slot beyond the tables."""
+    errors = [f"meeting {mid!r} assigned {n} times" for mid, n in seen.items() if n > 1]
+    errors += [
+        f"table {table} holds {n} meetings in slot {pr.slot_ids[t]}"
+        for (table, t), n in table_use.items()
+        if n > 1
+    ]
+    errors += [
+        f"slot {pr.slot_ids[t]} holds {n} meetings for {pr.n_tables} tables"
+        for t, n in Counter(slot_of.values()).items()
+        if n > pr.n_tables
+    ]
+    return errors
+
+
+def _capacity_errors(pr: Problem, load: Counter[tuple[int, int]]) -> list[str]:
+    return [
+        f"{pr.person_ids[p]!r} has {n} meetings in slot {pr.slot_ids[t]} "
+        f"(capacity {pr.capacity[p]})"
+        for (p, t), n in load.items()
+        if n > pr.capacity[p]
+    ]
+
+
+def _daily_errors(pr: Problem, load: Counter[tuple[int, int]]) -> list[str]:
+    errors = []
     for p, limit in enumerate(pr.max_per_day):
         if limit is None:
             continue
@@ -147,6 +181,12 @@ def validate(instance: Instance, solution: Solution, problem: Problem | None = N
         for d, n in per_day.items():
             if n > limit:
                 errors.append(f"{pr.person_ids[p]!r} has {n} meetings on day {d} (max {limit})")
+    return errors
+
+
+def _consecutive_errors(pr: Problem, load: Counter[tuple[int, int]]) -> list[str]:
+    """At most one error per participant and session run: where the streak gets too long."""
+    errors = []
     for p, k in enumerate(pr.max_consecutive):
         if k is None:
             continue
@@ -160,17 +200,30 @@ def validate(instance: Instance, solution: Solution, problem: Problem | None = N
                         f"up to slot {pr.slot_ids[t]}"
                     )
                     break
-    for m, befores in enumerate(pr.after):
-        for a_ in befores:
-            if m in slot_of and a_ in slot_of and slot_of[a_] >= slot_of[m]:
-                errors.append(
-                    f"meeting {pr.meeting_ids[a_]!r} must come before {pr.meeting_ids[m]!r}"
-                )
+    return errors
 
+
+def _precedence_errors(pr: Problem, slot_of: dict[int, int]) -> list[str]:
+    return [
+        f"meeting {pr.meeting_ids[a]!r} must come before {pr.meeting_ids[m]!r}"
+        for m, befores in enumerate(pr.after)
+        for a in befores
+        if m in slot_of and a in slot_of and slot_of[a] >= slot_of[m]
+    ]
+
+
+def _coverage_errors(
+    instance: Instance,
+    pr: Problem,
+    solution: Solution,
+    seen: Counter[str],
+    slot_of: dict[int, int],
+) -> list[str]:
+    """Every meeting scheduled or listed as unscheduled, not both; required ones scheduled."""
     unscheduled = {u.meeting for u in solution.unscheduled}
-    for mid in unscheduled:
-        if mid in seen:
-            errors.append(f"meeting {mid!r} both scheduled and unscheduled")
+    errors = [
+        f"meeting {mid!r} both scheduled and unscheduled" for mid in unscheduled if mid in seen
+    ]
     for m, mid in enumerate(pr.meeting_ids):
         if m in slot_of:
             continue
@@ -180,14 +233,16 @@ def validate(instance: Instance, solution: Solution, problem: Problem | None = N
             errors.append(f"meeting {mid!r} not scheduled but all are required")
         elif pr.fixed[m] is not None and pr.domain[m]:
             errors.append(f"fixed meeting {mid!r} not scheduled")
-
-    max_diff = instance.options.fairness_max_diff
-    if max_diff is not None:
-        counts = break_counts(pr, slot_of)
-        with_meetings = {p for m in slot_of for p in pr.ends[m]}
-        values = [counts[p] for p in with_meetings]
-        if values and max(values) - min(values) > max_diff:
-            errors.append(
-                f"break counts range {min(values)}..{max(values)}, more than {max_diff} apart"
-            )
     return errors
+
+
+def _fairness_errors(instance: Instance, pr: Problem, slot_of: dict[int, int]) -> list[str]:
+    """Break counts of the participants with meetings at most ``fairness_max_diff`` apart."""
+    max_diff = instance.options.fairness_max_diff
+    if max_diff is None:
+        return []
+    counts = break_counts(pr, slot_of)
+    values = [counts[p] for p in {p for m in slot_of for p in pr.ends[m]}]
+    if values and max(values) - min(values) > max_diff:
+        return [f"break counts range {min(values)}..{max(values)}, more than {max_diff} apart"]
+    return []

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -764,9 +765,92 @@ class _Placement:
             org.meetings += 1
 
 
+# Requests are sent over the four weeks before the event; the ones still pending were
+# sent in its last days.
+_REQUESTS_OPEN = datetime(2023, 4, 17, 1, 0, tzinfo=UTC)
+_REQUEST_DAYS = 27.0
+_LATE_REQUESTS = datetime(2023, 5, 14, 1, 0, tzinfo=UTC)
+
+
+def _pair(a: _Org, b: _Org) -> tuple[int, int]:
+    return min(a.index, b.index), max(a.index, b.index)
+
+
+def _pick_receiver(
+    rng: random.Random,
+    sender: _Org,
+    by_kind: dict[OrgKind, list[_Org]],
+    pairs: set[tuple[int, int]],
+    placement: _Placement,
+) -> tuple[_Org, str] | None:
+    """Whom ``sender`` asks, and the session their meeting is planned in, or None.
+
+    Six organisations of a kind ``sender`` may ask are drawn; the most attractive one
+    not yet in contact that both sides still have time for wins.
+    """
+    options = REQUEST_TARGETS[sender.kind]
+    kind = rng.choices([k for k, _ in options], weights=[w for _, w in options])[0]
+    pool = by_kind[kind]
+    if not pool:
+        return None
+    candidates = [pool[rng.randrange(len(pool))] for _ in range(6)]
+    scored: list[tuple[float, int, _Org]] = []
+    for cand in candidates:
+        if cand is sender or cand.meetings >= cand.cap or _pair(sender, cand) in pairs:
+            continue
+        scored.append((_affinity(sender, cand) + 1.5 * rng.random(), cand.index, cand))
+    for _, _, cand in sorted(scored, key=lambda item: (-item[0], item[1])):
+        code = placement.find(sender, cand)
+        if code is not None:
+            return cand, code
+    return None
+
+
+def _request(rng: random.Random, sender: _Org, receiver: _Org, rules: dict) -> _Req:
+    """The request ``sender`` sends ``receiver``, answered at the receiver's usual rate."""
+    must = rng.random() < (0.3 if receiver.kind is OrgKind.investor else 0.18)
+    priority = Priority.must if must else Priority.would_like
+    roll = rng.random()
+    accept_p = ACCEPT_RATE[receiver.kind]
+    if roll < accept_p:
+        status = RequestStatus.accepted
+    elif roll < accept_p + (1 - accept_p) * 0.3 and sender.pending_out < rules[
+        "max_open_requests"
+    ]:
+        status = RequestStatus.pending
+    else:
+        status = RequestStatus.declined
+    if status is RequestStatus.pending:
+        created = _LATE_REQUESTS + timedelta(hours=rng.uniform(0, 70))
+        answered = None
+        sender.pending_out += 1
+    else:
+        created = _REQUESTS_OPEN + timedelta(days=rng.uniform(0, _REQUEST_DAYS))
+        answered = created + timedelta(hours=rng.uniform(0.5, 70))
+    req = _Req(sender, receiver, priority, status, created, answered,
+               _message(rng, sender, receiver))
+    if status is RequestStatus.declined:
+        req.decline_reason = rng.choice(DECLINE_REASONS) if rng.random() < 0.7 else ""
+    return req
+
+
+def _mutual_request(rng: random.Random, req: _Req) -> _Req | None:
+    """Sometimes the receiver of an accepted request had asked for the same meeting."""
+    sender, receiver = req.sender, req.receiver
+    allowed = [k for k, _ in REQUEST_TARGETS[receiver.kind]]
+    if not (sender.kind in allowed and rng.random() < 0.08):
+        return None
+    back_created = req.created - timedelta(hours=rng.uniform(1, 48))
+    return _Req(
+        receiver, sender, Priority.would_like, RequestStatus.accepted, back_created,
+        req.created + timedelta(hours=rng.uniform(0.1, 2)), _message(rng, receiver, sender),
+    )
+
+
 def _plan_requests(
     rng: random.Random, orgs: list[_Org], target: int, rules: dict, placement: _Placement
 ) -> tuple[list[_Req], list[_Meet]]:
+    """Requests until ``target`` are accepted (or too many draws fail), and their meetings."""
     by_kind: dict[OrgKind, list[_Org]] = {kind: [] for kind in OrgKind}
     for org in orgs:
         by_kind[org.kind].append(org)
@@ -776,85 +860,29 @@ def _plan_requests(
     pairs: set[tuple[int, int]] = set()  # unordered pairs already in contact
     requests: list[_Req] = []
     meetings: list[_Meet] = []
-    window_start = datetime(2023, 4, 17, 1, 0, tzinfo=UTC)
-    window_days = 27.0
-    late_start = datetime(2023, 5, 14, 1, 0, tzinfo=UTC)
     failures = 0
     max_failures = 200 + 50 * len(orgs)
-    accepted = 0
-    while accepted < target and failures < max_failures:
+    while len(meetings) < target and failures < max_failures:
         sender = orgs[bisect.bisect_left(cum, rng.random() * total)]
-        if sender.meetings >= sender.appetite or sender.meetings >= sender.cap:
+        picked = None
+        if sender.meetings < sender.appetite and sender.meetings < sender.cap:
+            picked = _pick_receiver(rng, sender, by_kind, pairs, placement)
+        if picked is None:
             failures += 1
             continue
-        options = REQUEST_TARGETS[sender.kind]
-        kind = rng.choices([k for k, _ in options], weights=[w for _, w in options])[0]
-        pool = by_kind[kind]
-        if not pool:
-            failures += 1
-            continue
-        candidates = [pool[rng.randrange(len(pool))] for _ in range(6)]
-        scored: list[tuple[float, int, _Org]] = []
-        for cand in candidates:
-            if cand is sender or cand.meetings >= cand.cap:
-                continue
-            key = (min(sender.index, cand.index), max(sender.index, cand.index))
-            if key in pairs:
-                continue
-            scored.append((_affinity(sender, cand) + 1.5 * rng.random(), cand.index, cand))
-        best: _Org | None = None
-        best_code: str | None = None
-        # The most attractive candidate that both sides still have time for.
-        for _, _, cand in sorted(scored, key=lambda item: (-item[0], item[1])):
-            best_code = placement.find(sender, cand)
-            if best_code is not None:
-                best = cand
-                break
-        if best is None or best_code is None:
-            failures += 1
-            continue
-        receiver = best
-        pairs.add((min(sender.index, receiver.index), max(sender.index, receiver.index)))
-        must = rng.random() < (0.3 if receiver.kind is OrgKind.investor else 0.18)
-        priority = Priority.must if must else Priority.would_like
-        roll = rng.random()
-        accept_p = ACCEPT_RATE[receiver.kind]
-        if roll < accept_p:
-            status = RequestStatus.accepted
-        elif roll < accept_p + (1 - accept_p) * 0.3 and sender.pending_out < rules[
-            "max_open_requests"
-        ]:
-            status = RequestStatus.pending
-        else:
-            status = RequestStatus.declined
-        if status is RequestStatus.pending:
-            created = late_start + timedelta(hours=rng.uniform(0, 70))
-            answered = None
-            sender.pending_out += 1
-        else:
-            created = window_start + timedelta(days=rng.uniform(0, window_days))
-            answered = created + timedelta(hours=rng.uniform(0.5, 70))
-        req = _Req(sender, receiver, priority, status, created, answered,
-                   _message(rng, sender, receiver))
-        if status is RequestStatus.declined:
-            req.decline_reason = rng.choice(DECLINE_REASONS) if rng.random() < 0.7 else ""
+        receiver, code = picked
+        pairs.add(_pair(sender, receiver))
+        req = _request(rng, sender, receiver, rules)
         requests.append(req)
-        if status is not RequestStatus.accepted:
+        if req.status is not RequestStatus.accepted:
             continue
-        weight = 2 if must else 1
-        allowed = [k for k, _ in REQUEST_TARGETS[receiver.kind]]
-        if sender.kind in allowed and rng.random() < 0.08:
-            # Mutual interest: the receiver had asked for the same meeting.
-            back_created = created - timedelta(hours=rng.uniform(1, 48))
-            back = _Req(
-                receiver, sender, Priority.would_like, RequestStatus.accepted, back_created,
-                created + timedelta(hours=rng.uniform(0.1, 2)), _message(rng, receiver, sender),
-            )
+        weight = 2 if req.priority is Priority.must else 1
+        back = _mutual_request(rng, req)
+        if back is not None:
             requests.append(back)
             weight = 3
         meetings.append(_Meet(req, sender, receiver, weight))
-        placement.commit(sender, receiver, best_code)
-        accepted += 1
+        placement.commit(sender, receiver, code)
     return requests, meetings
 
 
@@ -878,19 +906,21 @@ def _insert(session: Session, model: type[SQLModel], rows: list[dict]) -> None:
         session.execute(insert(table), [{**defaults, **row} for row in rows])
 
 
-def generate_demo(
-    session: Session, *, seed: int = 2023, scale: float = 1.0, slug: str = DEMO_SLUG
-) -> DemoSummary:
-    """Add the demo event to ``session`` (flushed, not committed) and summarise it."""
-    if scale <= 0:
-        raise ValueError("scale must be positive")
-    if session.exec(select(Event.id).where(Event.slug == slug)).first() is not None:
-        raise DemoExistsError(f"an event with slug {slug!r} already exists")
-    rng = random.Random(seed)
-    rules = default_rules()
-    tz = ZoneInfo(TIMEZONE)
+@dataclass
+class _Calendar:
+    days: list[Day]
+    sessions: list[EventSession]
+    codes: list[list[str]]  # session codes, day by day
+    slots: list[Slot]
+    slots_per_session: int
 
-    event = Event(
+    @property
+    def all_codes(self) -> list[str]:
+        return [c for day_codes in self.codes for c in day_codes]
+
+
+def _new_event(slug: str, rules: dict) -> Event:
+    return Event(
         slug=slug,
         name_vi="Tuần lễ Chuyển đổi số và Khởi nghiệp đổi mới sáng tạo – Mekong Delta 2023",
         name_en="Digital Transformation and Innovative Startup Week – Mekong Delta 2023",
@@ -912,12 +942,10 @@ def generate_demo(
         ),
         rules=rules,
     )
-    session.add(event)
-    session.flush()
-    assert event.id is not None
-    event_id = event.id
 
-    # Days, sessions, slots.
+
+def _add_calendar(session: Session, event_id: int) -> _Calendar:
+    """Days, a morning and an afternoon session per day, and their slots."""
     days = [Day(event_id=event_id, number=i + 1, on_date=d) for i, d in enumerate(EVENT_DATES)]
     session.add_all(days)
     session.flush()
@@ -943,60 +971,73 @@ def generate_demo(
         codes.append(day_codes)
     session.add_all(sessions)
     session.flush()
+    slots = _add_slots(session, sessions, [d for d in days for _ in SESSION_TIMES])
+    slots_per_session = len(slots) // len(sessions)
+    return _Calendar(days, sessions, codes, slots, slots_per_session)
+
+
+def _add_slots(session: Session, sessions: list[EventSession], days: list[Day]) -> list[Slot]:
+    """``SLOT_MINUTES`` slots filling each session (``days`` holds each session's day)."""
+    tz = ZoneInfo(TIMEZONE)
+    step = timedelta(minutes=SLOT_MINUTES)
     slots: list[Slot] = []
-    slots_per_session = 0
-    for ev_session, day in zip(sessions, [d for d in days for _ in SESSION_TIMES], strict=True):
+    for ev_session, day in zip(sessions, days, strict=True):
         assert ev_session.id is not None
         local = datetime.combine(day.on_date, ev_session.start, tzinfo=tz)
         local_end = datetime.combine(day.on_date, ev_session.end, tzinfo=tz)
         k = 0
-        while local + timedelta(minutes=SLOT_MINUTES) <= local_end:
+        while local + step <= local_end:
             k += 1
             slots.append(
                 Slot(
                     session_id=ev_session.id,
                     code=f"{ev_session.code}-{k:02d}",
                     start=local.astimezone(UTC),
-                    end=(local + timedelta(minutes=SLOT_MINUTES)).astimezone(UTC),
+                    end=(local + step).astimezone(UTC),
                     position=len(slots),
                 )
             )
-            local += timedelta(minutes=SLOT_MINUTES)
-        slots_per_session = k
+            local += step
     session.add_all(slots)
     session.flush()
+    return slots
 
-    # Organisations and their representatives (planned in memory first).
-    orgs = _build_orgs(rng, scale)
-    n_shared = max(2, round(BASE_TABLES * scale))
-    n_home = min(n_shared // 4, max(1, round(BASE_HOME_TABLES * scale)))
-    n_tables = n_shared + n_home
+
+def _choose_hosts(orgs: list[_Org], n_home: int) -> list[_Org]:
+    """The organisations with a home table: the first investors, then agencies."""
     hosts = [o for o in orgs if o.kind is OrgKind.investor][: (n_home + 1) // 2]
     hosts += [o for o in orgs if o.kind is OrgKind.agency][: n_home - len(hosts)]
     for org in hosts:
         org.home_table = True
-    all_codes = [c for day_codes in codes for c in day_codes]
-    for org in orgs:
-        two = not org.home_table and rng.random() < TWO_REPS[org.kind]
-        for _ in range(2 if two else 1):
-            rep_sessions = list(all_codes) if org.home_table else _sessions_for(rng, codes)
-            org.reps.append(_Rep(rep_sessions, _rep_cap(rep_sessions, slots_per_session, rules)))
-        org.cap = sum(rep.cap for rep in org.reps)
-        for rep in org.reps:
-            for code in rep.sessions:
-                org.presence[code] = org.presence.get(code, 0) + 1
-            for day_codes in codes:
-                present = sum(1 for code in day_codes if code in rep.sessions)
-                if present:
-                    day_key = day_codes[0].split("-")[0]
-                    fits = min(rules["max_per_day"], SESSION_LOAD * present)
-                    org.day_cap[day_key] = org.day_cap.get(day_key, 0) + fits
-        org.appetite = max(2, round(org.cap * rng.uniform(0.55, 1.0)))
+    return hosts
 
-    org_rows = []
+
+def _plan_reps(rng: random.Random, org: _Org, calendar: _Calendar, rules: dict) -> None:
+    """Give ``org`` one or two representatives, and derive its capacity and appetite."""
+    two = not org.home_table and rng.random() < TWO_REPS[org.kind]
+    codes = calendar.codes
+    for _ in range(2 if two else 1):
+        rep_sessions = calendar.all_codes if org.home_table else _sessions_for(rng, codes)
+        cap = _rep_cap(rep_sessions, calendar.slots_per_session, rules)
+        org.reps.append(_Rep(rep_sessions, cap))
+    org.cap = sum(rep.cap for rep in org.reps)
+    for rep in org.reps:
+        for code in rep.sessions:
+            org.presence[code] = org.presence.get(code, 0) + 1
+        for day_codes in codes:
+            present = sum(1 for code in day_codes if code in rep.sessions)
+            if present:
+                day_key = day_codes[0].split("-")[0]
+                fits = min(rules["max_per_day"], SESSION_LOAD * present)
+                org.day_cap[day_key] = org.day_cap.get(day_key, 0) + fits
+    org.appetite = max(2, round(org.cap * rng.uniform(0.55, 1.0)))
+
+
+def _insert_orgs(session: Session, event_id: int, orgs: list[_Org]) -> None:
+    """Insert the organisations and note each one's new id (names are unique)."""
     created = datetime(2023, 4, 3, 2, 0, tzinfo=UTC)
-    for org in orgs:
-        org_rows.append(dict(
+    org_rows = [
+        dict(
             event_id=event_id,
             name=org.name,
             name_folded=fold(org.name),
@@ -1011,7 +1052,9 @@ def generate_demo(
             offers_text=f"{org.name} có thể hỗ trợ: {_labels(org.offers)}.",
             seeks_text=f"Đang tìm kiếm: {_labels(org.seeks)}.",
             created_at=created + timedelta(minutes=37 * org.index),
-        ))
+        )
+        for org in orgs
+    ]
     _insert(session, Organisation, org_rows)
     org_ids = dict(
         session.exec(
@@ -1021,21 +1064,28 @@ def generate_demo(
     for org in orgs:
         org.row_id = org_ids[org.name]
 
-    tables = []
+
+def _add_tables(
+    session: Session, event_id: int, hosts: list[_Org], n_tables: int
+) -> list[MeetingTable]:
+    """``n_tables`` tables in three zones; the first ones are the hosts' home tables."""
     width = max(2, len(str(n_tables)))
     zones = ("A", "B", "C")
-    for i in range(n_tables):
-        host = hosts[i].id if i < len(hosts) else None
-        tables.append(
-            MeetingTable(
-                event_id=event_id,
-                name=f"B2B-{i + 1:0{width}d}",
-                zone=zones[min(2, i * 3 // n_tables)],
-                host_org_id=host,
-            )
+    tables = [
+        MeetingTable(
+            event_id=event_id,
+            name=f"B2B-{i + 1:0{width}d}",
+            zone=zones[min(2, i * 3 // n_tables)],
+            host_org_id=hosts[i].id if i < len(hosts) else None,
         )
+        for i in range(n_tables)
+    ]
     session.add_all(tables)
+    return tables
 
+
+def _insert_participants(session: Session, rng: random.Random, orgs: list[_Org]) -> int:
+    """Insert a participant for every planned representative; returns how many."""
     participants = []
     emails: set[str] = set()
     for org in orgs:
@@ -1063,14 +1113,15 @@ def generate_demo(
                 )
             )
     _insert(session, Participant, participants)
+    return len(participants)
 
-    target = round(BASE_MEETINGS * scale)
-    placement = _Placement(all_codes, int(TABLE_LOAD * n_shared * slots_per_session))
-    plan, meets = _plan_requests(rng, orgs, target, rules, placement)
-    expiry = timedelta(hours=rules["request_expiry_hours"])
-    request_rows = []
-    for req in plan:
-        request_rows.append(dict(
+
+def _insert_requests(
+    session: Session, event_id: int, plan: list[_Req], expiry: timedelta
+) -> None:
+    """Insert the planned requests and note each one's new id."""
+    request_rows = [
+        dict(
             event_id=event_id,
             from_org_id=req.sender.id,
             to_org_id=req.receiver.id,
@@ -1083,7 +1134,9 @@ def generate_demo(
             # Pending requests never expire: the event is in the past, and the demo
             # should still let hosts answer them (an expiry sweep would close them all).
             expires_at=None if req.status is RequestStatus.pending else req.created + expiry,
-        ))
+        )
+        for req in plan
+    ]
     _insert(session, MeetingRequest, request_rows)
     # A directed pair asks at most once, so (from, to) finds a request's id.
     request_ids = {
@@ -1097,11 +1150,13 @@ def generate_demo(
     for req in plan:
         req.row_id = request_ids[(req.sender.id, req.receiver.id)]
 
-    meeting_rows = []
+
+def _insert_meetings(session: Session, event_id: int, meets: list[_Meet]) -> None:
+    rows = []
     for meet in meets:
         a, b = sorted((meet.a.id, meet.b.id))
         at = meet.request.answered or meet.request.created
-        meeting_rows.append(
+        rows.append(
             dict(
                 event_id=event_id,
                 request_id=meet.request.row_id,
@@ -1114,28 +1169,63 @@ def generate_demo(
                 updated_at=at,
             )
         )
-    _insert(session, Meeting, meeting_rows)
+    _insert(session, Meeting, rows)
 
-    by_kind = {kind.value: 0 for kind in OrgKind}
+
+def generate_demo(
+    session: Session, *, seed: int = 2023, scale: float = 1.0, slug: str = DEMO_SLUG
+) -> DemoSummary:
+    """Add the demo event to ``session`` (flushed, not committed) and summarise it."""
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    if session.exec(select(Event.id).where(Event.slug == slug)).first() is not None:
+        raise DemoExistsError(f"an event with slug {slug!r} already exists")
+    # Every draw comes from this one generator, in a fixed order: keep the order of the
+    # steps below, or the same seed no longer gives the same event.
+    rng = random.Random(seed)
+    rules = default_rules()
+    event = _new_event(slug, rules)
+    session.add(event)
+    session.flush()
+    assert event.id is not None
+    event_id = event.id
+    calendar = _add_calendar(session, event_id)
+
+    # Organisations and their representatives (planned in memory first).
+    orgs = _build_orgs(rng, scale)
+    n_shared = max(2, round(BASE_TABLES * scale))
+    n_home = min(n_shared // 4, max(1, round(BASE_HOME_TABLES * scale)))
+    hosts = _choose_hosts(orgs, n_home)
     for org in orgs:
-        by_kind[org.kind.value] += 1
-    by_status = {status.value: 0 for status in RequestStatus}
-    for req in plan:
-        by_status[req.status.value] += 1
+        _plan_reps(rng, org, calendar, rules)
+    _insert_orgs(session, event_id, orgs)
+    tables = _add_tables(session, event_id, hosts, n_shared + n_home)
+    participants = _insert_participants(session, rng, orgs)
+
+    target = round(BASE_MEETINGS * scale)
+    placement = _Placement(
+        calendar.all_codes, int(TABLE_LOAD * n_shared * calendar.slots_per_session)
+    )
+    plan, meets = _plan_requests(rng, orgs, target, rules, placement)
+    _insert_requests(session, event_id, plan, timedelta(hours=rules["request_expiry_hours"]))
+    _insert_meetings(session, event_id, meets)
+
+    by_kind = dict(Counter(org.kind.value for org in orgs))
+    by_status = dict(Counter(req.status.value for req in plan))
     return DemoSummary(
         event_id=event_id,
         slug=slug,
         organisations=len(orgs),
-        by_kind=by_kind,
-        participants=len(participants),
+        by_kind={kind.value: by_kind.get(kind.value, 0) for kind in OrgKind},
+        participants=participants,
         requests=len(plan),
-        requests_by_status=by_status,
+        requests_by_status={s.value: by_status.get(s.value, 0) for s in RequestStatus},
         meetings=len(meets),
         mutual_meetings=sum(1 for m in meets if m.weight == 3),
         must_meetings=sum(1 for m in meets if m.weight == 2),
-        days=len(days),
-        sessions=len(sessions),
-        slots=len(slots),
+        days=len(calendar.days),
+        sessions=len(calendar.sessions),
+        slots=len(calendar.slots),
         tables=len(tables),
         home_tables=len(hosts),
     )
