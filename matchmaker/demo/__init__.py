@@ -57,6 +57,7 @@ from matchmaker.models import (
     RequestStatus,
     Slot,
 )
+from matchmaker.rules import EventRules
 from matchmaker.text import fold, slugify
 
 __all__ = ["DEMO_SLUG", "DemoExistsError", "DemoSummary", "default_rules", "generate_demo"]
@@ -95,27 +96,44 @@ TABLE_LOAD = 0.95
 # Who requests whom, and how often (weights by target kind).
 REQUEST_TARGETS: dict[OrgKind, tuple[tuple[OrgKind, float], ...]] = {
     OrgKind.startup: (
-        (OrgKind.investor, 0.33), (OrgKind.tech_firm, 0.30), (OrgKind.agency, 0.17),
-        (OrgKind.university, 0.10), (OrgKind.ocop, 0.06), (OrgKind.association, 0.04),
+        (OrgKind.investor, 0.33),
+        (OrgKind.tech_firm, 0.30),
+        (OrgKind.agency, 0.17),
+        (OrgKind.university, 0.10),
+        (OrgKind.ocop, 0.06),
+        (OrgKind.association, 0.04),
     ),
     OrgKind.ocop: (
-        (OrgKind.tech_firm, 0.40), (OrgKind.agency, 0.25), (OrgKind.startup, 0.20),
-        (OrgKind.investor, 0.08), (OrgKind.association, 0.07),
+        (OrgKind.tech_firm, 0.40),
+        (OrgKind.agency, 0.25),
+        (OrgKind.startup, 0.20),
+        (OrgKind.investor, 0.08),
+        (OrgKind.association, 0.07),
     ),
     OrgKind.tech_firm: (
-        (OrgKind.agency, 0.45), (OrgKind.startup, 0.20), (OrgKind.ocop, 0.15),
-        (OrgKind.university, 0.10), (OrgKind.tech_firm, 0.05), (OrgKind.association, 0.05),
+        (OrgKind.agency, 0.45),
+        (OrgKind.startup, 0.20),
+        (OrgKind.ocop, 0.15),
+        (OrgKind.university, 0.10),
+        (OrgKind.tech_firm, 0.05),
+        (OrgKind.association, 0.05),
     ),
     OrgKind.investor: ((OrgKind.startup, 0.85), (OrgKind.tech_firm, 0.15)),
     OrgKind.agency: (
-        (OrgKind.tech_firm, 0.45), (OrgKind.startup, 0.30), (OrgKind.university, 0.15),
+        (OrgKind.tech_firm, 0.45),
+        (OrgKind.startup, 0.30),
+        (OrgKind.university, 0.15),
         (OrgKind.ocop, 0.10),
     ),
     OrgKind.university: (
-        (OrgKind.startup, 0.40), (OrgKind.tech_firm, 0.30), (OrgKind.agency, 0.30),
+        (OrgKind.startup, 0.40),
+        (OrgKind.tech_firm, 0.30),
+        (OrgKind.agency, 0.30),
     ),
     OrgKind.association: (
-        (OrgKind.tech_firm, 0.30), (OrgKind.agency, 0.40), (OrgKind.startup, 0.30),
+        (OrgKind.tech_firm, 0.30),
+        (OrgKind.agency, 0.40),
+        (OrgKind.startup, 0.30),
     ),
 }
 # How eagerly each kind sends requests (relative weight per organisation).
@@ -158,9 +176,17 @@ SPEAKS_ENGLISH: dict[OrgKind, float] = {
 }
 
 STARTUP_SECTORS: tuple[tuple[str, float], ...] = (
-    ("agritech", 0.20), ("aquaculture", 0.10), ("tourism", 0.08), ("ecommerce", 0.14),
-    ("manufacturing", 0.05), ("smart_city", 0.07), ("fintech", 0.08), ("edtech", 0.08),
-    ("healthtech", 0.07), ("logistics", 0.07), ("digital_government", 0.06),
+    ("agritech", 0.20),
+    ("aquaculture", 0.10),
+    ("tourism", 0.08),
+    ("ecommerce", 0.14),
+    ("manufacturing", 0.05),
+    ("smart_city", 0.07),
+    ("fintech", 0.08),
+    ("edtech", 0.08),
+    ("healthtech", 0.07),
+    ("logistics", 0.07),
+    ("digital_government", 0.06),
 )
 SECTOR_OFFERS: dict[str, tuple[str, ...]] = {
     "agritech": ("iot_solutions", "traceability", "data_analytics", "raw_materials"),
@@ -174,56 +200,122 @@ SECTOR_OFFERS: dict[str, tuple[str, ...]] = {
     "healthtech": ("telemedicine", "ai_solutions"),
     "logistics": ("logistics_services", "software_development"),
     "digital_government": (
-        "software_development", "data_analytics", "cloud_services", "ai_solutions",
+        "software_development",
+        "data_analytics",
+        "cloud_services",
+        "ai_solutions",
     ),
 }
 STARTUP_SEEKS: tuple[str, ...] = (
-    "mentoring", "pilot_customer", "distribution", "cloud_services", "market_access",
-    "funding_grants", "talent", "technology_partner", "land_and_permits", "export_partner",
+    "mentoring",
+    "pilot_customer",
+    "distribution",
+    "cloud_services",
+    "market_access",
+    "funding_grants",
+    "talent",
+    "technology_partner",
+    "land_and_permits",
+    "export_partner",
 )
 STAGES: tuple[tuple[str, float], ...] = (
-    ("idea", 0.18), ("mvp", 0.30), ("seed", 0.32), ("series_a", 0.14), ("growth", 0.06),
+    ("idea", 0.18),
+    ("mvp", 0.30),
+    ("seed", 0.32),
+    ("series_a", 0.14),
+    ("growth", 0.06),
 )
 TECH_SECTORS: tuple[str, ...] = (
-    "smart_city", "digital_government", "ecommerce", "fintech", "logistics", "agritech",
-    "healthtech", "edtech", "manufacturing",
+    "smart_city",
+    "digital_government",
+    "ecommerce",
+    "fintech",
+    "logistics",
+    "agritech",
+    "healthtech",
+    "edtech",
+    "manufacturing",
 )
 TECH_OFFERS: tuple[str, ...] = (
-    "cloud_services", "iot_solutions", "digital_transformation_consulting",
-    "software_development", "cybersecurity", "ecommerce_platform", "data_analytics",
-    "ai_solutions", "training", "smart_city_solutions",
+    "cloud_services",
+    "iot_solutions",
+    "digital_transformation_consulting",
+    "software_development",
+    "cybersecurity",
+    "ecommerce_platform",
+    "data_analytics",
+    "ai_solutions",
+    "training",
+    "smart_city_solutions",
 )
 TECH_SEEKS: tuple[str, ...] = (
-    "public_sector_contracts", "pilot_customer", "distribution", "talent",
-    "startup_partnership", "market_access",
+    "public_sector_contracts",
+    "pilot_customer",
+    "distribution",
+    "talent",
+    "startup_partnership",
+    "market_access",
 )
 OCOP_SEEKS: tuple[str, ...] = (
-    "distribution", "ecommerce_platform", "export_partner", "packaging_design", "traceability",
-    "market_access", "logistics_services", "funding_grants", "trade_promotion",
+    "distribution",
+    "ecommerce_platform",
+    "export_partner",
+    "packaging_design",
+    "traceability",
+    "market_access",
+    "logistics_services",
+    "funding_grants",
+    "trade_promotion",
 )
 AGENCY_SEEKS: tuple[str, ...] = (
-    "digital_transformation_consulting", "iot_solutions", "cloud_services",
-    "smart_city_solutions", "investment_projects", "training", "software_development",
+    "digital_transformation_consulting",
+    "iot_solutions",
+    "cloud_services",
+    "smart_city_solutions",
+    "investment_projects",
+    "training",
+    "software_development",
 )
 # (keyword in the agency's name, sectors, offers)
 AGENCY_PROFILES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("Thông tin và Truyền thông", ("digital_government", "smart_city"),
-     ("pilot_customer", "funding_grants", "mentoring")),
-    ("Công nghệ thông tin", ("digital_government", "smart_city"),
-     ("pilot_customer", "cloud_services")),
-    ("Công Thương", ("ecommerce", "manufacturing", "logistics"),
-     ("trade_promotion", "market_access", "funding_grants")),
-    ("Xúc tiến", ("ecommerce", "tourism", "manufacturing"),
-     ("trade_promotion", "market_access", "export_partner")),
+    (
+        "Thông tin và Truyền thông",
+        ("digital_government", "smart_city"),
+        ("pilot_customer", "funding_grants", "mentoring"),
+    ),
+    (
+        "Công nghệ thông tin",
+        ("digital_government", "smart_city"),
+        ("pilot_customer", "cloud_services"),
+    ),
+    (
+        "Công Thương",
+        ("ecommerce", "manufacturing", "logistics"),
+        ("trade_promotion", "market_access", "funding_grants"),
+    ),
+    (
+        "Xúc tiến",
+        ("ecommerce", "tourism", "manufacturing"),
+        ("trade_promotion", "market_access", "export_partner"),
+    ),
     ("Du lịch", ("tourism",), ("market_access", "trade_promotion", "pilot_customer")),
-    ("Nông nghiệp", ("agritech", "aquaculture"),
-     ("funding_grants", "pilot_customer", "land_and_permits")),
+    (
+        "Nông nghiệp",
+        ("agritech", "aquaculture"),
+        ("funding_grants", "pilot_customer", "land_and_permits"),
+    ),
     ("Khuyến nông", ("agritech", "aquaculture"), ("training", "pilot_customer")),
     ("Hợp tác xã", ("agritech", "ecommerce"), ("market_access", "raw_materials")),
-    ("Khoa học và Công nghệ", ("agritech", "manufacturing", "smart_city"),
-     ("funding_grants", "mentoring", "research_collaboration")),
-    ("Kế hoạch và Đầu tư", ("manufacturing", "logistics", "fintech"),
-     ("land_and_permits", "funding_grants", "mentoring")),
+    (
+        "Khoa học và Công nghệ",
+        ("agritech", "manufacturing", "smart_city"),
+        ("funding_grants", "mentoring", "research_collaboration"),
+    ),
+    (
+        "Kế hoạch và Đầu tư",
+        ("manufacturing", "logistics", "fintech"),
+        ("land_and_permits", "funding_grants", "mentoring"),
+    ),
     ("khu công nghiệp", ("manufacturing", "logistics"), ("land_and_permits",)),
     ("Tài chính", ("fintech", "digital_government"), ("funding_grants",)),
     ("Ngân hàng", ("fintech",), ("funding_grants", "market_access")),
@@ -233,8 +325,11 @@ AGENCY_PROFILES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Tài nguyên", ("smart_city", "agritech"), ("land_and_permits", "pilot_customer")),
     ("Lao động", ("edtech", "digital_government"), ("talent", "training")),
     ("Đoàn", ("edtech", "ecommerce"), ("mentoring", "talent")),
-    ("UBND", ("smart_city", "digital_government", "tourism", "agritech"),
-     ("pilot_customer", "land_and_permits", "market_access")),
+    (
+        "UBND",
+        ("smart_city", "digital_government", "tourism", "agritech"),
+        ("pilot_customer", "land_and_permits", "market_access"),
+    ),
 )
 DECLINE_REASONS: tuple[str, ...] = (
     "Lịch làm việc trong tuần lễ đã kín, xin hẹn dịp khác.",
@@ -254,21 +349,11 @@ KIND_WORDS: dict[OrgKind, str] = {
 }
 
 
-def default_rules() -> dict:
-    """The demo event's organiser rules (a fresh dict each call)."""
-    allowed: dict[str, list[str]] = {}
-    for kind in OrgKind:
-        targets = [t.value for t, _ in REQUEST_TARGETS.get(kind, ())]
-        allowed[kind.value] = sorted(targets)
-    return {
-        "allowed_pairs": allowed,
-        "max_open_requests": 20,
-        "max_meetings": 16,
-        "max_per_day": 8,
-        "max_consecutive": 4,
-        "request_expiry_hours": 72,
-        "message_required": True,
-    }
+def default_rules() -> EventRules:
+    """The demo event's organiser rules: who may request whom follows the demo's request
+    targets; every limit is the default of ``matchmaker.rules``."""
+    allowed = {kind: frozenset(t for t, _ in REQUEST_TARGETS.get(kind, ())) for kind in OrgKind}
+    return EventRules(allowed_pairs=allowed)
 
 
 class DemoExistsError(ValueError):
@@ -417,8 +502,12 @@ def _make_startup(rng: random.Random, names: _Names, index: int) -> _Org:
         seeks = _unique([t for t in seeks if t != money] + ["mentoring"])
     province = _weighted(
         rng,
-        (("Hậu Giang", 0.45), ("Cần Thơ", 0.25), ("TP. Hồ Chí Minh", 0.2),
-         (rng.choice(N.MEKONG_PROVINCES), 0.1)),
+        (
+            ("Hậu Giang", 0.45),
+            ("Cần Thơ", 0.25),
+            ("TP. Hồ Chí Minh", 0.2),
+            (rng.choice(N.MEKONG_PROVINCES), 0.1),
+        ),
     )
     org = _Org(index, OrgKind.startup, name, province, sectors, offers, seeks, stage=stage)
     org.website = _website(brand) if rng.random() < 0.7 else ""
@@ -440,8 +529,13 @@ def _make_tech_firm(rng: random.Random, names: _Names, index: int) -> _Org:
     name = names.make(build, "Công ty Công nghệ Mekong")
     province = _weighted(
         rng,
-        (("TP. Hồ Chí Minh", 0.6), ("Cần Thơ", 0.15), ("Hậu Giang", 0.1), ("Hà Nội", 0.1),
-         ("Bình Dương", 0.05)),
+        (
+            ("TP. Hồ Chí Minh", 0.6),
+            ("Cần Thơ", 0.15),
+            ("Hậu Giang", 0.1),
+            ("Hà Nội", 0.1),
+            ("Bình Dương", 0.05),
+        ),
     )
     sectors = _pick(rng, TECH_SECTORS, 1, 3)
     offers = _pick(rng, TECH_OFFERS, 2, 4)
@@ -464,8 +558,9 @@ def _make_investor(rng: random.Random, names: _Names, index: int, ordinal: int) 
         )
 
     name = names.make(build, "Quỹ Đầu tư Khởi nghiệp")
-    province = _weighted(rng, (("TP. Hồ Chí Minh", 0.6), ("Cần Thơ", 0.2), ("Hậu Giang", 0.1),
-                               ("Hà Nội", 0.1)))
+    province = _weighted(
+        rng, (("TP. Hồ Chí Minh", 0.6), ("Cần Thơ", 0.2), ("Hậu Giang", 0.1), ("Hà Nội", 0.1))
+    )
     sectors = rng.sample(list(SECTORS), rng.randint(2, 4))
     ticket = rng.choice(("seed_investment", "seed_investment", "series_a_investment"))
     offers = _unique([ticket, *_pick(rng, ("mentoring", "market_access", "co_investment"), 1, 2)])
@@ -499,9 +594,7 @@ def _agency_names(count: int) -> list[tuple[str, str]]:
     return out[:count]
 
 
-def _make_agency(
-    rng: random.Random, names: _Names, index: int, base: tuple[str, str]
-) -> _Org:
+def _make_agency(rng: random.Random, names: _Names, index: int, base: tuple[str, str]) -> _Org:
     name, province = base
     if not names.take(name):
         name = names.make(lambda: f"{name} – Đoàn {rng.randint(2, 99)}", name)
@@ -552,8 +645,12 @@ def _make_university(rng: random.Random, names: _Names, index: int, ordinal: int
     offers = _pick(
         rng, ("talent", "research_collaboration", "incubation", "mentoring", "training"), 2, 4
     )
-    seeks = _pick(rng, ("startup_partnership", "funding_grants", "technology_partner",
-                        "public_sector_contracts"), 1, 3)
+    seeks = _pick(
+        rng,
+        ("startup_partnership", "funding_grants", "technology_partner", "public_sector_contracts"),
+        1,
+        3,
+    )
     org = _Org(index, OrgKind.university, name, province, sectors, offers, seeks)
     org.website = _website(name, "edu.vn")
     org.description = f"{name} cung cấp {_labels(offers)} cho hệ sinh thái khởi nghiệp vùng ĐBSCL."
@@ -572,8 +669,9 @@ def _make_association(rng: random.Random, names: _Names, index: int, ordinal: in
         name = names.make(build, "Hội Doanh nghiệp vùng ĐBSCL")
     sectors = rng.sample(list(SECTORS), 3)
     offers = _pick(rng, ("market_access", "networking", "mentoring", "training"), 2, 3)
-    seeks = _pick(rng, ("startup_partnership", "public_sector_contracts", "investment_projects"),
-                  1, 2)
+    seeks = _pick(
+        rng, ("startup_partnership", "public_sector_contracts", "investment_projects"), 1, 2
+    )
     org = _Org(index, OrgKind.association, name, province, sectors, offers, seeks)
     org.website = _website(name, "org.vn")
     org.description = f"{name} kết nối hội viên với startup, cơ quan nhà nước và nhà đầu tư."
@@ -630,10 +728,12 @@ def _sessions_for(rng: random.Random, codes: list[list[str]]) -> list[str]:
     return [code for d in chosen for code in codes[d]]
 
 
-def _rep_cap(sessions: list[str], slots_per_session: int, rules: dict) -> int:
+def _rep_cap(sessions: list[str], slots_per_session: int, rules: EventRules) -> int:
     days = len({code.split("-")[0] for code in sessions})
     usable = len(sessions) * slots_per_session
-    return min(int(LOAD_FACTOR * usable), rules["max_meetings"], rules["max_per_day"] * days)
+    return min(
+        int(LOAD_FACTOR * usable), _limit(rules.max_meetings), _limit(rules.max_per_day) * days
+    )
 
 
 def _person(rng: random.Random) -> tuple[str, str, str]:
@@ -659,8 +759,31 @@ def _title(rng: random.Random, org: _Org, rep: int) -> str:
 
 
 _MOBILE_PREFIXES = (
-    "090", "091", "093", "094", "097", "098", "086", "070", "076", "077", "079", "081",
-    "083", "084", "085", "088", "089", "032", "033", "034", "035", "036", "037", "038", "039",
+    "090",
+    "091",
+    "093",
+    "094",
+    "097",
+    "098",
+    "086",
+    "070",
+    "076",
+    "077",
+    "079",
+    "081",
+    "083",
+    "084",
+    "085",
+    "088",
+    "089",
+    "032",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "039",
 )
 
 
@@ -745,9 +868,7 @@ class _Placement:
             if la >= SESSION_LOAD * reps_a or lb >= SESSION_LOAD * reps_b:
                 continue
             day = code[: code.index("-")]
-            if a.day_load.get(day, 0) >= a.day_cap[day] or b.day_load.get(day, 0) >= b.day_cap[
-                day
-            ]:
+            if a.day_load.get(day, 0) >= a.day_cap[day] or b.day_load.get(day, 0) >= b.day_cap[day]:
                 continue
             score = la / (SESSION_LOAD * reps_a) + lb / (SESSION_LOAD * reps_b)
             score += self.load[code] / self.cap if shared else 0.0
@@ -806,7 +927,7 @@ def _pick_receiver(
     return None
 
 
-def _request(rng: random.Random, sender: _Org, receiver: _Org, rules: dict) -> _Req:
+def _request(rng: random.Random, sender: _Org, receiver: _Org, rules: EventRules) -> _Req:
     """The request ``sender`` sends ``receiver``, answered at the receiver's usual rate."""
     must = rng.random() < (0.3 if receiver.kind is OrgKind.investor else 0.18)
     priority = Priority.must if must else Priority.would_like
@@ -814,9 +935,9 @@ def _request(rng: random.Random, sender: _Org, receiver: _Org, rules: dict) -> _
     accept_p = ACCEPT_RATE[receiver.kind]
     if roll < accept_p:
         status = RequestStatus.accepted
-    elif roll < accept_p + (1 - accept_p) * 0.3 and sender.pending_out < rules[
-        "max_open_requests"
-    ]:
+    elif roll < accept_p + (1 - accept_p) * 0.3 and sender.pending_out < _limit(
+        rules.max_open_requests
+    ):
         status = RequestStatus.pending
     else:
         status = RequestStatus.declined
@@ -827,8 +948,9 @@ def _request(rng: random.Random, sender: _Org, receiver: _Org, rules: dict) -> _
     else:
         created = _REQUESTS_OPEN + timedelta(days=rng.uniform(0, _REQUEST_DAYS))
         answered = created + timedelta(hours=rng.uniform(0.5, 70))
-    req = _Req(sender, receiver, priority, status, created, answered,
-               _message(rng, sender, receiver))
+    req = _Req(
+        sender, receiver, priority, status, created, answered, _message(rng, sender, receiver)
+    )
     if status is RequestStatus.declined:
         req.decline_reason = rng.choice(DECLINE_REASONS) if rng.random() < 0.7 else ""
     return req
@@ -842,13 +964,18 @@ def _mutual_request(rng: random.Random, req: _Req) -> _Req | None:
         return None
     back_created = req.created - timedelta(hours=rng.uniform(1, 48))
     return _Req(
-        receiver, sender, Priority.would_like, RequestStatus.accepted, back_created,
-        req.created + timedelta(hours=rng.uniform(0.1, 2)), _message(rng, receiver, sender),
+        receiver,
+        sender,
+        Priority.would_like,
+        RequestStatus.accepted,
+        back_created,
+        req.created + timedelta(hours=rng.uniform(0.1, 2)),
+        _message(rng, receiver, sender),
     )
 
 
 def _plan_requests(
-    rng: random.Random, orgs: list[_Org], target: int, rules: dict, placement: _Placement
+    rng: random.Random, orgs: list[_Org], target: int, rules: EventRules, placement: _Placement
 ) -> tuple[list[_Req], list[_Meet]]:
     """Requests until ``target`` are accepted (or too many draws fail), and their meetings."""
     by_kind: dict[OrgKind, list[_Org]] = {kind: [] for kind in OrgKind}
@@ -919,7 +1046,12 @@ class _Calendar:
         return [c for day_codes in self.codes for c in day_codes]
 
 
-def _new_event(slug: str, rules: dict) -> Event:
+def _limit(value: int | None) -> int:
+    """A limit of the demo's rules (all are set; "no limit" would be a large number)."""
+    return value if value is not None else 10**6
+
+
+def _new_event(slug: str, rules: EventRules) -> Event:
     return Event(
         slug=slug,
         name_vi="Tuần lễ Chuyển đổi số và Khởi nghiệp đổi mới sáng tạo – Mekong Delta 2023",
@@ -940,7 +1072,7 @@ def _new_event(slug: str, rules: dict) -> Event:
             "Co-organised by the Hậu Giang Provincial People's Committee and the Ho Chi Minh "
             "City Computer Association (HCA)."
         ),
-        rules=rules,
+        rules=rules.as_dict(),
     )
 
 
@@ -1012,7 +1144,7 @@ def _choose_hosts(orgs: list[_Org], n_home: int) -> list[_Org]:
     return hosts
 
 
-def _plan_reps(rng: random.Random, org: _Org, calendar: _Calendar, rules: dict) -> None:
+def _plan_reps(rng: random.Random, org: _Org, calendar: _Calendar, rules: EventRules) -> None:
     """Give ``org`` one or two representatives, and derive its capacity and appetite."""
     two = not org.home_table and rng.random() < TWO_REPS[org.kind]
     codes = calendar.codes
@@ -1028,7 +1160,7 @@ def _plan_reps(rng: random.Random, org: _Org, calendar: _Calendar, rules: dict) 
             present = sum(1 for code in day_codes if code in rep.sessions)
             if present:
                 day_key = day_codes[0].split("-")[0]
-                fits = min(rules["max_per_day"], SESSION_LOAD * present)
+                fits = min(_limit(rules.max_per_day), SESSION_LOAD * present)
                 org.day_cap[day_key] = org.day_cap.get(day_key, 0) + fits
     org.appetite = max(2, round(org.cap * rng.uniform(0.55, 1.0)))
 
@@ -1116,9 +1248,7 @@ def _insert_participants(session: Session, rng: random.Random, orgs: list[_Org])
     return len(participants)
 
 
-def _insert_requests(
-    session: Session, event_id: int, plan: list[_Req], expiry: timedelta
-) -> None:
+def _insert_requests(session: Session, event_id: int, plan: list[_Req], expiry: timedelta) -> None:
     """Insert the planned requests and note each one's new id."""
     request_rows = [
         dict(
@@ -1207,7 +1337,7 @@ def generate_demo(
         calendar.all_codes, int(TABLE_LOAD * n_shared * calendar.slots_per_session)
     )
     plan, meets = _plan_requests(rng, orgs, target, rules, placement)
-    _insert_requests(session, event_id, plan, timedelta(hours=rules["request_expiry_hours"]))
+    _insert_requests(session, event_id, plan, timedelta(hours=_limit(rules.request_expiry_hours)))
     _insert_meetings(session, event_id, meets)
 
     by_kind = dict(Counter(org.kind.value for org in orgs))
