@@ -23,12 +23,13 @@ run: $(STAMP)
 	$(VENV)/bin/matchmaker serve --demo --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check matchmaker solver tests
-	$(VENV)/bin/mypy matchmaker solver
+	$(VENV)/bin/ruff check matchmaker solver tooling tests
+	$(VENV)/bin/mypy matchmaker solver tooling
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -p no:cacheprovider
 
 bench: $(STAMP)
-	$(PY) -m solver bench
+	$(PY) -m tooling solver-bench
 
 # All msgids into one template, for reference (babel.cfg patterns are relative to "."). Each
 # feature keeps its own matchmaker/translations/vi/LC_MESSAGES/<feature>.po; the unit test

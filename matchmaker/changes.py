@@ -84,7 +84,7 @@ def _current_placements(session: Session, event: Event) -> dict[int, tuple[int, 
     }
 
 
-class _Checker:
+class MoveChecker:
     """Checks placements of one meeting against the rest of the schedule."""
 
     def __init__(self, session: Session, event: Event, meeting: Meeting) -> None:
@@ -111,7 +111,7 @@ class _Checker:
 
 def legal_targets(session: Session, event: Event, meeting: Meeting) -> list[Target]:
     """Every slot and table where the meeting could go without breaking a rule."""
-    checker = _Checker(session, event, meeting)
+    checker = MoveChecker(session, event, meeting)
     slots = {
         s.id: s
         for s in session.exec(select(Slot).where(col(Slot.id).in_(list(checker.maps.slot_code))))
@@ -176,7 +176,7 @@ def move(
         raise Conflict(N_("A cancelled meeting cannot be moved."))
     slot = session.get(Slot, slot_id)
     table = session.get(MeetingTable, table_id)
-    checker = _Checker(session, event, meeting)
+    checker = MoveChecker(session, event, meeting)
     if slot is None or slot.id not in checker.maps.slot_code:
         raise DomainError(N_("Choose a slot of this event."), field="slot")
     if table is None or table.event_id != event.id:

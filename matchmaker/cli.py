@@ -148,20 +148,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
 
 
-def cmd_eval_matching(args: argparse.Namespace) -> None:
-    from matchmaker.matching_eval import cmd_eval_matching as run
-
-    if args.orgs < 2 or args.orgs > 20_000:
-        raise CommandError("--orgs: must be between 2 and 20000")
-    run(args)
-
-
-def cmd_bench_load(args: argparse.Namespace) -> None:
-    from matchmaker.loadbench import cmd_bench_load as run
-
-    run(args)
-
-
 def cmd_expire_requests(_: argparse.Namespace) -> None:
     """Expire unanswered meeting requests past their deadline (run it from cron;
     request list pages do the same on every load)."""
@@ -271,14 +257,6 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument("--password", default="", help="generated and printed when omitted")
     org.set_defaults(func=cmd_create_organiser)
 
-    evm = sub.add_parser(
-        "eval-matching", help="measure the recommender against baselines on a generated event"
-    )
-    evm.add_argument("--seed", type=int, default=2023)
-    evm.add_argument("--orgs", type=int, default=400, help="organisations to generate (>= 2)")
-    evm.add_argument("--ablation", action="store_true", help="also without each signal")
-    evm.set_defaults(func=cmd_eval_matching)
-
     demo = sub.add_parser("demo", help="load the realistic demo event")
     demo.add_argument("--seed", type=int, default=2023)
     demo.add_argument("--scale", type=float, default=1.0)
@@ -290,18 +268,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load the demo event when empty")
     serve.set_defaults(func=cmd_serve)
-
-    bench = sub.add_parser("bench-load", help="load-test the web app on the demo event (loopback)")
-    bench.add_argument("--scale", type=float, default=1.0, help="demo event size (1: ~350 people)")
-    bench.add_argument("--concurrency", type=int, default=16, help="requests in flight at once")
-    bench.add_argument("--requests", type=int, default=400, help="at most this many page requests")
-    bench.add_argument("--seconds", type=float, default=60.0, help="and for at most this long")
-    bench.add_argument("--users", type=int, default=40, help="virtual participants signed in")
-    bench.add_argument("--solve-seconds", type=int, default=10, help="time limit of the solve")
-    bench.add_argument(
-        "--database-url", default="", help="an EMPTY database (default: temp SQLite)"
-    )
-    bench.set_defaults(func=cmd_bench_load)
 
     pub = sub.add_parser("publish", help="publish a solve run or the hosts' draft (audited)")
     pub.add_argument("run", nargs="?", type=int, help="id of a finished solve run")

@@ -22,9 +22,9 @@ from matchmaker.models import Account, Event, Organisation, OrgKind, Participant
 from matchmaker.profiles import (
     OrganisationInput,
     RepresentativeInput,
-    _apply_organisation,
-    _apply_representative,
-    _new_representative,
+    apply_organisation,
+    apply_representative,
+    new_representative,
     organisation_errors,
     representative_errors,
 )
@@ -412,9 +412,9 @@ def run_import(
             org = session.get(Organisation, row.existing.organisation_id)
             assert org is not None
             description = org.description
-            _apply_organisation(org, row.org)
+            apply_organisation(org, row.org)
             org.description = row.org.description or description
-            _apply_representative(row.existing, row.person)
+            apply_representative(row.existing, row.person)
             session.add_all([org, row.existing])
             account = session.exec(
                 select(Account).where(Account.participant_id == row.existing.id)
@@ -426,11 +426,11 @@ def run_import(
         org = orgs.get(fold(row.org.name))
         if org is None:
             org = Organisation(event_id=event.id or 0, name="", kind=OrgKind(row.org.kind))
-            _apply_organisation(org, row.org)
+            apply_organisation(org, row.org)
             session.add(org)
             session.flush()
             orgs[org.name_folded] = org
-        _new_representative(session, org, row.person)
+        new_representative(session, org, row.person)
     session.flush()
     audit.record(
         session,

@@ -254,7 +254,8 @@ def representative_errors(
 # --- writing ------------------------------------------------------------------
 
 
-def _apply_organisation(org: Organisation, data: OrganisationInput) -> None:
+def apply_organisation(org: Organisation, data: OrganisationInput) -> None:
+    """Copy checked input onto the organisation (the profile forms and the import)."""
     org.name = data.name
     org.name_folded = fold(data.name)
     org.kind = OrgKind(data.kind)
@@ -269,7 +270,8 @@ def _apply_organisation(org: Organisation, data: OrganisationInput) -> None:
     org.seeks_text = data.seeks_text
 
 
-def _apply_representative(participant: Participant, data: RepresentativeInput) -> None:
+def apply_representative(participant: Participant, data: RepresentativeInput) -> None:
+    """Copy checked input onto the representative (the profile forms and the import)."""
     participant.full_name = data.full_name
     participant.name_folded = fold(data.full_name)
     participant.title = data.title
@@ -278,12 +280,13 @@ def _apply_representative(participant: Participant, data: RepresentativeInput) -
     participant.languages = list(data.languages)
 
 
-def _new_representative(
+def new_representative(
     session: Session, org: Organisation, data: RepresentativeInput
 ) -> tuple[Participant, Account]:
+    """A new representative of ``org`` with its participant account (no audit entry)."""
     assert org.id is not None
     participant = Participant(organisation_id=org.id, full_name="", email="")
-    _apply_representative(participant, data)
+    apply_representative(participant, data)
     session.add(participant)
     session.flush()
     account = Account(
@@ -322,10 +325,10 @@ def register(
     org = Organisation(
         event_id=event.id, name="", kind=OrgKind.startup, approved=not event.require_approval
     )
-    _apply_organisation(org, organisation)
+    apply_organisation(org, organisation)
     session.add(org)
     session.flush()
-    participant, account = _new_representative(session, org, representative)
+    participant, account = new_representative(session, org, representative)
     account.password_hash = accounts.hash_password(password)
     audit.record(
         session, "organisation.register", event=event, account=account, organisation_id=org.id
@@ -377,7 +380,7 @@ def update_organisation(
     errors = organisation_errors(data)
     if errors:
         raise InvalidInput(errors)
-    _apply_organisation(org, data)
+    apply_organisation(org, data)
     session.add(org)
     return org
 
@@ -397,7 +400,7 @@ def add_representative(
     errors = representative_errors(session, data)
     if errors:
         raise InvalidInput(errors)
-    participant, new_account = _new_representative(session, org, data)
+    participant, new_account = new_representative(session, org, data)
     token = accounts.issue_token(session, new_account, hours=24 * 14)
     gettext = translations(new_account.locale).gettext
     session.add(
@@ -426,7 +429,7 @@ def update_representative(
     errors = representative_errors(session, data, except_participant=participant.id)
     if errors:
         raise InvalidInput(errors)
-    _apply_representative(participant, data)
+    apply_representative(participant, data)
     session.add(participant)
     their_account = session.exec(
         select(Account).where(Account.participant_id == participant.id)

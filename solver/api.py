@@ -6,11 +6,8 @@ level reached by the previous one and starting from its schedule.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -20,59 +17,20 @@ from solver import diagnose, greedy
 from solver.decompose import improve_by_session
 from solver.instance import Instance
 from solver.lp import solve_weight
-from solver.model import Variables
 from solver.model import build as build_model
-from solver.model.objectives import breaks, fairness, moves, weight
 from solver.problem import Problem, build
-from solver.solution import Assignment, Bound, Solution, Status, Unscheduled
+from solver.runner import Progress, ProgressCallback, Runner, is_fair, read_slots
+from solver.solution import Assignment, Solution, Status, Unscheduled
 from solver.tables import assign_tables
-from solver.validate import break_counts, recompute, validate
+from solver.validate import recompute, validate
 
 log = logging.getLogger("solver")
 
-
-@dataclass(frozen=True)
-class Progress:
-    """What a progress callback receives on every improving schedule. ``phase`` is
-    weight, fairness, moves or breaks; "first" while looking for any schedule that
-    places every meeting, "relaxed" while minimising breaks without the fairness bound
-    (its objective may then be below what a fair schedule reaches)."""
-
-    phase: str
-    elapsed: float
-    objective: float
-    bound: float
+__all__ = ["Progress", "ProgressCallback", "solve", "solve_data"]
 
 
-ProgressCallback = Callable[[Progress], None]
-
-# share of the remaining time each phase may use (the last one gets the rest)
 DECOMPOSE_ABOVE = 300  # meetings
 LP_ABOVE = 300  # meetings
-FAIRNESS_CP_MAX = 1000  # meetings; above, the fairness phase would only cost time
-
-_BUDGET = {"weight": 0.6, "fairness": 0.3, "moves": 0.3, "breaks": 1.0}
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(
-        self, phase: str, t0: float, callback: ProgressCallback | None, stop: threading.Event | None
-    ) -> None:
-        super().__init__()
-        self.phase, self.t0, self.callback, self.stop = phase, t0, callback, stop
-
-    def on_solution_callback(self) -> None:
-        if self.callback is not None:
-            self.callback(
-                Progress(
-                    phase=self.phase,
-                    elapsed=time.monotonic() - self.t0,
-                    objective=self.objective_value,
-                    bound=self.best_objective_bound,
-                )
-            )
-        if self.stop is not None and self.stop.is_set():
-            self.stop_search()
 
 
 def solve(
@@ -102,47 +60,16 @@ def solve(
     return runner.run()
 
 
-class _Runner:
-    def __init__(
-        self,
-        problem: Problem,
-        t0: float,
-        time_limit: float,
-        workers: int,
-        seed: int,
-        deterministic: bool,
-        callback: ProgressCallback | None,
-        stop: threading.Event | None,
-    ) -> None:
-        self.pr = problem
-        self.t0, self.time_limit = t0, time_limit
-        self.workers, self.seed, self.deterministic = max(1, workers), seed, deterministic
-        self.callback, self.stop = callback, stop
-        self.opts = problem.instance.options
-        self.require_all = self.opts.require_all
-        self.active = [bool(d) for d in problem.domain]
-        self.best: list[int | None] | None = None
-        self.proved = True
-        self.bound = Bound()
-        self.infeasible = False
-        self.stopped = False
-
-    def remaining(self) -> float:
-        return self.time_limit - (time.monotonic() - self.t0)
-
-    def report(self, phase: str, slots: list[int | None], bound: float) -> None:
-        """Tell the progress callback about a schedule found outside CP-SAT (the greedy
-        start, the weight LP), so progress shows from the first second."""
-        if self.callback is None:
-            return
-        value = sum(self.pr.weight[m] for m, t in enumerate(slots) if t is not None)
-        self.callback(Progress(phase, time.monotonic() - self.t0, float(value), float(bound)))
+class _Runner(Runner):
+    """The whole solve on top of the phase runner: a greedy or leanest-model first
+    schedule, the weight LP on large events, the phases (session by session on large
+    multi-session events), then the validated ``Solution``."""
 
     def run(self) -> Solution:
         pr = self.pr
         first = greedy.compact(pr)
         complete = all(first[m] is not None for m in range(pr.n_meetings) if self.active[m])
-        if (complete or not self.require_all) and _fair(pr, first):
+        if (complete or not self.require_all) and is_fair(pr, first):
             self.best = first
             self.report(
                 "weight", first, sum(w for w, a in zip(pr.weight, self.active, strict=True) if a)
@@ -198,8 +125,8 @@ class _Runner:
             self.infeasible = True  # a relaxation of the whole problem
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return hint
-        slots = _read_slots(solver, v, self.pr.n_meetings)
-        if _fair(self.pr, slots):
+        slots = read_slots(solver, v, self.pr.n_meetings)
+        if is_fair(self.pr, slots):
             self.best = slots
         return slots
 
@@ -219,224 +146,6 @@ class _Runner:
             names.remove("weight")
             levels.append(("weight", result.bound))
         return hint
-
-    def run_phases(
-        self,
-        hint: list[int | None],
-        names: list[str],
-        levels: list[tuple[str, int]] | None = None,
-        with_breaks: bool = True,
-    ) -> list[int | None]:
-        """Lexicographic phases: lean model for weight, fairness and moves; the model with
-        break variables last, keeping every level reached before."""
-        pr = self.pr
-        levels = list(levels or [])
-        if names:
-            model, v = build_model(pr, self.active, with_breaks=False, require_all=self.require_all)
-            for name, value in levels:
-                expr, maximize = _objective(name, model, pr, v)
-                model.add(expr >= value if maximize else expr <= value)
-            for name in names:
-                if self.stopped or self.infeasible:
-                    return hint
-                if name == "fairness" and (
-                    pr.n_meetings > FAIRNESS_CP_MAX
-                    or (
-                        self.best is not None
-                        and all(
-                            self.best[m] is not None for m in range(pr.n_meetings) if self.active[m]
-                        )
-                    )
-                ):
-                    continue
-                expr, maximize = _objective(name, model, pr, v)
-                hint, reached = self._phase(model, v, name, expr, maximize, hint)
-                if reached is not None:
-                    levels.append((name, reached))
-                    model.add(expr >= reached if maximize else expr <= reached)
-        if self.stopped or self.infeasible or not with_breaks:
-            return hint
-        if self.opts.fairness_max_diff is not None:
-            return self._fair_breaks(levels, hint)
-        model, v = self._breaks_model(levels)
-        expr, maximize = _objective("breaks", model, pr, v)
-        hint, _ = self._phase(model, v, "breaks", expr, maximize, hint)
-        return hint
-
-    def _breaks_model(
-        self,
-        levels: list[tuple[str, int]],
-        with_fairness: bool = True,
-        cheaper_counter: bool = True,
-    ) -> tuple[cp_model.CpModel, Variables]:
-        model, v = build_model(
-            self.pr,
-            self.active,
-            with_breaks=True,
-            require_all=self.require_all,
-            with_fairness=with_fairness,
-            cheaper_counter=cheaper_counter,
-        )
-        for name, value in levels:
-            expr, maximize = _objective(name, model, self.pr, v)
-            model.add(expr >= value if maximize else expr <= value)
-        return model, v
-
-    def _fair_breaks(
-        self, levels: list[tuple[str, int]], hint: list[int | None]
-    ) -> list[int | None]:
-        """Fewest breaks under the hard fairness bound.
-
-        The bound couples every participant's break count, and the search then rarely
-        finds low-break schedules (B2BSP ticf-14crafa with d = 0: nothing in 60 s, while
-        the relaxation without the bound finds its fair optimum of 0 in 8 s). So the
-        relaxation first: its optimum is the fair optimum when its schedule happens to
-        be fair; otherwise its bound is a lower bound for the full model, which gets the
-        rest of the time (and proves the infeasible d = 0 instances in a few seconds).
-        The full model takes the other per-slot counter: a hedge, as the better one
-        varies (B2BSP tic-13crafc fixed040: the cheaper counter misses the optimum in
-        a minute, the other finds it in 20 s).
-        """
-        relaxed, rv = self._breaks_model(levels, with_fairness=False)
-        solver, status = self._search(
-            relaxed, rv, "breaks", breaks.expression(rv), False, hint, 0.6, "relaxed"
-        )
-        if status == cp_model.INFEASIBLE:
-            self.infeasible = True
-            return hint
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            slots = _read_slots(solver, rv, self.pr.n_meetings)
-            if _fair(self.pr, slots):
-                hint = self.best = slots
-                if status == cp_model.OPTIMAL:
-                    self.bound.breaks = round(solver.objective_value)
-                    return hint
-        if self.stopped:
-            return hint
-        model, v = self._breaks_model(levels, cheaper_counter=False)
-        expr = breaks.expression(v)
-        if math.isfinite(solver.best_objective_bound):
-            low = max(0, math.ceil(solver.best_objective_bound - 1e-6))
-            self.bound.breaks = max(self.bound.breaks or 0, low)
-            model.add(expr >= low)
-        hint, _ = self._phase(model, v, "breaks", expr, False, hint)
-        return hint
-
-    def _phase(
-        self,
-        model: cp_model.CpModel,
-        v: Variables,
-        name: str,
-        expr: cp_model.LinearExprT,
-        maximize: bool,
-        hint: list[int | None],
-    ) -> tuple[list[int | None], int | None]:
-        solver, status = self._search(model, v, name, expr, maximize, hint, _BUDGET[name])
-        if status == cp_model.INFEASIBLE:
-            self.infeasible = True
-            return hint, None
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.proved = False
-            return hint, None
-        if status != cp_model.OPTIMAL:
-            self.proved = False
-        value = round(solver.objective_value)
-        bound = solver.best_objective_bound
-        if name == "weight":
-            self.bound.scheduled_weight = math.floor(bound + 1e-6)
-        if name == "breaks":
-            self.bound.breaks = max(0, math.ceil(bound - 1e-6))
-        slots = _read_slots(solver, v, self.pr.n_meetings)
-        self.best = slots
-        return slots, value
-
-    def _search(
-        self,
-        model: cp_model.CpModel,
-        v: Variables,
-        name: str,
-        expr: cp_model.LinearExprT,
-        maximize: bool,
-        hint: list[int | None],
-        share: float,
-        label: str | None = None,
-    ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-        """One CP-SAT run on ``share`` of the remaining time, from ``hint``; ``label``
-        names it in progress reports and logs (default: ``name``)."""
-        if maximize:
-            model.maximize(expr)
-        else:
-            model.minimize(expr)
-        self._hint(model, v, hint)
-        solver = self.make_solver(max(0.1, self.remaining() * share), name)
-        status = self.run_solver(solver, model, label or name)
-        log.info(
-            "phase %s: %s objective=%s bound=%s after %.2fs",
-            label or name,
-            solver.status_name(status),
-            solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None,
-            solver.best_objective_bound,
-            time.monotonic() - self.t0,
-        )
-        return solver, status
-
-    def _hint(self, model: cp_model.CpModel, v: Variables, hint: list[int | None]) -> None:
-        """Hint every variable, not just the slots: fix the slots in a copy of the model,
-        let propagation derive the rest, and hint all values. A complete, feasible hint
-        is CP-SAT's first solution at once. No schedule yet: no hint (a partial one
-        misleads the search more than it helps)."""
-        model.clear_hints()
-        if all(t is None for t in hint):
-            return
-        trial = model.clone()
-        for m, xs in enumerate(v.x):
-            for t, lit in xs.items():
-                var = trial.get_bool_var_from_proto_index(lit.index)
-                trial.add(var == int(hint[m] == t))
-        trial.clear_objective()
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = max(1.0, min(10.0, self.remaining() * 0.3))
-        status = solver.solve(trial)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            for i in range(len(model.proto.variables)):
-                var = model.get_int_var_from_proto_index(i)
-                model.add_hint(var, solver.value(var))
-            return
-        log.debug("hint is not a complete schedule (%s)", solver.status_name(status))
-        for m, xs in enumerate(v.x):
-            for t, lit in xs.items():
-                model.add_hint(lit, hint[m] == t)
-
-    def make_solver(self, budget: float, name: str) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.num_workers = self.workers
-        p.random_seed = self.seed
-        if self.deterministic:
-            p.num_workers = 1
-            p.max_deterministic_time = budget
-            p.max_time_in_seconds = 3 * budget  # a safety net; normally never reached
-        else:
-            p.max_time_in_seconds = budget
-        if name == "breaks" and p.num_workers <= 4:
-            # core-based search proves low break counts where the default portfolio stalls
-            p.subsolvers.extend(["core", "default_lp", "no_lp", "max_lp"][: p.num_workers])
-        p.log_search_progress = log.isEnabledFor(logging.DEBUG)
-        p.log_to_stdout = False
-        solver.log_callback = log.debug
-        return solver
-
-    def run_solver(
-        self, solver: cp_model.CpSolver, model: cp_model.CpModel, name: str
-    ) -> cp_model.CpSolverStatus:
-        reporter = _Reporter(name, self.t0, self.callback, self.stop)
-        watcher = _StopWatcher(self.stop, solver)
-        with watcher:
-            status = solver.solve(model, reporter)
-        if watcher.fired:
-            self.stopped = True
-        return status  # type: ignore[no-any-return]
 
     def _finish(self) -> Solution:
         pr = self.pr
@@ -464,39 +173,6 @@ class _Runner:
         if errors:  # a bug: never hand out a schedule that breaks a rule
             raise RuntimeError("solver produced an invalid schedule: " + "; ".join(errors[:5]))
         return solution
-
-
-def _objective(
-    name: str, model: cp_model.CpModel, pr: Problem, v: Variables
-) -> tuple[cp_model.LinearExprT, bool]:
-    """The expression of a phase and whether it is maximised."""
-    if name == "weight":
-        return weight.expression(pr, v), True
-    if name == "fairness":
-        return fairness.expression(model, pr, v), True
-    if name == "moves":
-        return moves.expression(pr, v), False
-    return breaks.expression(v), False
-
-
-def _read_slots(solver: cp_model.CpSolver, v: Variables, n_meetings: int) -> list[int | None]:
-    slots: list[int | None] = [None] * n_meetings
-    for m, xs in enumerate(v.x):
-        for t, lit in xs.items():
-            if solver.boolean_value(lit):
-                slots[m] = t
-    return slots
-
-
-def _fair(pr: Problem, slots: list[int | None]) -> bool:
-    """Whether a schedule respects ``fairness_max_diff`` (greedy ignores it)."""
-    d = pr.instance.options.fairness_max_diff
-    if d is None:
-        return True
-    slot_of = {m: t for m, t in enumerate(slots) if t is not None}
-    counts = break_counts(pr, slot_of)
-    values = [counts[p] for p in {p for m in slot_of for p in pr.ends[m]}]
-    return not values or max(values) - min(values) <= d
 
 
 def _decompose(pr: Problem) -> bool:
@@ -527,35 +203,6 @@ def _to_solution(pr: Problem, slots: list[int | None]) -> Solution:
         unscheduled=unscheduled,
         objective=recompute(fresh, slot_of),
     )
-
-
-class _StopWatcher:
-    """Stops the running search when another thread sets ``stop``."""
-
-    def __init__(self, stop: threading.Event | None, solver: cp_model.CpSolver) -> None:
-        self.stop, self.solver = stop, solver
-        self.fired = False
-        self._done = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> _StopWatcher:
-        if self.stop is not None:
-            self._thread = threading.Thread(target=self._watch, daemon=True)
-            self._thread.start()
-        return self
-
-    def _watch(self) -> None:
-        assert self.stop is not None
-        while not self._done.is_set():
-            if self.stop.wait(0.05):
-                self.fired = True
-                self.solver.stop_search()
-                return
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        if self._thread is not None:
-            self._thread.join()
 
 
 def solve_data(data: object, **kwargs: Any) -> Solution:

@@ -1,8 +1,12 @@
-"""``python -m solver solve | check | bench``."""
+"""``python -m solver solve | check | bench``.
+
+``bench`` is a thin entry: the benchmark lives in ``tooling/`` of the source checkout
+(``python -m tooling solver-bench``), not in this package nor in the wheel."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -32,15 +36,16 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("solution", type=Path)
     c.add_argument("--fairness", type=int, default=None)
 
-    b = sub.add_parser("bench", help="B2BSP and synthetic benchmarks")
-    from solver.bench import add_arguments
-
-    add_arguments(b)
+    # every option after ``bench`` (--help too) goes to the benchmark's own parser
+    sub.add_parser("bench", help="B2BSP and synthetic benchmarks (source checkout)", add_help=False)
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    ap = _parser()
+    args, rest = ap.parse_known_args(argv)
+    if rest and args.command != "bench":
+        ap.error(f"unrecognized arguments: {' '.join(rest)}")
     level = logging.WARNING - 10 * args.verbose
     logging.basicConfig(
         level=max(level, logging.DEBUG),
@@ -52,15 +57,29 @@ def main(argv: list[str] | None = None) -> int:
             return _solve(args)
         if args.command == "check":
             return _check(args)
-        from solver.bench import run
-
-        return run(args)
+        return _bench(rest)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _bench(argv: list[str]) -> int:
+    """Run ``tooling.solver_bench``, loaded at run time: the solver never imports it."""
+    try:
+        bench = importlib.import_module("tooling.solver_bench")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("tooling", "tooling.solver_bench"):
+            raise
+        print(
+            "error: the benchmark is not installed; it lives in tooling/ of the source "
+            "checkout (not in the wheel): run `python -m tooling solver-bench` there",
+            file=sys.stderr,
+        )
+        return 2
+    return int(bench.main(argv, prog="python -m solver bench"))
 
 
 def _solve(args: argparse.Namespace) -> int:

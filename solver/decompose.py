@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from solver.api import _Runner
+from solver.runner import Runner
 
 
-def improve_by_session(runner: _Runner, slots: list[int | None]) -> list[int | None]:
+def improve_by_session(runner: Runner, slots: list[int | None]) -> list[int | None]:
     """A schedule with the same meetings in the same sessions and fewer breaks."""
-    from solver.api import _Runner
-
     pr = runner.pr
     slots = list(slots)
     runs = len(pr.runs)
@@ -35,7 +31,7 @@ def improve_by_session(runner: _Runner, slots: list[int | None]) -> list[int | N
         ]
         if not any(domain):
             continue
-        sub = _Runner(
+        sub = Runner(
             dataclasses.replace(pr, domain=domain),
             time.monotonic(),
             max(0.5, runner.remaining() / (runs - r)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from matchmaker.loadbench import BenchConfig, format_report, run_bench
+from tooling.loadbench import BenchConfig, format_report, run_bench
 
 
 def test_bench_load_tiny_run_has_no_errors_and_no_double_bookings(engine: Engine) -> None:

@@ -1,5 +1,5 @@
 """A built wheel (not only the editable checkout) ships templates, static files,
-migrations, catalogs and the `matchmaker` command."""
+migrations, catalogs and the `matchmaker` command, and leaves the tooling out."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["matchmaker", "solver", "templates", "static", "migrations"]
+SOURCES = ["matchmaker", "solver", "tooling", "templates", "static", "migrations"]
 FILES = ["pyproject.toml", "setup.py", "README.md"]
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # pip may download build tools
@@ -56,6 +56,7 @@ def test_packaging_wheel_ships_resources(wheel: Path) -> None:
     }
     assert expected <= names
     assert not [name for name in names if name.startswith("tests/") or "__pycache__" in name]
+    assert not [name for name in names if name.startswith("tooling/")]
 
 
 def test_packaging_wheel_declares_matchmaker_command(wheel: Path) -> None:
@@ -89,3 +90,21 @@ def test_packaging_unpacked_wheel_finds_its_resources(wheel: Path, tmp_path: Pat
         str(site / "matchmaker" / "migrations"),
         "Đăng nhập",
     ]
+
+
+def test_packaging_unpacked_wheel_solver_bench_says_where_the_benchmark_is(
+    wheel: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run(
+        [sys.executable, "-m", "solver", "bench", "--synthetic", "none"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "python -m tooling solver-bench" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -7,9 +7,10 @@ import threading
 
 import pytest
 
-from solver import Progress, Status, solve, synthetic, validate
+from solver import Progress, Status, solve, validate
 from solver.api import solve_data
 from tests.solver.conftest import make_instance
+from tooling import synthetic
 
 pytestmark = pytest.mark.unit
 

@@ -1,12 +1,12 @@
-"""`matchmaker eval-matching`: the generated event with hidden preferences, the
+"""`python -m tooling eval-matching`: the generated event with hidden preferences, the
 metrics, determinism, and the recommender beating both baselines."""
 
 from __future__ import annotations
 
 import pytest
 
-from matchmaker.cli import main
-from matchmaker.matching_eval import (
+from tooling.cli import main
+from tooling.matching_eval import (
     Hidden,
     K,
     Scores,

@@ -1,4 +1,4 @@
-"""`matchmaker eval-matching`: how good are the recommendations, measured.
+"""`python -m tooling eval-matching`: how good are the recommendations, measured.
 
 A generated event whose organisations have HIDDEN TRUE PREFERENCES:
 
@@ -37,6 +37,7 @@ from matchmaker.matching import DEFAULT_WEIGHTS, Corpus, Profile, Weights
 from matchmaker.models import OrgKind
 from matchmaker.rules import parse_rules
 from matchmaker.text import fold
+from tooling import UsageError
 
 K = 10
 
@@ -480,8 +481,14 @@ def format_table(result: EvalResult) -> str:
     return "\n".join(lines)
 
 
-def cmd_eval_matching(args: argparse.Namespace) -> None:
-    result = evaluate(
-        seed=args.seed, organisations=args.orgs, ablation=getattr(args, "ablation", False)
-    )
-    print(format_table(result))
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--seed", type=int, default=2023)
+    ap.add_argument("--orgs", type=int, default=400, help="organisations to generate (>= 2)")
+    ap.add_argument("--ablation", action="store_true", help="also without each signal")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.orgs < 2 or args.orgs > 20_000:
+        raise UsageError("--orgs: must be between 2 and 20000")
+    print(format_table(evaluate(seed=args.seed, organisations=args.orgs, ablation=args.ablation)))
+    return 0

@@ -1,4 +1,5 @@
-"""Synthetic events with the structure of the Hậu Giang week, for benchmarks and tests.
+"""Synthetic solver instances with the structure of the Hậu Giang week, for the solver
+benchmark and the solver tests.
 
 Three days of two sessions of nine 20-minute slots; a minority of hosts (experts,
 investors, agencies, tech firms) attracts most requests, some with a home table or two

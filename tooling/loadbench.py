@@ -1,4 +1,4 @@
-"""The web load benchmark (`matchmaker bench-load`).
+"""The web load benchmark (`python -m tooling bench-load`).
 
 Loads the demo event into a fresh database, publishes a schedule (a real solve in its
 own process), serves the real app with uvicorn on 127.0.0.1 in a background thread,
@@ -55,6 +55,7 @@ from matchmaker.models import (
     SolveRun,
 )
 from matchmaker.settings import Settings
+from tooling import UsageError
 
 HOST = "127.0.0.1"
 ORGANISER_PASSWORD = "bench-organiser-password-2023"
@@ -533,7 +534,7 @@ def move_contenders(
 ) -> tuple[list[int], str]:
     """Up to k meetings of pairwise different organisations, every one of which may
     legally move to one common "slot:table" target; returns (meeting ids, target)."""
-    from matchmaker.changes import _Checker, legal_targets  # the move's own checks
+    from matchmaker.changes import MoveChecker, legal_targets  # the move's own checks
 
     with session_scope(engine) as session:
         event = session.get(Event, event_id)
@@ -574,7 +575,7 @@ def move_contenders(
                     break
                 if m is first or m.org_a_id in taken or m.org_b_id in taken:
                     continue
-                if _Checker(session, event, m).problems(slot_id, table_id):
+                if MoveChecker(session, event, m).problems(slot_id, table_id):
                     continue
                 group.append(m)
                 taken |= {m.org_a_id, m.org_b_id}
@@ -831,14 +832,22 @@ def format_report(result: BenchResult) -> str:
     return "\n".join(lines)
 
 
-def cmd_bench_load(args: argparse.Namespace) -> None:
-    from matchmaker.cli import CommandError
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--scale", type=float, default=1.0, help="demo event size (1: ~350 people)")
+    ap.add_argument("--concurrency", type=int, default=16, help="requests in flight at once")
+    ap.add_argument("--requests", type=int, default=400, help="at most this many page requests")
+    ap.add_argument("--seconds", type=float, default=60.0, help="and for at most this long")
+    ap.add_argument("--users", type=int, default=40, help="virtual participants signed in")
+    ap.add_argument("--solve-seconds", type=int, default=10, help="time limit of the solve")
+    ap.add_argument("--database-url", default="", help="an EMPTY database (default: temp SQLite)")
 
+
+def run(args: argparse.Namespace) -> int:
     if not 0 < args.scale <= 50:
-        raise CommandError("--scale: must be greater than 0 and at most 50")
+        raise UsageError("--scale: must be greater than 0 and at most 50")
     for name in ("concurrency", "requests", "seconds"):
         if getattr(args, name) <= 0:
-            raise CommandError(f"--{name}: must be greater than 0")
+            raise UsageError(f"--{name}: must be greater than 0")
     config = BenchConfig(
         scale=args.scale,
         concurrency=args.concurrency,
@@ -851,10 +860,10 @@ def cmd_bench_load(args: argparse.Namespace) -> None:
     try:
         result = run_bench(config)
     except ValueError as exc:
-        raise CommandError(f"--database-url: {exc}") from exc
+        raise UsageError(f"--database-url: {exc}") from exc
     print()
     print(format_report(result))
     if result.total_errors or result.double_bookings:
-        raise CommandError(
-            f"{result.total_errors} errors, {result.double_bookings} double bookings"
-        )
+        print(f"{result.total_errors} errors, {result.double_bookings} double bookings")
+        return 1
+    return 0

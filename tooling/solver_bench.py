@@ -1,4 +1,5 @@
-"""``python -m solver bench``: the B2BSP benchmark and synthetic events, against greedy.
+"""``python -m tooling solver-bench`` (or ``python -m solver bench``): the B2BSP benchmark
+and synthetic events, against greedy.
 
 B2BSP instances are compared with the published optimum (``-`` = proved infeasible) of
 ``../shared/benchmarks/b2bsp/README.md`` and, for the 20 originals, with the best
@@ -23,6 +24,7 @@ from solver.greedy import first_fit
 from solver.problem import build
 from solver.solution import Status
 from solver.validate import recompute
+from tooling import synthetic
 
 VARIANTS = {  # README column -> file suffix
     "original": "original",
@@ -166,8 +168,6 @@ def bench_b2bsp(args: argparse.Namespace) -> None:
 
 
 def _synthetic_worker(kind: str, time_limit: float, workers: int, queue: mp.Queue) -> None:
-    from solver import synthetic
-
     instance = synthetic.demo() if kind == "demo" else synthetic.large()
     problem = build(instance)
     t = time.monotonic()
@@ -234,6 +234,13 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--synthetic", choices=["demo", "10x", "all", "none"], default="demo")
     ap.add_argument("--synthetic-time-limit", type=float, default=120.0)
     ap.add_argument("--workers", type=int, default=2)
+
+
+def main(argv: list[str], prog: str = "python -m tooling solver-bench") -> int:
+    """The benchmark as its own command (``python -m solver bench`` forwards here)."""
+    ap = argparse.ArgumentParser(prog=prog, description=__doc__)
+    add_arguments(ap)
+    return run(ap.parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> int:
