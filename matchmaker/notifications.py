@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from matchmaker.clock import utcnow
 from matchmaker.errors import NotFound
-from matchmaker.i18n import fmt_datetime, normalise_locale, translations
+from matchmaker.i18n import N_, fmt_datetime, normalise_locale, translations
 from matchmaker.models import Account, Notification, Participant
 from matchmaker.settings import SMTPSettings
 
@@ -151,7 +151,7 @@ def get_own(session: Session, account: Account, notification_id: int) -> Notific
     """One of the account's notifications; anyone else's id is "not found"."""
     note = session.get(Notification, notification_id)
     if note is None or note.account_id != account.id:
-        raise NotFound("No such notification.")
+        raise NotFound(N_("No such notification."))
     return note
 
 

@@ -290,7 +290,7 @@ def build_instance(
         )
     except ValueError as exc:  # pydantic ValidationError is a ValueError
         raise DomainError(
-            "The event data cannot be turned into a schedule: %(detail)s", detail=str(exc)
+            N_("The event data cannot be turned into a schedule: %(detail)s"), detail=str(exc)
         ) from exc
     return instance, maps
 
@@ -603,7 +603,7 @@ def org_schedule(
     reason if unscheduled), in time order, unscheduled last."""
     org = session.get(Organisation, org_id)
     if org is None or org.event_id != event.id:
-        raise NotFound("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     result = run.result or {}
     assignments: dict[str, dict[str, Any]] = result.get("assignments", {})
     unscheduled: dict[str, str] = result.get("unscheduled", {})

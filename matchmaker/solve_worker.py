@@ -107,9 +107,11 @@ def parse_params(data: dict[str, Any]) -> SolveParams:
     try:
         time_limit = int(float(raw_limit))
     except ValueError as exc:
-        raise DomainError("Enter the time limit in seconds.", field="time_limit") from exc
+        raise DomainError(N_("Enter the time limit in seconds."), field="time_limit") from exc
     if not 1 <= time_limit <= 3600:
-        raise DomainError("The time limit must be between 1 and 3600 seconds.", field="time_limit")
+        raise DomainError(
+            N_("The time limit must be between 1 and 3600 seconds."), field="time_limit"
+        )
     raw_fair = _first(data.get("fairness", ""))
     fairness: int | None = None
     if raw_fair:
@@ -117,10 +119,10 @@ def parse_params(data: dict[str, Any]) -> SolveParams:
             fairness = int(raw_fair)
         except ValueError as exc:
             raise DomainError(
-                "Fairness must be a whole number of breaks, or empty.", field="fairness"
+                N_("Fairness must be a whole number of breaks, or empty."), field="fairness"
             ) from exc
         if not 0 <= fairness <= 100:
-            raise DomainError("Fairness must be between 0 and 100 breaks.", field="fairness")
+            raise DomainError(N_("Fairness must be between 0 and 100 breaks."), field="fairness")
     workers = int(_first(data.get("workers", "")) or min(2, os.cpu_count() or 1))
     seed = int(_first(data.get("seed", "")) or 0)
     return SolveParams(
@@ -156,7 +158,7 @@ def start_solve(
         params = parse_params(params)
     with session_scope(engine) as session:
         if session.get(Event, event_id) is None:
-            raise NotFound("No such event.")
+            raise NotFound(N_("No such event."))
         reap_dead_runs(session, event_id)
     try:
         with session_scope(engine) as session:
@@ -171,7 +173,7 @@ def start_solve(
             assert run.id is not None
             run_id = run.id
     except IntegrityError as exc:
-        raise Conflict("A solve of this event is already running.") from exc
+        raise Conflict(N_("A solve of this event is already running.")) from exc
     if launch:
         launch_worker(engine, run_id)
     return run_id
@@ -194,7 +196,7 @@ def launch_worker(engine: Engine, run_id: int) -> int:
         )
     except OSError as exc:
         _finish_failed(engine, run_id, f"could not start the solve process: {exc}")
-        raise DomainError("The solve process could not be started.") from exc
+        raise DomainError(N_("The solve process could not be started.")) from exc
     _collect()
     _children[process.pid] = process
     with session_scope(engine) as session:
@@ -210,9 +212,9 @@ def request_stop(session: Session, event: Event, run_id: int) -> SolveRun:
     """Ask a queued or running solve to stop; it keeps the best schedule found."""
     run = session.get(SolveRun, run_id)
     if run is None or run.event_id != event.id:
-        raise NotFound("No such solve run.")
+        raise NotFound(N_("No such solve run."))
     if run.status not in ACTIVE:
-        raise Conflict("This solve has already ended.")
+        raise Conflict(N_("This solve has already ended."))
     run.stop_requested = True
     session.add(run)
     session.flush()
@@ -429,7 +431,7 @@ def _claim(engine: Engine, run_id: int) -> _Claimed | None:
         params = parse_params(dict(run.parameters or {}))
         event = session.get(Event, run.event_id)
         if event is None:
-            raise NotFound("No such event.")
+            raise NotFound(N_("No such event."))
         instance, maps = build_instance(
             session,
             event,
@@ -537,7 +539,7 @@ def wait_for(engine: Engine, run_id: int, timeout: float = 60.0) -> SolveRun:
             session.commit()
             run = session.get(SolveRun, run_id)
             if run is None:
-                raise NotFound("No such solve run.")
+                raise NotFound(N_("No such solve run."))
             if run.status not in ACTIVE:
                 return run
         if time.monotonic() > deadline:
