@@ -42,7 +42,7 @@ from matchmaker.models import (
     Slot,
     SolveRun,
 )
-from matchmaker.rules import rules_of
+from matchmaker.rules import EventRules, rules_of
 from solver.instance import Instance
 from solver.instance import Meeting as SMeeting
 from solver.instance import Options as SOptions
@@ -100,6 +100,120 @@ def _iso(value: datetime) -> str:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
+@dataclass
+class _Grid:
+    """The event's slots as the solver sees them, with what a representative's
+    availability is written in (session codes, stored slot codes)."""
+
+    slots: list[SSlot]
+    session_of: dict[str, str]  # solver slot id -> session code
+    from_stored: dict[str, str]  # stored slot code -> solver slot id
+
+    @property
+    def codes(self) -> list[str]:
+        return [s.id for s in self.slots]
+
+
+def _solver_slots(rows: list[tuple[Slot, EventSession, Day]], maps: IdMaps) -> _Grid:
+    grid = _Grid(slots=[], session_of={}, from_stored={})
+    for slot, ev_session, day in rows:
+        assert slot.id is not None
+        code = slot.code if slot.code and slot.code not in grid.session_of else f"s{slot.id}"
+        maps.slot_code[slot.id] = code
+        maps.slot_id[code] = slot.id
+        grid.session_of[code] = ev_session.code
+        grid.slots.append(
+            SSlot(
+                id=code,
+                session=ev_session.code or f"session-{ev_session.id}",
+                day=day.number,
+                start=_iso(slot.start),
+                end=_iso(slot.end),
+            )
+        )
+    grid.from_stored = {slot.code: maps.slot_code[slot.id or 0] for slot, _, _ in rows}
+    return grid
+
+
+def _representatives(session: Session, org_ids: list[int]) -> dict[int, list[Participant]]:
+    reps: dict[int, list[Participant]] = defaultdict(list)
+    if org_ids:
+        for rep in session.exec(
+            select(Participant)
+            .where(col(Participant.organisation_id).in_(org_ids))
+            .order_by(col(Participant.id))
+        ).all():
+            reps[rep.organisation_id].append(rep)
+    return reps
+
+
+def _solver_participant(
+    org: Organisation, people: list[Participant], grid: _Grid, rules: EventRules
+) -> SParticipant:
+    """An organisation: present when any representative is, limits added up."""
+    unavailable: list[str] = []
+    if people:
+        present: set[str] = set()
+        for rep in people:
+            sessions = set(rep.available_sessions or [])
+            refused = {grid.from_stored.get(c, c) for c in rep.unavailable_slots or []}
+            present.update(
+                code
+                for code in grid.codes
+                if (not sessions or grid.session_of[code] in sessions) and code not in refused
+            )
+        unavailable = [code for code in grid.codes if code not in present]
+    per_day_limits = [
+        rep.max_per_day if rep.max_per_day is not None else rules.max_per_day for rep in people
+    ] or [rules.max_per_day]
+    per_day = (
+        None if any(v is None for v in per_day_limits) else sum(int(v or 0) for v in per_day_limits)
+    )
+    consecutive: int | None = None
+    if len(people) <= 1:
+        own = people[0].max_consecutive if people else None
+        consecutive = own if own is not None else rules.max_consecutive
+        if consecutive is not None and consecutive < 1:
+            consecutive = None
+    return SParticipant(
+        id=f"o{org.id}",
+        name=org.name,
+        capacity=max(1, len(people)),
+        unavailable=unavailable,
+        max_per_day=per_day,
+        max_consecutive=consecutive,
+    )
+
+
+def _solver_meeting(m: Meeting, maps: IdMaps, grid: _Grid, has_version: bool) -> SMeeting:
+    assert m.id is not None
+    maps.meeting_id[str(m.id)] = m.id
+    cur_slot = maps.slot_code.get(m.slot_id) if m.slot_id is not None else None
+    table_code = maps.table_code.get(m.table_id) if m.table_id is not None else None
+    # The host refused the current slot: the meeting is free to move (neither fixed
+    # nor kept at its previous slot), anywhere but there.
+    host_refused = m.host_confirmation == HostConfirmation.impossible and cur_slot is not None
+    fixed = cur_slot if m.locked and cur_slot is not None and not host_refused else None
+    if fixed is not None:
+        assert m.slot_id is not None
+        maps.locked[m.id] = (m.slot_id, m.table_id)
+    placed = (
+        m.status == MeetingStatus.scheduled
+        and cur_slot is not None
+        and has_version
+        and not host_refused
+    )
+    return SMeeting(
+        id=str(m.id),
+        participants=[maps.org_code[m.org_a_id], maps.org_code[m.org_b_id]],
+        weight=max(0, m.weight),
+        allowed_slots=[c for c in grid.codes if c != cur_slot] if host_refused else None,
+        fixed_slot=fixed,
+        previous_slot=cur_slot if placed or fixed else None,
+        previous_table=table_code if placed or fixed else None,
+    )
+
+
 def build_instance(
     session: Session,
     event: Event,
@@ -123,51 +237,18 @@ def build_instance(
       impossible is excluded for that meeting (``allowed_slots``).
     """
     maps = IdMaps()
-    slot_rows = _event_slots(session, event)
-    used_codes: set[str] = set()
-    slots: list[SSlot] = []
-    session_code_of_slot: dict[str, str] = {}
-    for slot, ev_session, day in slot_rows:
-        assert slot.id is not None
-        code = slot.code if slot.code and slot.code not in used_codes else f"s{slot.id}"
-        used_codes.add(code)
-        maps.slot_code[slot.id] = code
-        maps.slot_id[code] = slot.id
-        session_code_of_slot[code] = ev_session.code
-        slots.append(
-            SSlot(
-                id=code,
-                session=ev_session.code or f"session-{ev_session.id}",
-                day=day.number,
-                start=_iso(slot.start),
-                end=_iso(slot.end),
-            )
-        )
-    all_codes = [s.id for s in slots]
-    db_code_of_slot = {slot.code: maps.slot_code[slot.id or 0] for slot, _, _ in slot_rows}
-
+    grid = _solver_slots(_event_slots(session, event), maps)
     orgs = session.exec(
         select(Organisation).where(Organisation.event_id == event.id).order_by(col(Organisation.id))
     ).all()
-    org_ids = [o.id for o in orgs]
-    reps: dict[int, list[Participant]] = defaultdict(list)
-    if org_ids:
-        for rep in session.exec(
-            select(Participant)
-            .where(col(Participant.organisation_id).in_(org_ids))
-            .order_by(col(Participant.id))
-        ).all():
-            reps[rep.organisation_id].append(rep)
-
+    reps = _representatives(session, [o.id for o in orgs if o.id is not None])
     tables = session.exec(
         select(MeetingTable).where(MeetingTable.event_id == event.id).order_by(col(MeetingTable.id))
     ).all()
     for table in tables:
         assert table.id is not None
-        code = f"t{table.id}"
-        maps.table_code[table.id] = code
-        maps.table_id[code] = table.id
-
+        maps.table_code[table.id] = f"t{table.id}"
+        maps.table_id[f"t{table.id}"] = table.id
     meetings = session.exec(
         select(Meeting)
         .where(Meeting.event_id == event.id, col(Meeting.status).in_(ACTIVE_STATUSES))
@@ -178,60 +259,17 @@ def build_instance(
         session.exec(select(ScheduleVersion.id).where(ScheduleVersion.event_id == event.id)).first()
         is not None
     )
-
     # Only organisations with meetings or home tables matter to the solver.
     needed = {m.org_a_id for m in meetings} | {m.org_b_id for m in meetings}
     needed |= {t.host_org_id for t in tables if t.host_org_id is not None}
     rules = rules_of(event)
-    rule_per_day = rules.max_per_day
-    rule_consecutive = rules.max_consecutive
-    participants: list[SParticipant] = []
+    participants = []
     for org in orgs:
         assert org.id is not None
-        if org.id not in needed:
-            continue
-        code = f"o{org.id}"
-        maps.org_code[org.id] = code
-        maps.org_id[code] = org.id
-        people = reps.get(org.id, [])
-        unavailable: list[str] = []
-        if people:
-            present: set[str] = set()
-            for rep in people:
-                sessions = set(rep.available_sessions or [])
-                refused = {db_code_of_slot.get(c, c) for c in rep.unavailable_slots or []}
-                present.update(
-                    code
-                    for code in all_codes
-                    if (not sessions or session_code_of_slot[code] in sessions)
-                    and code not in refused
-                )
-            unavailable = [code for code in all_codes if code not in present]
-        per_day_limits = [
-            rep.max_per_day if rep.max_per_day is not None else rule_per_day for rep in people
-        ] or [rule_per_day]
-        per_day = (
-            None
-            if any(v is None for v in per_day_limits)
-            else sum(int(v or 0) for v in per_day_limits)
-        )
-        consecutive: int | None = None
-        if len(people) <= 1:
-            own = people[0].max_consecutive if people else None
-            consecutive = own if own is not None else rule_consecutive
-            if consecutive is not None and consecutive < 1:
-                consecutive = None
-        participants.append(
-            SParticipant(
-                id=code,
-                name=org.name,
-                capacity=max(1, len(people)),
-                unavailable=unavailable,
-                max_per_day=per_day,
-                max_consecutive=consecutive,
-            )
-        )
-
+        if org.id in needed:
+            maps.org_code[org.id] = f"o{org.id}"
+            maps.org_id[f"o{org.id}"] = org.id
+            participants.append(_solver_participant(org, reps.get(org.id, []), grid, rules))
     solver_tables = [
         STable(
             id=maps.table_code[t.id or 0],
@@ -239,46 +277,11 @@ def build_instance(
         )
         for t in tables
     ]
-
-    solver_meetings: list[SMeeting] = []
-    for m in meetings:
-        assert m.id is not None
-        mcode = str(m.id)
-        maps.meeting_id[mcode] = m.id
-        cur_slot = maps.slot_code.get(m.slot_id) if m.slot_id is not None else None
-        table_code = maps.table_code.get(m.table_id) if m.table_id is not None else None
-        # The host refused the current slot: the meeting is free to move (neither fixed
-        # nor kept at its previous slot), anywhere but there.
-        host_refused = m.host_confirmation == HostConfirmation.impossible and cur_slot is not None
-        fixed = cur_slot if m.locked and cur_slot is not None and not host_refused else None
-        if fixed is not None:
-            assert m.slot_id is not None
-            maps.locked[m.id] = (m.slot_id, m.table_id)
-        placed = (
-            m.status == MeetingStatus.scheduled
-            and cur_slot is not None
-            and has_version
-            and not host_refused
-        )
-        allowed: list[str] | None = None
-        if host_refused:
-            allowed = [c for c in all_codes if c != cur_slot]
-        solver_meetings.append(
-            SMeeting(
-                id=mcode,
-                participants=[maps.org_code[m.org_a_id], maps.org_code[m.org_b_id]],
-                weight=max(0, m.weight),
-                allowed_slots=allowed,
-                fixed_slot=fixed,
-                previous_slot=cur_slot if placed or fixed else None,
-                previous_table=table_code if placed or fixed else None,
-            )
-        )
-
+    solver_meetings = [_solver_meeting(m, maps, grid, has_version) for m in meetings]
     try:
         instance = Instance(
             name=event.slug,
-            slots=slots,
+            slots=grid.slots,
             tables=solver_tables,
             participants=participants,
             meetings=solver_meetings,
