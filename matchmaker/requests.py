@@ -251,6 +251,17 @@ def check_request(
             )
         )
     rules = rules_of(event)
+    _check_pair(session, event, rules, from_org, to_org)
+    reverse = _latest(session, to_org.id, from_org.id, RequestStatus.pending)
+    _check_limits(session, rules, from_org, to_org, mutual=reverse is not None)
+    return reverse
+
+
+def _check_pair(
+    session: Session, event: Event, rules: EventRules, from_org: Organisation, to_org: Organisation
+) -> None:
+    """The rules and the history of the pair allow asking."""
+    assert from_org.id is not None and to_org.id is not None
     if not rules.may_request_kind(OrgKind(from_org.kind), OrgKind(to_org.kind)):
         raise DomainError(
             N_(
@@ -275,9 +286,20 @@ def check_request(
             N_("This organisation has declined your earlier request; you cannot ask again."),
             field="to",
         )
-    reverse = _latest(session, to_org.id, from_org.id, RequestStatus.pending)
+
+
+def _check_limits(
+    session: Session,
+    rules: EventRules,
+    from_org: Organisation,
+    to_org: Organisation,
+    *,
+    mutual: bool,
+) -> None:
+    """Neither side is at a limit (a mutual request does not count as an open one)."""
+    assert from_org.id is not None and to_org.id is not None
     if (
-        reverse is None
+        not mutual
         and rules.max_open_requests is not None
         and open_request_count(session, from_org.id) >= rules.max_open_requests
     ):
@@ -305,7 +327,6 @@ def check_request(
             org=to_org.name,
             limit=limit,
         )
-    return reverse
 
 
 def clean_message(message: str, *, required: bool) -> str:
@@ -442,40 +463,65 @@ def create_request(
     rules = rules_of(event)
     text = clean_message(message, required=rules.message_required)
     level = clean_priority(priority)
-    assert from_org.id is not None and to_org.id is not None
-
     if reverse is not None:
-        if not _set_status(session, reverse, RequestStatus.accepted, now):
-            raise Conflict(
-                N_("This organisation's request to you changed meanwhile; reload the page.")
-            )
-        request = MeetingRequest(
-            event_id=event.id or 0,
-            from_org_id=from_org.id,
-            to_org_id=to_org.id,
-            message=text,
-            priority=level,
-            status=RequestStatus.accepted,
-            created_at=now,
-            answered_at=now,
-        )
-        session.add(request)
-        session.flush()
-        _make_meeting(session, reverse, host_org_id=from_org.id, weight=MUTUAL_WEIGHT, now=now)
-        notify_organisation(
-            session,
-            to_org.id,
-            N_("Meeting agreed with %(org)s"),
-            N_(
-                "%(org)s asked to meet you too, so your request is accepted and the meeting "
-                "is agreed. It gets a time and a table when the organisers publish the schedule."
-            ),
-            {"org": from_org.name},
-            request_link(reverse),
-        )
-        return request
+        return _agree_mutual(session, event, from_org, to_org, reverse, text, level, now)
+    return _send(session, event, from_org, to_org, by_account, text, level, now)
 
-    hours = rules.request_expiry_hours
+
+def _agree_mutual(
+    session: Session,
+    event: Event,
+    from_org: Organisation,
+    to_org: Organisation,
+    reverse: MeetingRequest,
+    text: str,
+    level: Priority,
+    now: datetime,
+) -> MeetingRequest:
+    """`to_org` had asked first: both requests are accepted and the meeting is agreed."""
+    assert from_org.id is not None and to_org.id is not None
+    if not _set_status(session, reverse, RequestStatus.accepted, now):
+        raise Conflict(N_("This organisation's request to you changed meanwhile; reload the page."))
+    request = MeetingRequest(
+        event_id=event.id or 0,
+        from_org_id=from_org.id,
+        to_org_id=to_org.id,
+        message=text,
+        priority=level,
+        status=RequestStatus.accepted,
+        created_at=now,
+        answered_at=now,
+    )
+    session.add(request)
+    session.flush()
+    _make_meeting(session, reverse, host_org_id=from_org.id, weight=MUTUAL_WEIGHT, now=now)
+    notify_organisation(
+        session,
+        to_org.id,
+        N_("Meeting agreed with %(org)s"),
+        N_(
+            "%(org)s asked to meet you too, so your request is accepted and the meeting "
+            "is agreed. It gets a time and a table when the organisers publish the schedule."
+        ),
+        {"org": from_org.name},
+        request_link(reverse),
+    )
+    return request
+
+
+def _send(
+    session: Session,
+    event: Event,
+    from_org: Organisation,
+    to_org: Organisation,
+    by_account: Account,
+    text: str,
+    level: Priority,
+    now: datetime,
+) -> MeetingRequest:
+    """A pending request, with its answer deadline, and the host's notice."""
+    assert from_org.id is not None and to_org.id is not None
+    hours = rules_of(event).request_expiry_hours
     request = MeetingRequest(
         event_id=event.id or 0,
         from_org_id=from_org.id,
