@@ -286,37 +286,42 @@ def progress(session: Session, event: Event) -> Progress | None:
             refused.append(m)
         else:
             result.pending += 1
-    if refused:
-        slots = {
-            s.id: s
-            for s in session.exec(
-                select(Slot).where(col(Slot.id).in_({m.slot_id for m in refused}))
-            ).all()
-        }
-        tables = {
-            t.id: t
-            for t in session.exec(
-                select(MeetingTable).where(
-                    col(MeetingTable.id).in_({m.table_id for m in refused if m.table_id})
-                )
-            ).all()
-        }
-        org_ids = {m.org_a_id for m in refused} | {m.org_b_id for m in refused}
-        orgs = {
-            o.id: o
-            for o in session.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))
-        }
-        for m in refused:
-            host = host_of(m)
-            other = m.org_a_id if host == m.org_b_id else m.org_b_id
-            result.refusals.append(
-                Refusal(
-                    meeting=m,
-                    slot=slots[m.slot_id],
-                    table=tables.get(m.table_id) if m.table_id else None,
-                    host=orgs[host],
-                    counterpart=orgs[other],
-                )
-            )
-        result.refusals.sort(key=lambda r: (r.slot.start, r.meeting.id or 0))
+    result.refusals = _refusals(session, refused)
     return result
+
+
+def _refusals(session: Session, refused: list[Meeting]) -> list[Refusal]:
+    """The meetings whose host marked the slot impossible, in time order."""
+    if not refused:
+        return []
+    slots = {
+        s.id: s
+        for s in session.exec(select(Slot).where(col(Slot.id).in_({m.slot_id for m in refused})))
+    }
+    tables = {
+        t.id: t
+        for t in session.exec(
+            select(MeetingTable).where(
+                col(MeetingTable.id).in_({m.table_id for m in refused if m.table_id})
+            )
+        )
+    }
+    org_ids = {m.org_a_id for m in refused} | {m.org_b_id for m in refused}
+    orgs = {
+        o.id: o for o in session.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))
+    }
+    rows = []
+    for m in refused:
+        host = host_of(m)
+        other = m.org_a_id if host == m.org_b_id else m.org_b_id
+        rows.append(
+            Refusal(
+                meeting=m,
+                slot=slots[m.slot_id],
+                table=tables.get(m.table_id) if m.table_id else None,
+                host=orgs[host],
+                counterpart=orgs[other],
+            )
+        )
+    rows.sort(key=lambda r: (r.slot.start, r.meeting.id or 0))
+    return rows
