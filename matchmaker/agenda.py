@@ -206,4 +206,3 @@ def _vtimezone(tzid: str) -> icalendar.Timezone | None:
         return icalendar.Timezone.from_tzid(tzid)
     except ValueError:
         return None
-
