@@ -14,6 +14,7 @@ from matchmaker import accounts
 from matchmaker.agenda import build_agenda, to_ics
 from matchmaker.documents import render_pdf
 from matchmaker.models import Organisation, Participant, Role
+from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.guards import organiser_only, participant_only
@@ -90,9 +91,9 @@ def calendar_feed_new(request: Request, db: DB, user: User, event: MaybeEvent) -
 
 
 @post("/feed/revoke", name="calendar_feed_revoke", sync_to_thread=False)
-def calendar_feed_revoke(db: DB, user: User) -> Redirect:
+def calendar_feed_revoke(request: Request, db: DB, user: User) -> Redirect:
     accounts.revoke_calendar_feeds(db, user)
-    return Redirect("/me/agenda", status_code=303)
+    return redirect_to(request, "my_agenda")
 
 
 @get("/calendar/{token:str}", name="calendar_feed", sync_to_thread=False)
