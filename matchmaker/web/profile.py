@@ -176,7 +176,7 @@ def representative_add(
     current = require_event(event)
     rep_in = representative_input(data)
     try:
-        profiles.add_representative(db, user, rep_in, base_url=request.app.state.settings.base_url)
+        profiles.add_representative(db, user, rep_in)
     except DomainError as exc:
         db.rollback()
         return _profile_page(

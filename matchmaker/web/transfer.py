@@ -21,7 +21,7 @@ from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.organiser import participant_page
-from matchmaker.web.render import error_text, gettext_for, page
+from matchmaker.web.render import error_text, gettext_for, page, site_url
 
 PREVIEW_ROWS = 8
 
@@ -179,7 +179,7 @@ def participant_link(
     account = _participant_account(db, participant_id)
     settings = request.app.state.settings
     token = accounts.issue_token(db, account, hours=settings.sign_in_link_hours)
-    path = f"/signin/link/{token}"
+    path = request.app.route_reverse("signin_link", token=token)
     sent = bool(data.get("send"))
     if sent:
         notifications.notify(
@@ -197,7 +197,7 @@ def participant_link(
         db, "participant.link", event=event, account=user, participant=participant_id, emailed=sent
     )
     return participant_page(
-        db, user, participant_id, sign_in_link=f"{settings.base_url}{path}", link_sent=sent
+        db, user, participant_id, sign_in_link=f"{site_url(request)}{path}", link_sent=sent
     )
 
 
