@@ -12,7 +12,7 @@ an old bookmarked address shows nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -30,8 +30,6 @@ FLASH_PARAM = "flash"
 FLASH_SALT = "matchmaker-flash"
 FLASH_MAX_AGE = 600  # seconds
 FLASH_MAX_LENGTH = 500
-
-T = TypeVar("T")
 
 
 class FlashSigner:
@@ -71,7 +69,7 @@ def flash_message(ctx: Context) -> str:
 def act(
     request: HTMXRequest,
     db: Session,
-    action: Callable[[], T],
+    action: Callable[[], object],
     *,
     partial: Callable[[str], Response],
     back: str,

@@ -159,6 +159,7 @@ def meeting_move(
     data: FormData,
 ) -> Response:
     current = _event(event)
+    changes.event_meeting(db, current, meeting_id)  # an unknown meeting is 404, whatever the form
     target = text(data, "target")
     slot_raw, _, table_raw = target.partition(":")
     if not (slot_raw.isdigit() and table_raw.isdigit()):
