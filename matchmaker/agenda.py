@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -194,7 +194,3 @@ def _vtimezone(tzid: str) -> icalendar.Timezone | None:
         return icalendar.Timezone.from_tzid(tzid)
     except ValueError:
         return None
-
-
-def local_time(value: datetime, event: Event) -> datetime:
-    return value.astimezone(ZoneInfo(event.timezone))

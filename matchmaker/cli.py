@@ -123,6 +123,16 @@ def _check_port_free(host: str, port: int) -> None:
             ) from exc
 
 
+def served_url(host: str, port: int) -> str:
+    """The address to open for `serve --host HOST --port PORT` (a wildcard host
+    listens on every interface, this machine's loopback among them)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
@@ -133,8 +143,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if args.demo:
         load_demo(settings, seed=2023, scale=1.0, if_empty=True)
     app = create_app(settings)
-    url = f"http://{args.host}:{args.port}"
+    url = served_url(args.host, args.port)
+    if not settings.base_url:  # links in e-mails (`send-mail`) point here
+        settings.record_served_url(url)
     print(f"\n  Matchmaker is running at {url}  (Ctrl+C stops it)")
+    if not settings.base_url and args.host in ("", "0.0.0.0", "::"):
+        print(f"  Links in e-mails point at {url}: set MATCHMAKER_BASE_URL for other machines")
     credentials = settings.var_dir / "demo-organiser.txt"
     if credentials.exists():
         email, password = credentials.read_text().split()[:2]
@@ -174,7 +188,7 @@ def cmd_send_mail(args: argparse.Namespace) -> None:
         upgrade(engine)
         with session_scope(engine) as session:
             result = send_pending(
-                session, settings.smtp, base_url=settings.base_url, limit=args.limit
+                session, settings.smtp, base_url=settings.resolved_base_url(), limit=args.limit
             )
     finally:
         engine.dispose()

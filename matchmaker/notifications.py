@@ -107,16 +107,6 @@ def notify_organisation(
 # --- in-app list ---------------------------------------------------------------------
 
 
-def unread_count(session: Session, account: Account) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.account_id == account.id, col(Notification.read_at).is_(None))
-        ).one()
-    )
-
-
 def list_for(
     session: Session,
     account: Account,

@@ -386,10 +386,11 @@ def update_organisation(
 
 
 def add_representative(
-    session: Session, account: Account, data: RepresentativeInput, *, base_url: str = ""
+    session: Session, account: Account, data: RepresentativeInput
 ) -> tuple[Participant, Account]:
     """A new representative of `account`'s organisation with their own account;
-    their personal sign-in link goes to the outbox."""
+    their personal sign-in link goes to the outbox (a path, like every notification
+    link: the e-mail puts the site's address in front)."""
     org = own_organisation(session, account)
     if len(representatives(session, org)) >= MAX_REPRESENTATIVES:
         raise Conflict(
@@ -415,7 +416,7 @@ def add_representative(
                 )
             )
             % {"who": account.display_name or account.email, "org": org.name},
-            link=f"{base_url}/signin/link/{token}",
+            link=f"/signin/link/{token}",
         )
     )
     audit.record(session, "representative.add", account=account, participant_id=participant.id)

@@ -177,11 +177,6 @@ def open_request_count(session: Session, organisation_id: int) -> int:
     return _pending_count(session, col(MeetingRequest.from_org_id), organisation_id)
 
 
-def pending_incoming_count(session: Session, organisation_id: int) -> int:
-    """Requests waiting for the organisation's answer."""
-    return _pending_count(session, col(MeetingRequest.to_org_id), organisation_id)
-
-
 def _meeting_limit_reached(session: Session, rules: EventRules, organisation_id: int) -> int | None:
     """The limit when the organisation is at or over it, else None."""
     limit = rules.meeting_limit(representatives(session, organisation_id))

@@ -25,6 +25,10 @@ PLACEHOLDER_SECRETS = {
     "secret-key",
 }
 MIN_SECRET_LENGTH = 32
+# Where links made outside a request point when neither MATCHMAKER_BASE_URL nor a
+# `matchmaker serve` record says otherwise (the address `make run` serves on).
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+SERVED_URL_FILE = "served_url"
 
 
 class SMTPSettings(BaseSettings):
@@ -48,7 +52,9 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     database_url: str = ""
     secret_key: str = ""
-    base_url: str = "http://127.0.0.1:8000"
+    # Unset: links in responses use the address the request came to, and links made
+    # outside a request the one `matchmaker serve` listens on (resolved_base_url).
+    base_url: str = ""
     default_locale: str = "vi"
     debug: bool = False
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
@@ -71,6 +77,8 @@ class Settings(BaseSettings):
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
+        if not value:
+            return value
         if not value.startswith(("http://", "https://")):
             raise ValueError("base_url must start with http:// or https://")
         return value.rstrip("/")
@@ -109,6 +117,23 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'matchmaker.db').resolve()}"
+
+    def record_served_url(self, url: str) -> None:
+        """Note the address `matchmaker serve` listens on, for commands that make
+        links outside a request (`matchmaker send-mail`)."""
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        (self.var_dir / SERVED_URL_FILE).write_text(f"{url}\n")
+
+    def resolved_base_url(self) -> str:
+        """The site's address for links made outside a request: MATCHMAKER_BASE_URL,
+        else the address `matchmaker serve` last listened on, else DEFAULT_BASE_URL."""
+        if self.base_url:
+            return self.base_url
+        path = self.var_dir / SERVED_URL_FILE
+        recorded = path.read_text().strip() if path.exists() else ""
+        if recorded.startswith(("http://", "https://")):
+            return recorded.rstrip("/")
+        return DEFAULT_BASE_URL
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept under var/."""

@@ -14,14 +14,16 @@ from matchmaker import accounts
 from matchmaker.agenda import build_agenda, to_ics
 from matchmaker.documents import render_pdf
 from matchmaker.models import Organisation, Participant, Role
+from matchmaker.web.actions import path_to, redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.guards import organiser_only, participant_only
 from matchmaker.web.participant import own_participant
-from matchmaker.web.render import locale_of, page
+from matchmaker.web.render import locale_of, page, site_url
 
 
 def _domain(request: Request) -> str:
+    """The domain of calendar UIDs: stable, whatever address the request came to."""
     return urlsplit(request.app.state.settings.base_url).hostname or "matchmaker.local"
 
 
@@ -77,22 +79,21 @@ def my_agenda_pdf(request: Request, db: DB, user: User, event: MaybeEvent) -> Re
 def calendar_feed_new(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
     _, organisation = own_participant(db, user)
     token = accounts.new_calendar_feed(db, user)
-    base = request.app.state.settings.base_url
     return page(
         "agenda/page.html",
         account=user,
         agenda=build_agenda(db, _event(event), organisation),
         feed_row=accounts.calendar_feed_created(db, user),
-        feed_url=f"{base}/calendar/{token}.ics",
+        feed_url=site_url(request) + path_to(request, "calendar_feed", token=f"{token}.ics"),
         pdf_url="/me/agenda/agenda.pdf",
         ics_url="/me/agenda/agenda.ics",
     )
 
 
 @post("/feed/revoke", name="calendar_feed_revoke", sync_to_thread=False)
-def calendar_feed_revoke(db: DB, user: User) -> Redirect:
+def calendar_feed_revoke(request: Request, db: DB, user: User) -> Redirect:
     accounts.revoke_calendar_feeds(db, user)
-    return Redirect("/me/agenda", status_code=303)
+    return redirect_to(request, "my_agenda")
 
 
 @get("/calendar/{token:str}", name="calendar_feed", sync_to_thread=False)

@@ -45,6 +45,7 @@ from matchmaker.web import notifications as notifications_web
 from matchmaker.web import requests as requests_web
 from matchmaker.web import solve as solve_web
 from matchmaker.web import suggestions as suggestions_web
+from matchmaker.web.actions import FlashSigner, flash_message
 from matchmaker.web.deps import provide_account, provide_db, provide_event, provide_user
 from matchmaker.web.errors import (
     domain_error_handler,
@@ -72,6 +73,7 @@ SECURITY_HEADERS = [
 def _template_engine_callback(engine: JinjaTemplateEngine) -> None:
     configure_environment(engine.engine)
     engine.engine.globals["nav_counts"] = nav_counts
+    engine.engine.globals["flash_message"] = flash_message
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Litestar:
@@ -81,7 +83,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     engine = engine or make_engine(settings.resolved_database_url())
     upgrade(engine)
 
-    state = State({"engine": engine, "settings": settings, "signer": SessionSigner(secret)})
+    state = State(
+        {
+            "engine": engine,
+            "settings": settings,
+            "signer": SessionSigner(secret),
+            "flash": FlashSigner(secret),
+        }
+    )
     exception_handlers: dict[Any, Any] = {
         HTTPException: http_exception_handler,
         DomainError: domain_error_handler,

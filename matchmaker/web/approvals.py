@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from litestar import Response, Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
 from matchmaker import profiles
+from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, text
@@ -25,15 +26,19 @@ def approvals(db: DB, user: User, event: MaybeEvent) -> Response:
 
 
 @post("/organisations/{org_id:int}/approve", name="approve_organisation", sync_to_thread=False)
-def approve(db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]) -> Redirect:
+def approve(
+    request: Request, db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]
+) -> Redirect:
     org = profiles.approve_organisation(db, _event(event), org_id, by=user)
-    return Redirect(f"/organiser/approvals?approved={org.id}", status_code=303)
+    return redirect_to(request, "approvals", query={"approved": org.id})
 
 
 @post("/approvals/setting", name="approval_setting", sync_to_thread=False)
-def approval_setting(db: DB, user: User, event: MaybeEvent, data: FormData) -> Redirect:
+def approval_setting(
+    request: Request, db: DB, user: User, event: MaybeEvent, data: FormData
+) -> Redirect:
     profiles.set_require_approval(db, _event(event), text(data, "required") == "1", by=user)
-    return Redirect("/organiser/approvals?setting=saved", status_code=303)
+    return redirect_to(request, "approvals", query={"setting": "saved"})
 
 
 router = Router(

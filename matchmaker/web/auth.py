@@ -10,6 +10,7 @@ from matchmaker import accounts
 from matchmaker.errors import DomainError
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Role
+from matchmaker.web.actions import path_to
 from matchmaker.web.deps import DB, MaybeAccount
 from matchmaker.web.forms import FormData, safe_next, text
 from matchmaker.web.guards import signed_in
@@ -22,8 +23,11 @@ from matchmaker.web.session_cookie import (
 )
 
 
-def landing(account: Account) -> str:
-    return "/organiser" if account.role is Role.organiser else "/me"
+def landing(request: Request, account: Account) -> str:
+    """Where an account starts: the organiser's console or the participant's page."""
+    return path_to(
+        request, "organiser_home" if account.role is Role.organiser else "participant_home"
+    )
 
 
 def signed_in_redirect(request: Request, account: Account, target: str) -> Redirect:
@@ -41,9 +45,9 @@ def signed_in_redirect(request: Request, account: Account, target: str) -> Redir
 
 
 @get("/signin", name="signin", sync_to_thread=False)
-def signin_form(account: MaybeAccount, next: FromQuery[str] = "") -> Response:
+def signin_form(request: Request, account: MaybeAccount, next: FromQuery[str] = "") -> Response:
     if account is not None:
-        return Redirect(landing(account))
+        return Redirect(landing(request, account))
     return page("auth/signin.html", values={"email": "", "next": next}, errors={})
 
 
@@ -75,7 +79,8 @@ def signin_submit(request: Request, db: DB, data: FormData) -> Response:
         db.commit()
         errors["password"] = error_text(request, exc)
         return page("auth/signin.html", status=exc.status_code, values=values, errors=errors)
-    return signed_in_redirect(request, account, safe_next(values["next"], landing(account)))
+    target = safe_next(values["next"], landing(request, account))
+    return signed_in_redirect(request, account, target)
 
 
 @get("/signin/link/{token:str}", name="signin_link", sync_to_thread=False)
@@ -90,7 +95,7 @@ def signin_link_submit(request: Request, db: DB, token: FromPath[str]) -> Respon
         account = accounts.redeem_sign_in_token(db, token)
     except DomainError as exc:
         return page("auth/link.html", status=400, token="", error=error_text(request, exc))
-    return signed_in_redirect(request, account, landing(account))
+    return signed_in_redirect(request, account, landing(request, account))
 
 
 @post("/signout", name="signout", guards=[signed_in], sync_to_thread=False)
@@ -99,7 +104,9 @@ def signout(request: Request, db: DB, account: MaybeAccount) -> Redirect:
         accounts.end_sessions(db, account)  # a copied cookie stops working too
     settings = request.app.state.settings
     return Redirect(
-        "/", status_code=303, cookies=[expired_session_cookie(secure=settings.secure_cookies)]
+        path_to(request, "home"),
+        status_code=303,
+        cookies=[expired_session_cookie(secure=settings.secure_cookies)],
     )
 
 

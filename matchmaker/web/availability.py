@@ -7,14 +7,15 @@ comes back (post/redirect/get).
 
 from __future__ import annotations
 
-from litestar import Request, Response, Router, get, post
+from litestar import Response, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
-from litestar.response import Redirect
+from litestar.plugins.htmx import HTMXRequest
 
 from matchmaker import availability, profiles
 from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Participant
+from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, text
@@ -67,7 +68,7 @@ def availability_form(
 
 @post("/", name="availability_submit", sync_to_thread=False)
 def availability_submit(
-    request: Request, db: DB, user: User, event: MaybeEvent, data: FormData
+    request: HTMXRequest, db: DB, user: User, event: MaybeEvent, data: FormData
 ) -> Response:
     current = _event(event)
     rep_raw = text(data, "rep", 20)
@@ -87,10 +88,10 @@ def availability_submit(
         db.rollback()
         person = profiles.own_representative(db, user, int(rep_raw))
         error = error_text(request, exc)
-    if request.headers.get("hx-request") != "true":
+    if not request.htmx:
         if error:
             return _grid_page(db, user, current, person, status=400, error=error)
-        return Redirect(f"/me/availability?rep={person.id}&saved=1", status_code=303)
+        return redirect_to(request, "availability_form", query={"rep": person.id, "saved": 1})
     grid = availability.event_grid(db, current)
     block = grid.block(code) if kind == "session" else grid.block_of_slot(code)
     return page(

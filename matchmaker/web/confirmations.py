@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from litestar import Request, Response, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session
 
 from matchmaker import confirmations as service
@@ -19,17 +19,13 @@ from matchmaker import publication
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Event, Organisation, SolveRun
+from matchmaker.web.actions import act, path_to, redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import organiser_only, participant_only
 from matchmaker.web.participant import own_participant
 from matchmaker.web.render import error_text, page
-
-
-def _is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
-
 
 # --- hosts --------------------------------------------------------------------------
 
@@ -39,22 +35,17 @@ def _host_page(
     event: Event,
     user: Account,
     organisation: Organisation,
-    *,
-    errors: dict[int, str] | None = None,
-    status: int = 200,
 ) -> Response:
     draft = publication.open_draft(db, event)
     any_version = publication.latest_version(db, event) is not None
     return page(
         "confirmations/host.html",
-        status=status,
         account=user,
         event=event,
         organisation=organisation,
         draft=draft,
         closed=service.answers_closed_reason(draft) if any_version else "",
         rows=service.host_slots(db, event, organisation),
-        errors=errors or {},
     )
 
 
@@ -65,28 +56,29 @@ def host_confirmations(db: DB, user: User, event: MaybeEvent) -> Response:
 
 
 def _answer(
-    request: Request, db: Session, user: Account, event: Event, meeting_id: int, reason: str | None
+    request: HTMXRequest,
+    db: Session,
+    user: Account,
+    event: Event,
+    meeting_id: int,
+    reason: str | None,
 ) -> Response:
     """Accept (reason None) or refuse; answer with the row (htmx) or a redirect."""
     _, organisation = own_participant(db, user)
-    try:
+
+    def run() -> None:
         if reason is None:
             service.accept(db, event, organisation, meeting_id, user)
         else:
             service.refuse(db, event, organisation, meeting_id, reason, user)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        db.rollback()
-        message = error_text(request, exc)
-        if not _is_htmx(request):
-            return _host_page(
-                db, event, user, organisation, errors={meeting_id: message}, status=exc.status_code
-            )
-        return _row(db, event, organisation, meeting_id, error=message)
-    if not _is_htmx(request):
-        return Redirect(f"/me/confirmations#confirm-{meeting_id}", status_code=303)
-    return _row(db, event, organisation, meeting_id)
+
+    return act(
+        request,
+        db,
+        run,
+        partial=lambda error: _row(db, event, organisation, meeting_id, error=error),
+        back=path_to(request, "host_confirmations", fragment=f"confirm-{meeting_id}"),
+    )
 
 
 def _row(
@@ -106,14 +98,14 @@ def _row(
 
 @post("/{meeting_id:int}/accept", name="host_confirmation_accept", sync_to_thread=False)
 def host_accept(
-    request: Request, db: DB, user: User, event: MaybeEvent, meeting_id: FromPath[int]
+    request: HTMXRequest, db: DB, user: User, event: MaybeEvent, meeting_id: FromPath[int]
 ) -> Response:
     return _answer(request, db, user, _event(event), meeting_id, None)
 
 
 @post("/{meeting_id:int}/impossible", name="host_confirmation_refuse", sync_to_thread=False)
 def host_refuse(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,
@@ -215,7 +207,7 @@ def confirmation_release(
             is_current=False,
             **context,
         )
-    return Redirect(f"/organiser/confirmations?released={result.version.number}", status_code=303)
+    return redirect_to(request, "confirmation_progress", query={"released": result.version.number})
 
 
 @post("/publish", name="confirmation_publish", sync_to_thread=False)
@@ -235,7 +227,7 @@ def confirmation_publish(
         return _organiser_page(
             db, current, user, error=error_text(request, exc), status=exc.status_code
         )
-    return Redirect(f"/organiser/confirmations?published={result.version.number}", status_code=303)
+    return redirect_to(request, "confirmation_progress", query={"published": result.version.number})
 
 
 host_router = Router(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Request, Response, Router, get
+from litestar import Response, Router, get
 from litestar.params import FromPath, QueryParameter
+from litestar.plugins.htmx import HTMXRequest
 
 from matchmaker import discovery
 from matchmaker.web.deps import DB, MaybeEvent, User
@@ -21,7 +22,7 @@ DayNumber = Annotated[str, QueryParameter(max_length=3)]
 
 @get("/", name="directory", sync_to_thread=False)
 def directory(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,
@@ -47,7 +48,7 @@ def directory(
     results = discovery.search_organisations(db, current, filters, page=page)
     template = (
         "directory/_results.html"
-        if request.headers.get("hx-target") == "directory-results"
+        if request.htmx.target == "directory-results"
         else "directory/index.html"
     )
     return render_page(

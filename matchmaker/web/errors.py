@@ -7,6 +7,7 @@ from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.htmx import HTMXDetails
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import SQLAlchemyError
@@ -65,6 +66,11 @@ def _signed_in_account(request: Request) -> Account | None:
     return account
 
 
+def _signin_path(request: Request, target: str) -> str:
+    """The sign-in page, bringing the browser back to `target` afterwards."""
+    return f"{request.app.route_reverse('signin')}?next={quote(target, safe='/')}"
+
+
 def _respond(request: Request, status: int, detail: str) -> Response:
     _read_identity(request)
     title = gettext_for(request, TITLES.get(status, TITLES[400] if status < 500 else TITLES[500]))
@@ -74,19 +80,21 @@ def _respond(request: Request, status: int, detail: str) -> Response:
             status_code=status,
             media_type=MediaType.JSON,
         )
-    if status == HTTP_401_UNAUTHORIZED and request.headers.get("hx-request") == "true":
+    # Handlers for unrouted requests get a plain Request: read htmx's headers the same way.
+    htmx = HTMXDetails(request)
+    if status == HTTP_401_UNAUTHORIZED and htmx:
         # htmx would follow a redirect and swap the sign-in page into a fragment:
         # send the whole browser page to sign in, and back to that page afterwards.
-        current = urlsplit(request.headers.get("hx-current-url", ""))
+        current = urlsplit(htmx.current_url or "")
         target = current.path + (f"?{current.query}" if current.query else "") or "/"
         return Response(
             "",
             status_code=status,
-            headers={"HX-Redirect": f"/signin?next={quote(target, safe='/')}"},
+            headers={"HX-Redirect": _signin_path(request, target)},
         )
     if status == HTTP_401_UNAUTHORIZED and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/signin?next={quote(target, safe='/')}")
+        return Redirect(_signin_path(request, target))
     return Template(
         template_name="error.html",
         context={

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect
 
 from matchmaker import notifications as service
+from matchmaker.web.actions import path_to, redirect_to
 from matchmaker.web.deps import DB, User
 from matchmaker.web.forms import FormData, PageNumber, safe_next, text
 from matchmaker.web.guards import signed_in
@@ -33,18 +35,20 @@ def notifications_list(db: DB, user: User, page: PageNumber = 1) -> Response:
 
 
 @get("/{notification_id:int}/open", name="notification_open", sync_to_thread=False)
-def notification_open(db: DB, user: User, notification_id: FromPath[int]) -> Response:
+def notification_open(
+    request: Request, db: DB, user: User, notification_id: FromPath[int]
+) -> Response:
     """Follow a notification's link, marking it read on the way."""
     note = service.mark_read(db, user, notification_id)
-    return Redirect(safe_next(note.link, "/me/notifications"), status_code=303)
+    return Redirect(safe_next(note.link, path_to(request, "notifications_list")), status_code=303)
 
 
 @post("/{notification_id:int}/read", name="notification_read", sync_to_thread=False)
 def notification_read(
-    request: Request, db: DB, user: User, notification_id: FromPath[int], data: FormData
+    request: HTMXRequest, db: DB, user: User, notification_id: FromPath[int], data: FormData
 ) -> Response:
     note = service.mark_read(db, user, notification_id)
-    if request.headers.get("hx-request") == "true":
+    if request.htmx:
         db.flush()
         return render_page(
             "notifications/_item.html",
@@ -52,13 +56,14 @@ def notification_read(
             oob_counts=True,
             nav_totals=nav_counts_for(db, user),
         )
-    return Redirect(safe_next(text(data, "next", 500), "/me/notifications"), status_code=303)
+    back = safe_next(text(data, "next", 500), path_to(request, "notifications_list"))
+    return Redirect(back, status_code=303)
 
 
 @post("/read-all", name="notifications_read_all", sync_to_thread=False)
-def notifications_read_all(db: DB, user: User, data: FormData) -> Response:
+def notifications_read_all(request: Request, db: DB, user: User, data: FormData) -> Response:
     service.mark_all_read(db, user)
-    return Redirect("/me/notifications", status_code=303)
+    return redirect_to(request, "notifications_list")
 
 
 router = Router(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, Router, get
+from litestar import Response, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import select
 
 from matchmaker.directory import counts_by_kind, search_participants
@@ -19,7 +20,7 @@ from matchmaker.web.render import page as render_page
 
 @get("/", name="organiser_home", sync_to_thread=False)
 def organiser_home(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,
@@ -32,7 +33,7 @@ def organiser_home(
     results = search_participants(db, current, query=q, kind=wanted, page=page)
     template = (
         "organiser/_participants.html"
-        if request.headers.get("hx-target") == "participant-results"
+        if request.htmx.target == "participant-results"
         else "organiser/home.html"
     )
     return render_page(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from litestar import Request, Response, Router, get, post
 from litestar.exceptions import NotFoundException
-from litestar.response import Redirect
 from sqlmodel import select
 
 from matchmaker import accounts
 from matchmaker.errors import DomainError
 from matchmaker.i18n import N_
 from matchmaker.models import Organisation, Participant
+from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import participant_only
@@ -59,7 +59,7 @@ def password_submit(request: Request, db: DB, user: User, data: FormData) -> Res
             errors["password"] = error_text(request, exc)
     if errors:
         return page("participant/password.html", status=400, account=user, errors=errors)
-    return Redirect("/me?saved=password", status_code=303)
+    return redirect_to(request, "participant_home", query={"saved": "password"})
 
 
 router = Router(

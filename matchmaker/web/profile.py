@@ -12,6 +12,7 @@ from matchmaker import profiles
 from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Organisation, OrgKind, Participant
 from matchmaker.profiles import InvalidInput, OrganisationInput, RepresentativeInput
+from matchmaker.web.actions import redirect_to
 from matchmaker.web.auth import landing, signed_in_redirect
 from matchmaker.web.deps import DB, MaybeAccount, MaybeEvent, User, require_event
 from matchmaker.web.forms import FormData, text
@@ -73,9 +74,9 @@ def _form_context(event: Event) -> dict[str, Any]:
 
 
 @get("/register", name="register_form", sync_to_thread=False)
-def register_form(account: MaybeAccount, event: MaybeEvent) -> Response:
+def register_form(request: Request, account: MaybeAccount, event: MaybeEvent) -> Response:
     if account is not None:
-        return Redirect(landing(account))
+        return Redirect(landing(request, account))
     return page(
         "profile/register.html",
         org=OrganisationInput(),
@@ -91,7 +92,7 @@ def register_submit(
 ) -> Response:
     current = require_event(event)
     if account is not None:
-        return Redirect(landing(account), status_code=303)
+        return Redirect(landing(request, account), status_code=303)
     org_in, rep_in = organisation_input(data), representative_input(data)
     try:
         _, _, new_account = profiles.register(
@@ -165,7 +166,7 @@ def profile_submit(
         return _profile_page(
             db, user, current, status=400, org_in=org_in, org_errors=field_errors(request, exc)
         )
-    return Redirect("/me/profile?saved=organisation", status_code=303)
+    return redirect_to(request, "profile_form", query={"saved": "organisation"})
 
 
 @post("/profile/representatives", name="representative_add", sync_to_thread=False)
@@ -175,7 +176,7 @@ def representative_add(
     current = require_event(event)
     rep_in = representative_input(data)
     try:
-        profiles.add_representative(db, user, rep_in, base_url=request.app.state.settings.base_url)
+        profiles.add_representative(db, user, rep_in)
     except DomainError as exc:
         db.rollback()
         return _profile_page(
@@ -186,7 +187,12 @@ def representative_add(
             new_rep=rep_in,
             rep_errors=field_errors(request, exc),
         )
-    return Redirect("/me/profile?saved=representative_added#representatives", status_code=303)
+    return _saved(request, "representative_added")
+
+
+def _saved(request: Request, what: str) -> Redirect:
+    """Back to the profile's representatives, saying what was saved."""
+    return redirect_to(request, "profile_form", query={"saved": what}, fragment="representatives")
 
 
 def _rep_page(
@@ -242,7 +248,7 @@ def representative_submit(
             errors=field_errors(request, exc),
             status=400,
         )
-    return Redirect("/me/profile?saved=representative#representatives", status_code=303)
+    return _saved(request, "representative")
 
 
 @get(
@@ -282,7 +288,7 @@ def representative_remove(
             is_self=person.id == user.participant_id,
             error=error_text(request, exc),
         )
-    return Redirect("/me/profile?saved=representative_removed#representatives", status_code=303)
+    return _saved(request, "representative_removed")
 
 
 registration_router = Router(path="/", route_handlers=[register_form, register_submit])

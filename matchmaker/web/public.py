@@ -22,7 +22,7 @@ def home(db: DB, event: MaybeEvent, account: MaybeAccount) -> Response:
 @post("/lang", name="set_language", sync_to_thread=False)
 def set_language(request: Request, db: DB, account: MaybeAccount, data: FormData) -> Redirect:
     locale = text(data, "locale")
-    target = safe_next(text(data, "next"), "/")
+    target = safe_next(text(data, "next"), request.app.route_reverse("home"))
     if locale not in LOCALES:
         return Redirect(target, status_code=303)
     if account is not None:

@@ -26,6 +26,12 @@ def error_text(request: Request, error: DomainError) -> str:
     return gettext_for(request, error.message, **error.params)
 
 
+def site_url(request: Request) -> str:
+    """The start of every absolute link the app hands out: MATCHMAKER_BASE_URL when
+    set, else the address this request came to (scheme, Host header and port)."""
+    return request.app.state.settings.base_url or str(request.base_url).rstrip("/")
+
+
 def page(template: str, *, status: int = 200, **context: Any) -> HTMXTemplate:
     return HTMXTemplate(template_name=template, context=context, status_code=status)
 

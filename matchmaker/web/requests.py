@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, Router, get, post
+from litestar import Response, Router, get, post
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Redirect
+from litestar.plugins.htmx import HTMXRequest
 
 from matchmaker import requests as service
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.models import Event, Priority, RequestStatus
 from matchmaker.rules import MESSAGE_MAX_LENGTH, rules_of
+from matchmaker.web.actions import act, path_to, redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _require_event
 from matchmaker.web.forms import FormData, safe_next, text
@@ -25,16 +26,11 @@ ShortQuery = Annotated[str, QueryParameter(max_length=40)]
 BOXES = ("incoming", "outgoing")
 
 
-
 def _labels() -> dict[str, Any]:
     return {
         "status_labels": {s.value: label for s, label in service.STATUS_LABELS.items()},
         "priority_labels": {p.value: label for p, label in service.PRIORITY_LABELS.items()},
     }
-
-
-def _is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def _status_filter(value: str) -> RequestStatus | None:
@@ -46,7 +42,7 @@ def _status_filter(value: str) -> RequestStatus | None:
 
 @get("/", name="requests_list", sync_to_thread=False)
 def requests_list(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,
@@ -65,9 +61,7 @@ def requests_list(
         "outgoing": service.status_counts(db, organisation, incoming=False),
     }
     template = (
-        "requests/_list.html"
-        if request.headers.get("hx-target") == "request-list"
-        else "requests/list.html"
+        "requests/_list.html" if request.htmx.target == "request-list" else "requests/list.html"
     )
     return page(
         template,
@@ -112,7 +106,7 @@ def _form_page(
 
 @get("/new", name="request_form", sync_to_thread=False)
 def request_form(
-    request: Request, db: DB, user: User, event: MaybeEvent, to: ShortQuery = ""
+    request: HTMXRequest, db: DB, user: User, event: MaybeEvent, to: ShortQuery = ""
 ) -> Response:
     current = _require_event(event)
     organisation = service.organisation_of(db, user)
@@ -132,7 +126,7 @@ def request_form(
 
 @post("/new", name="request_submit", sync_to_thread=False)
 def request_submit(
-    request: Request, db: DB, user: User, event: MaybeEvent, data: FormData
+    request: HTMXRequest, db: DB, user: User, event: MaybeEvent, data: FormData
 ) -> Response:
     current = _require_event(event)
     organisation = service.organisation_of(db, user)
@@ -168,7 +162,7 @@ def request_submit(
             status=exc.status_code,
         )
     outcome = "agreed" if created.status is RequestStatus.accepted else "sent"
-    return Redirect(f"/requests?box=outgoing&done={outcome}", status_code=303)
+    return redirect_to(request, "requests_list", query={"box": "outgoing", "done": outcome})
 
 
 @get("/{request_id:int}", name="request_detail", sync_to_thread=False)
@@ -187,61 +181,55 @@ def request_detail(db: DB, user: User, event: MaybeEvent, request_id: FromPath[i
 
 
 def _after_action(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     request_id: int,
     data: dict[str, Any],
     action: str,
 ) -> Response:
-    """Run one action; answer with the row partial (htmx) or a redirect."""
-    error = ""
-    try:
+    """Run one action; answer with the row partial (htmx) or a redirect to the list."""
+
+    def run() -> None:
         if action == "accept":
             service.accept(db, request_id, user)
         elif action == "decline":
             service.decline(db, request_id, user, text(data, "reason", 10_000))
         else:
             service.withdraw(db, request_id, user)
-    except NotFound:
-        raise
-    except DomainError as exc:
-        if not _is_htmx(request):
-            raise
-        db.rollback()
-        error = error_text(request, exc)
+
+    def row(error: str) -> Response:
+        return page(
+            "requests/_row.html",
+            row=service.row_for(db, user, request_id),
+            error=error,
+            oob_counts=True,
+            nav_totals=nav_counts_for(db, user),
+            **_labels(),
+        )
+
     box = "outgoing" if action == "withdraw" else "incoming"
-    if not _is_htmx(request):
-        target = safe_next(text(data, "next", 500), f"/requests?box={box}")
-        return Redirect(target, status_code=303)
-    row = service.row_for(db, user, request_id)
-    return page(
-        "requests/_row.html",
-        row=row,
-        error=error,
-        oob_counts=True,
-        nav_totals=nav_counts_for(db, user),
-        **_labels(),
-    )
+    back = safe_next(text(data, "next", 500), path_to(request, "requests_list", query={"box": box}))
+    return act(request, db, run, partial=row, back=back)
 
 
 @post("/{request_id:int}/accept", name="request_accept", sync_to_thread=False)
 def request_accept(
-    request: Request, db: DB, user: User, request_id: FromPath[int], data: FormData
+    request: HTMXRequest, db: DB, user: User, request_id: FromPath[int], data: FormData
 ) -> Response:
     return _after_action(request, db, user, request_id, data, "accept")
 
 
 @post("/{request_id:int}/decline", name="request_decline", sync_to_thread=False)
 def request_decline(
-    request: Request, db: DB, user: User, request_id: FromPath[int], data: FormData
+    request: HTMXRequest, db: DB, user: User, request_id: FromPath[int], data: FormData
 ) -> Response:
     return _after_action(request, db, user, request_id, data, "decline")
 
 
 @post("/{request_id:int}/withdraw", name="request_withdraw", sync_to_thread=False)
 def request_withdraw(
-    request: Request, db: DB, user: User, request_id: FromPath[int], data: FormData
+    request: HTMXRequest, db: DB, user: User, request_id: FromPath[int], data: FormData
 ) -> Response:
     return _after_action(request, db, user, request_id, data, "withdraw")
 

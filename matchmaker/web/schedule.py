@@ -3,12 +3,13 @@ differences between published versions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from litestar import Request, Response, Router, get, post
+from litestar import Response, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session, col, func, or_, select
 
 from matchmaker import changes, publication
@@ -24,14 +25,14 @@ from matchmaker.models import (
     Slot,
 )
 from matchmaker.text import fold
+from matchmaker.web.actions import act, path_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, SearchText, text
 from matchmaker.web.guards import organiser_only
-from matchmaker.web.render import error_text, page
+from matchmaker.web.render import page
 
 PAGE = 60
-
 
 
 def _lookups(db: Session, event: Event) -> dict[str, Any]:
@@ -52,17 +53,13 @@ def _lookups(db: Session, event: Event) -> dict[str, Any]:
     }
 
 
-def _is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
-
-
-def _row(request: Request, db: Session, event: Event, meeting: Meeting, **extra: Any) -> Response:
+def _row(db: Session, event: Event, meeting: Meeting, **extra: Any) -> Response:
     return page("schedule/_row.html", event=event, m=meeting, **_lookups(db, event), **extra)
 
 
 @get("/", name="schedule_home", sync_to_thread=False)
 def schedule_home(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,
@@ -106,9 +103,7 @@ def schedule_home(
         )
     )
     template = (
-        "schedule/_list.html"
-        if request.headers.get("hx-target") == "schedule-list"
-        else "schedule/page.html"
+        "schedule/_list.html" if request.htmx.target == "schedule-list" else "schedule/page.html"
     )
     return page(
         template,
@@ -125,7 +120,7 @@ def schedule_home(
 
 @get("/meetings/{meeting_id:int}/targets", name="meeting_targets", sync_to_thread=False)
 def meeting_targets(
-    request: Request, db: DB, user: User, event: MaybeEvent, meeting_id: FromPath[int]
+    request: HTMXRequest, db: DB, user: User, event: MaybeEvent, meeting_id: FromPath[int]
 ) -> Response:
     current = _event(event)
     meeting = changes.event_meeting(db, current, meeting_id)
@@ -140,18 +135,16 @@ def meeting_targets(
     )
 
 
-def _action(request: Request, db: Session, event: Event, meeting_id: int, run: Any) -> Response:
-    try:
-        meeting = run()
-    except DomainError as exc:
-        if not _is_htmx(request):
-            raise
-        db.rollback()
+def _action(
+    request: HTMXRequest, db: Session, event: Event, meeting_id: int, run: Callable[[], object]
+) -> Response:
+    """Run one change; answer with the meeting's row (htmx) or back to the schedule."""
+
+    def row(error: str) -> Response:
         meeting = changes.event_meeting(db, event, meeting_id)
-        return _row(request, db, event, meeting, error=error_text(request, exc))
-    if _is_htmx(request):
-        return _row(request, db, event, meeting, error="", flash=True)
-    return Redirect("/organiser/schedule", status_code=303)
+        return _row(db, event, meeting, error=error, flash=not error)
+
+    return act(request, db, run, partial=row, back=path_to(request, "schedule_home"))
 
 
 def _no_target() -> Meeting:
@@ -160,7 +153,7 @@ def _no_target() -> Meeting:
 
 @post("/meetings/{meeting_id:int}/move", name="meeting_move", sync_to_thread=False)
 def meeting_move(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,
@@ -168,6 +161,7 @@ def meeting_move(
     data: FormData,
 ) -> Response:
     current = _event(event)
+    changes.event_meeting(db, current, meeting_id)  # an unknown meeting is 404, whatever the form
     target = text(data, "target")
     slot_raw, _, table_raw = target.partition(":")
     if not (slot_raw.isdigit() and table_raw.isdigit()):
@@ -183,7 +177,7 @@ def meeting_move(
 
 @post("/meetings/{meeting_id:int}/lock", name="meeting_lock", sync_to_thread=False)
 def meeting_lock(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,
@@ -203,7 +197,7 @@ def meeting_lock(
 
 @post("/meetings/{meeting_id:int}/cancel", name="meeting_cancel", sync_to_thread=False)
 def meeting_cancel(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,

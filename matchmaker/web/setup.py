@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.response import Redirect
 
 from matchmaker import setup
 from matchmaker.models import Event, OrgKind
+from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData
@@ -102,7 +102,7 @@ def setup_save(request: Request, db: DB, user: User, event: MaybeEvent, data: Fo
             "setup/page.html", status=409, account=user, saved=False, impact=impact, **context
         )
     setup.apply_setup(db, current, spec, user)
-    return Redirect("/organiser/setup?saved=1", status_code=303)
+    return redirect_to(request, "setup_form", query={"saved": 1})
 
 
 router = Router(

@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Request, Response, Router, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect
+from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session, col, select
 
 from matchmaker import audit, publication
@@ -29,6 +29,7 @@ from matchmaker.solve_worker import (
     request_stop,
     start_solve,
 )
+from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData, text
@@ -211,7 +212,7 @@ def solve_start(
             status=exc.status_code,
         )
     audit.record(db, "solve.start", event=current, account=user, run_id=run_id, **params.as_dict())
-    return Redirect("/organiser/solve", status_code=303)
+    return redirect_to(request, "solve_page")
 
 
 def _run(db: Session, event: Event, run_id: int) -> SolveRun:
@@ -234,12 +235,12 @@ def _progress(event: Event, run: SolveRun, user: Any) -> Response:
 
 @get("/runs/{run_id:int}/progress", name="solve_progress", sync_to_thread=False)
 def solve_progress(
-    request: Request, db: DB, user: User, event: MaybeEvent, run_id: FromPath[int]
+    request: HTMXRequest, db: DB, user: User, event: MaybeEvent, run_id: FromPath[int]
 ) -> Response:
     current = _event(event)
     reap_dead_runs(db, current.id)
     run = _run(db, current, run_id)
-    if run.status not in ACTIVE and request.headers.get("hx-request"):
+    if run.status not in ACTIVE and request.htmx:
         # the run just ended: reload the page (form, history and result link)
         return Response(content="", status_code=200, headers={"HX-Refresh": "true"})
     return _progress(current, run, user)
@@ -247,18 +248,18 @@ def solve_progress(
 
 @post("/runs/{run_id:int}/stop", name="solve_stop", sync_to_thread=False)
 def solve_stop(
-    request: Request, db: DB, user: User, event: MaybeEvent, run_id: FromPath[int]
+    request: HTMXRequest, db: DB, user: User, event: MaybeEvent, run_id: FromPath[int]
 ) -> Response:
     current = _event(event)
     run = request_stop(db, current, run_id)
     audit.record(db, "solve.stop", event=current, account=user, run_id=run_id)
-    if request.headers.get("hx-request"):
+    if request.htmx:
         return _progress(current, run, user)
-    return Redirect("/organiser/solve", status_code=303)
+    return redirect_to(request, "solve_page")
 
 
 def _review(
-    request: Request,
+    request: HTMXRequest,
     db: Session,
     event: Event,
     user: Any,
@@ -270,7 +271,7 @@ def _review(
     published: int | None = None,
 ) -> Response:
     schedule = org_schedule(db, event, run, org) if org else None
-    if request.headers.get("hx-target") == "org-schedule":
+    if request.htmx.target == "org-schedule":
         return render_page(
             "solve/_org_schedule.html", event=event, run=run, schedule=schedule, org=org
         )
@@ -312,7 +313,7 @@ def _review(
 
 @get("/runs/{run_id:int}", name="solve_review", sync_to_thread=False)
 def solve_review(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,
@@ -328,7 +329,7 @@ def solve_review(
 
 @post("/runs/{run_id:int}/publish", name="solve_publish", sync_to_thread=False)
 def solve_publish(
-    request: Request,
+    request: HTMXRequest,
     db: DB,
     user: User,
     event: MaybeEvent,
@@ -357,8 +358,8 @@ def solve_publish(
         return _review(
             request, db, current, user, run, error=error_text(request, exc), status=exc.status_code
         )
-    return Redirect(
-        f"/organiser/solve/runs/{run_id}?published={result.version.number}", status_code=303
+    return redirect_to(
+        request, "solve_review", run_id=run_id, query={"published": result.version.number}
     )
 
 

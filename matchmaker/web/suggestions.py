@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, Router, get
+from litestar import Response, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
+from litestar.plugins.htmx import HTMXRequest
 
 from matchmaker.errors import DomainError
 from matchmaker.i18n import N_
@@ -40,7 +41,7 @@ def _kind(value: str) -> OrgKind | None:
         raise DomainError(N_("Unknown kind of organisation."), field="kind") from None
 
 
-def _cards(request: Request, suggestions: list[Suggestion]) -> list[dict[str, Any]]:
+def _cards(request: HTMXRequest, suggestions: list[Suggestion]) -> list[dict[str, Any]]:
     locale = locale_of(request)
     return [
         {
@@ -55,14 +56,14 @@ def _cards(request: Request, suggestions: list[Suggestion]) -> list[dict[str, An
 
 @get("/", name="suggestions", sync_to_thread=False)
 def suggestions_page(
-    request: Request, db: DB, user: User, kind: KindChoice = ""
+    request: HTMXRequest, db: DB, user: User, kind: KindChoice = ""
 ) -> Response:
     event, organisation = _own(db, user)
     chosen = _kind(kind)
     found = suggestions_for(db, event, organisation, limit=PAGE_LIMIT, kind=chosen)
     template = (
         "suggestions/_list.html"
-        if request.headers.get("hx-target") == "suggestion-results"
+        if request.htmx.target == "suggestion-results"
         else "suggestions/index.html"
     )
     return page(
@@ -77,7 +78,7 @@ def suggestions_page(
 
 
 @get("/top", name="suggestions_top", sync_to_thread=False)
-def suggestions_top(request: Request, db: DB, user: User) -> Response:
+def suggestions_top(request: HTMXRequest, db: DB, user: User) -> Response:
     """The compact top five of the participant's home page (loaded by htmx)."""
     event, organisation = _own(db, user)
     found = suggestions_for(db, event, organisation, limit=TOP_LIMIT)

@@ -9,19 +9,19 @@ from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, MultipartBody
-from litestar.response import Redirect
 from sqlmodel import select
 
 from matchmaker import accounts, audit, exporting, importing, notifications
 from matchmaker.errors import DomainError
 from matchmaker.i18n import N_
 from matchmaker.models import Account
+from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.organiser import participant_page
-from matchmaker.web.render import error_text, gettext_for, page
+from matchmaker.web.render import error_text, gettext_for, page, site_url
 
 PREVIEW_ROWS = 8
 
@@ -84,7 +84,7 @@ def import_upload(request: Request, user: User, data: MultipartBody[dict[str, An
         return page(
             "transfer/upload.html", status=400, account=user, error=error_text(request, exc)
         )
-    return Redirect(f"/organiser/import/{saved.token}", status_code=303)
+    return redirect_to(request, "import_mapping", token=saved.token)
 
 
 @get("/import/{token:str}", name="import_mapping", sync_to_thread=False)
@@ -128,9 +128,10 @@ def import_run(
         db.rollback()
         return _mapping_page(request, user, upload, mapping, status=400, result=result)
     importing.discard_upload(_var(request), token)
-    return Redirect(
-        f"/organiser?imported={result.new_people}&updated={result.updated_people}",
-        status_code=303,
+    return redirect_to(
+        request,
+        "organiser_home",
+        query={"imported": result.new_people, "updated": result.updated_people},
     )
 
 
@@ -178,7 +179,7 @@ def participant_link(
     account = _participant_account(db, participant_id)
     settings = request.app.state.settings
     token = accounts.issue_token(db, account, hours=settings.sign_in_link_hours)
-    path = f"/signin/link/{token}"
+    path = request.app.route_reverse("signin_link", token=token)
     sent = bool(data.get("send"))
     if sent:
         notifications.notify(
@@ -196,7 +197,7 @@ def participant_link(
         db, "participant.link", event=event, account=user, participant=participant_id, emailed=sent
     )
     return participant_page(
-        db, user, participant_id, sign_in_link=f"{settings.base_url}{path}", link_sent=sent
+        db, user, participant_id, sign_in_link=f"{site_url(request)}{path}", link_sent=sent
     )
 
 

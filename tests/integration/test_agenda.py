@@ -81,7 +81,7 @@ def test_agenda_ics_has_timezone_stable_uid_and_sequence(client: TestClient, db:
     assert vevent.decoded("dtstart") == datetime(2023, 5, 18, 1, 0, tzinfo=UTC)
     assert vevent["dtstart"].params["TZID"] == "Asia/Ho_Chi_Minh"
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
-    assert str(vevent["uid"]) == f"matchmaker-meeting-{meeting.id}@127.0.0.1"
+    assert str(vevent["uid"]) == f"matchmaker-meeting-{meeting.id}@matchmaker.local"
     assert int(vevent["sequence"]) == 2
     assert str(vevent["status"]) == "CONFIRMED"
     assert investor.name in str(vevent["summary"])

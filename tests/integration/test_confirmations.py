@@ -392,14 +392,19 @@ def test_host_marks_impossible_inline_and_reason_is_required(
     url = f"/me/confirmations/{w.meetings[1].id}/impossible"
 
     missing = post_form(client, url, {"reason": ""}, headers=HTMX)
-    missing_plain = post_form(client, url, {"reason": ""})
+    missing_plain = post_form(client, url, {"reason": ""}, follow_redirects=False)
+    shown = client.get(missing_plain.headers["location"])
     done = post_form(client, url, {"reason": "Đi công tác Cần Thơ"}, headers=HTMX)
 
     assert missing.status_code == 200
     assert 'role="alert"' in missing.text
     assert "Hãy cho biết vì sao khung giờ này không thể." in missing.text
-    assert missing_plain.status_code == 400
-    assert "Hãy cho biết vì sao khung giờ này không thể." in missing_plain.text
+    assert missing_plain.status_code == 303
+    assert missing_plain.headers["location"].startswith("/me/confirmations?flash=")
+    assert missing_plain.headers["location"].endswith(f"#confirm-{w.meetings[1].id}")
+    assert '<p class="error-box" role="alert">Hãy cho biết vì sao khung giờ này không thể.' in (
+        shown.text
+    )
     assert done.status_code == 200
     assert "status-declined" in done.text and "Đi công tác Cần Thơ" in done.text
     assert "/impossible" not in done.text  # no more buttons on a refused slot
@@ -438,7 +443,8 @@ def test_host_page_says_answers_are_closed_after_final_publication(
 
     assert "Lịch chính thức đã được công bố: đã hết hạn trả lời." in page.text
     assert 'class="confirm-row' not in page.text
-    assert late.status_code == 409
+    assert late.history[0].status_code == 303  # refused: back to the page, which says why
+    assert 'class="error-box" role="alert">' in late.text
 
 
 def test_requester_agenda_shows_draft_times_awaiting_the_host_but_calendar_keeps_final(

@@ -216,3 +216,50 @@ def test_schedule_actions_are_for_organisers_only(client: TestClient, db: Sessio
     sign_in_as(client, account, db)
     assert client.get("/organiser/schedule").status_code == 403
     assert post_form(client, f"/organiser/schedule/meetings/{ab.id}/cancel", {}).status_code == 403
+
+
+def test_plain_move_refused_redirects_to_the_schedule_with_the_reason(
+    client: TestClient, db: Session
+) -> None:
+    _, organiser, ab, ac, _, _ = _arrange(db)
+    sign_in_as(client, organiser, db)
+    taken = {"target": f"{ab.slot_id}:{ab.table_id}"}  # A already meets B there
+
+    refused = post_form(
+        client, f"/organiser/schedule/meetings/{ac.id}/move", taken, follow_redirects=False
+    )
+    page = client.get(refused.headers["location"])
+
+    assert refused.status_code == 303
+    assert refused.headers["location"].startswith("/organiser/schedule?flash=")
+    assert page.status_code == 200
+    assert page.text.count('<p class="error-box" role="alert">') == 1
+    db.expire_all()
+    assert db.get(Meeting, ac.id).slot_id != ab.slot_id  # type: ignore[union-attr]
+
+
+def test_plain_lock_redirects_to_the_schedule_without_a_message(
+    client: TestClient, db: Session
+) -> None:
+    _, organiser, ab, _, _, _ = _arrange(db)
+    sign_in_as(client, organiser, db)
+
+    locked = post_form(
+        client, f"/organiser/schedule/meetings/{ab.id}/lock", {"locked": "1"},
+        follow_redirects=False,
+    )  # fmt: skip
+
+    assert (locked.status_code, locked.headers["location"]) == (303, "/organiser/schedule")
+    db.expire_all()
+    assert db.get(Meeting, ab.id).locked is True  # type: ignore[union-attr]
+
+
+def test_flash_that_the_site_did_not_sign_is_not_shown(client: TestClient, db: Session) -> None:
+    _, organiser, _, _, _, _ = _arrange(db)
+    sign_in_as(client, organiser, db)
+
+    page = client.get("/organiser/schedule", params={"flash": "Call +84 000 to verify"})
+
+    assert page.status_code == 200
+    assert "Call +84" not in page.text
+    assert 'class="error-box"' not in page.text

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import email
 import email.policy
+import socket
 import socketserver
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
@@ -19,8 +25,8 @@ from sqlmodel import Session, col, select
 from matchmaker import notifications
 from matchmaker.cli import main as cli_main
 from matchmaker.models import Account, Notification, Participant
-from matchmaker.settings import SMTPSettings
-from tests.conftest import post_form, sign_in_as
+from matchmaker.settings import Settings, SMTPSettings
+from tests.conftest import TEST_SECRET, post_form, sign_in_as
 from tests.factories import make_event, make_org, make_participant
 
 NOW = datetime(2023, 5, 10, 3, 0, tzinfo=UTC)
@@ -226,6 +232,76 @@ def test_cli_send_mail_sends_the_outbox(
     assert capsys.readouterr().out.strip() == "1 sent, 0 refused by the server"
     db.expire_all()
     assert outbox(db)[0].sent_at is not None
+
+
+def _send_mail_env(
+    monkeypatch: pytest.MonkeyPatch, db: Session, server: _SMTPServer, var_dir: Path
+) -> None:
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", database_url(db))
+    monkeypatch.setenv("MATCHMAKER_VAR_DIR", str(var_dir))
+    monkeypatch.setenv("MATCHMAKER_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("MATCHMAKER_SMTP_PORT", str(server.server_address[1]))
+    monkeypatch.setenv("MATCHMAKER_SMTP_STARTTLS", "false")
+    monkeypatch.delenv("MATCHMAKER_BASE_URL", raising=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve_until_it_answers(port: int) -> None:
+    """Start `matchmaker serve --port PORT` (environment as set), stop it once it answers."""
+    command = [sys.executable, "-m", "matchmaker", "serve", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+                    assert answer.status == 200
+                    return
+            except OSError:
+                assert server.poll() is None, "matchmaker serve stopped"
+                assert time.monotonic() < deadline, "matchmaker serve never answered"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_cli_send_mail_without_base_url_links_to_where_serve_listened(
+    db: Session, smtp_server: _SMTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    vi, _ = people(db)
+    notifications.notify(db, vi, "Mark as read", "Mark as read", link="/requests")
+    db.commit()
+    _send_mail_env(monkeypatch, db, smtp_server, tmp_path / "var")
+    monkeypatch.setenv("MATCHMAKER_SECRET_KEY", TEST_SECRET)
+    port = _free_port()
+    _serve_until_it_answers(port)
+
+    assert cli_main(["send-mail"]) == 0
+
+    body = smtp_server.received[0][1].get_body().get_content()  # type: ignore[union-attr]
+    assert body.rstrip().endswith(f"http://127.0.0.1:{port}/requests")
+
+
+def test_cli_send_mail_with_base_url_links_there(
+    db: Session, smtp_server: _SMTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    vi, _ = people(db)
+    notifications.notify(db, vi, "Mark as read", "Mark as read", link="/requests")
+    db.commit()
+    _send_mail_env(monkeypatch, db, smtp_server, tmp_path / "var")
+    Settings().record_served_url("http://127.0.0.1:8311")  # a local run earlier
+    monkeypatch.setenv("MATCHMAKER_BASE_URL", "https://matchmaker.haugiang.vn")
+
+    assert cli_main(["send-mail"]) == 0
+
+    body = smtp_server.received[0][1].get_body().get_content()  # type: ignore[union-attr]
+    assert body.rstrip().endswith("https://matchmaker.haugiang.vn/requests")
 
 
 def test_cli_send_mail_without_smtp_leaves_the_outbox(

@@ -767,7 +767,7 @@ def test_plain_decline_with_reason_redirects_to_list(client: TestClient, db: Ses
     assert (request.status, request.decline_reason) == (RequestStatus.declined, "Lịch đã kín.")
 
 
-def test_plain_withdraw_of_accepted_request_shows_conflict_page(
+def test_plain_withdraw_of_accepted_request_redirects_with_the_refusal(
     client: TestClient, db: Session
 ) -> None:
     w = make_world(db)
@@ -775,9 +775,17 @@ def test_plain_withdraw_of_accepted_request_shows_conflict_page(
     svc.accept(db, request.id or 0, w.b_user, now=RECENT)
     db.commit()
     sign_in_as(client, w.a_user, db)
-    response = post_form(client, f"/requests/{request.id}/withdraw", {})
-    assert response.status_code == 409
-    assert "Chỉ có thể rút lại yêu cầu đang chờ trả lời." in response.text
+    response = post_form(client, f"/requests/{request.id}/withdraw", {}, follow_redirects=False)
+    shown = client.get(response.headers["location"])
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/requests?box=outgoing&flash=")
+    assert shown.status_code == 200
+    assert (
+        '<p class="error-box" role="alert">Chỉ có thể rút lại yêu cầu đang chờ trả lời.</p>'
+        in shown.text
+    )
+    db.refresh(request)
+    assert request.status is RequestStatus.accepted
 
 
 def test_outsider_gets_404_for_every_request_url(client: TestClient, db: Session) -> None:

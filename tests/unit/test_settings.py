@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from matchmaker import cli
-from matchmaker.settings import MIN_SECRET_LENGTH, Settings
+from matchmaker.settings import DEFAULT_BASE_URL, MIN_SECRET_LENGTH, Settings
 
 GOOD_SECRET = "a-perfectly-fine-secret-key-0123456789abcdef"
 
@@ -79,7 +79,7 @@ def test_settings_refuse_unknown_locale(locale: str) -> None:
     assert [error["loc"] for error in caught.value.errors()] == [("default_locale",)]
 
 
-@pytest.mark.parametrize("url", ["127.0.0.1:8000", "ftp://example.vn", "", "matchmaker.example.vn"])
+@pytest.mark.parametrize("url", ["127.0.0.1:8000", "ftp://example.vn", "matchmaker.example.vn"])
 def test_settings_refuse_bad_base_url(url: str) -> None:
     with pytest.raises(ValidationError) as caught:
         Settings(base_url=url)
@@ -158,3 +158,32 @@ def test_settings_explicit_secure_cookies_wins(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("MATCHMAKER_BASE_URL", "https://matchmaker.example.vn")
     monkeypatch.setenv("MATCHMAKER_SECURE_COOKIES", "false")
     assert Settings().secure_cookies is False
+
+
+def test_settings_base_url_unset_resolves_to_the_default_address() -> None:
+    settings = Settings()
+    assert (settings.base_url, settings.resolved_base_url()) == ("", DEFAULT_BASE_URL)
+
+
+def test_settings_base_url_unset_resolves_to_the_address_serve_recorded() -> None:
+    Settings().record_served_url("http://127.0.0.1:8311")
+    assert Settings().resolved_base_url() == "http://127.0.0.1:8311"
+
+
+def test_settings_base_url_set_wins_over_the_address_serve_recorded() -> None:
+    Settings().record_served_url("http://127.0.0.1:8311")
+    settings = Settings(base_url="https://matchmaker.example.vn")
+    assert settings.resolved_base_url() == "https://matchmaker.example.vn"
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8311"),
+        ("0.0.0.0", "http://127.0.0.1:8311"),
+        ("192.168.1.20", "http://192.168.1.20:8311"),
+        ("::1", "http://[::1]:8311"),
+    ],
+)
+def test_served_url_is_an_address_to_open(host: str, url: str) -> None:
+    assert cli.served_url(host, 8311) == url
