@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from litestar import Request, Response, Router, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlmodel import select
@@ -13,6 +12,8 @@ from sqlmodel import select
 from matchmaker import accounts
 from matchmaker.agenda import build_agenda, to_ics
 from matchmaker.documents import render_pdf
+from matchmaker.errors import NotFound
+from matchmaker.i18n import N_
 from matchmaker.models import Organisation, Participant, Role
 from matchmaker.web.actions import path_to, redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
@@ -101,11 +102,11 @@ def calendar_feed(request: Request, db: DB, event: MaybeEvent, token: FromPath[s
     """The private subscription URL: the secret token is the only credential."""
     account = accounts.account_for_token(db, token.removesuffix(".ics"), "calendar")
     if account is None or account.role is not Role.participant or not account.participant_id:
-        raise NotFoundException("No such calendar.")
+        raise NotFound(N_("No such calendar."))
     participant = db.get(Participant, account.participant_id)
     organisation = db.get(Organisation, participant.organisation_id) if participant else None
     if organisation is None:
-        raise NotFoundException("No such calendar.")
+        raise NotFound(N_("No such calendar."))
     agenda = build_agenda(db, _event(event), organisation)
     return Response(
         to_ics(agenda, domain=_domain(request), title=organisation.name),
@@ -117,7 +118,7 @@ def calendar_feed(request: Request, db: DB, event: MaybeEvent, token: FromPath[s
 def _organisation(db: DB, org_id: int) -> Organisation:
     organisation = db.get(Organisation, org_id)
     if organisation is None:
-        raise NotFoundException("No such organisation.")
+        raise NotFound(N_("No such organisation."))
     return organisation
 
 

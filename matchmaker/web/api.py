@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litestar import Router, get
-from litestar.exceptions import NotFoundException
 
 from matchmaker.directory import counts_by_kind, search_participants
+from matchmaker.errors import NotFound
+from matchmaker.i18n import N_
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.forms import KindParam, PageNumber, SearchText, kind_filter
 from matchmaker.web.guards import organiser_only, signed_in
@@ -55,7 +56,7 @@ class ParticipantPage:
 @get("/event", sync_to_thread=False, guards=[signed_in])
 def api_event(db: DB, event: MaybeEvent) -> EventOut:
     if event is None:
-        raise NotFoundException("No event has been set up yet.")
+        raise NotFound(N_("No event has been set up yet."))
     return EventOut(
         name_vi=event.name_vi,
         name_en=event.name_en,
@@ -88,7 +89,7 @@ def api_participants(
     page: PageNumber = 1,
 ) -> ParticipantPage:
     if event is None:
-        raise NotFoundException("No event has been set up yet.")
+        raise NotFound(N_("No event has been set up yet."))
     results = search_participants(db, event, query=q, kind=kind_filter(kind), page=page)
     return ParticipantPage(
         items=[

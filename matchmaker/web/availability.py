@@ -8,12 +8,12 @@ comes back (post/redirect/get).
 from __future__ import annotations
 
 from litestar import Response, Router, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromQuery
 from litestar.plugins.htmx import HTMXRequest
 
 from matchmaker import availability, profiles
-from matchmaker.errors import DomainError
+from matchmaker.errors import DomainError, NotFound
+from matchmaker.i18n import N_
 from matchmaker.models import Account, Event, Participant
 from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
@@ -34,7 +34,7 @@ def parse_mark(value: str) -> tuple[str, str, bool]:
     kind, _, rest = value.partition(":")
     code, _, flag = rest.rpartition(":")
     if kind not in ("session", "slot") or not code or flag not in ("0", "1"):
-        raise DomainError("The request could not be understood", field="availability")
+        raise DomainError(N_("The request could not be understood"), field="availability")
     return kind, code, flag == "1"
 
 
@@ -73,7 +73,7 @@ def availability_submit(
     current = _event(event)
     rep_raw = text(data, "rep", 20)
     if not rep_raw.isdigit():
-        raise NotFoundException("No such representative.")
+        raise NotFound(N_("No such representative."))
     person = profiles.own_representative(db, user, int(rep_raw))
     kind, code, present = parse_mark(text(data, "mark", 120))
     error = ""

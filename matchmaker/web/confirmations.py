@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, Router, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session
@@ -192,7 +191,7 @@ def confirmation_release(
         db.rollback()
         run = db.get(SolveRun, run_id)
         if run is None or run.event_id != current.id:
-            raise NotFoundException("No such solve run.") from None
+            raise NotFound(N_("No such solve run.")) from None
         context: dict[str, Any] = {
             "release_error": error_text(request, exc),
             "release_error_field": exc.field,

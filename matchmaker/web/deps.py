@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.exceptions import NotAuthorizedException
 from sqlmodel import Session, select
 
 from matchmaker import accounts
+from matchmaker.errors import NotFound
+from matchmaker.i18n import N_
 from matchmaker.models import Account, Event
 from matchmaker.web.guards import identity_of
 
@@ -48,7 +50,7 @@ def provide_user(account: MaybeAccount) -> Account:
 def require_event(event: Event | None) -> Event:
     """The event for pages that make no sense without one: 404 until it exists."""
     if event is None:
-        raise NotFoundException("No event has been set up yet.")
+        raise NotFound(N_("No event has been set up yet."))
     return event
 
 

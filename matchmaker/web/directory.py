@@ -19,7 +19,6 @@ Choice = Annotated[str, QueryParameter(max_length=80)]
 DayNumber = Annotated[str, QueryParameter(max_length=3)]
 
 
-
 @get("/", name="directory", sync_to_thread=False)
 def directory(
     request: HTMXRequest,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, Router, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import select
 
 from matchmaker.directory import counts_by_kind, search_participants
+from matchmaker.errors import NotFound
+from matchmaker.i18n import N_
 from matchmaker.models import Account, Organisation, OrgKind, Participant
 from matchmaker.web.deps import DB, MaybeEvent, User, require_event
 from matchmaker.web.forms import KindParam, PageNumber, SearchText, kind_filter
@@ -52,7 +53,7 @@ def participant_page(db: DB, user: Account, participant_id: int, **extra: Any) -
     """A participant as organisers see it (also after handing out a sign-in link)."""
     participant = db.get(Participant, participant_id)
     if participant is None:
-        raise NotFoundException("No such participant.")
+        raise NotFound(N_("No such participant."))
     organisation = db.get(Organisation, participant.organisation_id)
     colleagues = db.exec(
         select(Participant).where(Participant.organisation_id == participant.organisation_id)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from litestar import Request, Response, Router, get, post
-from litestar.exceptions import NotFoundException
 from sqlmodel import select
 
 from matchmaker import accounts
-from matchmaker.errors import DomainError
+from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Organisation, Participant
 from matchmaker.web.actions import redirect_to
@@ -21,7 +20,7 @@ def own_participant(db: DB, user: User) -> tuple[Participant, Organisation]:
     participant = db.get(Participant, user.participant_id) if user.participant_id else None
     organisation = db.get(Organisation, participant.organisation_id) if participant else None
     if participant is None or organisation is None:
-        raise NotFoundException("No participant profile for this account.")
+        raise NotFound(N_("No participant profile for this account."))
     return participant, organisation
 
 

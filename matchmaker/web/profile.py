@@ -60,7 +60,6 @@ def field_errors(request: Request, exc: DomainError) -> dict[str, str]:
     return {exc.field or "form": error_text(request, exc)}
 
 
-
 def _form_context(event: Event) -> dict[str, Any]:
     return {
         "event": event,

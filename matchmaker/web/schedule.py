@@ -7,13 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar import Response, Router, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session, col, func, or_, select
 
 from matchmaker import changes, publication
-from matchmaker.errors import DomainError
+from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import (
     Event,
@@ -230,7 +229,7 @@ def version_diff(
         )
     }
     if a not in versions or b not in versions:
-        raise NotFoundException("No such schedule version.")
+        raise NotFound(N_("No such schedule version."))
     old, new = versions[a], versions[b]
     diff = publication.diff_versions(old, new)
     meetings = {m.id: m for m in db.exec(select(Meeting).where(col(Meeting.id).in_(diff.changed)))}

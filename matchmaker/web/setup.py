@@ -19,7 +19,6 @@ SPARE_SESSION_ROWS = 2
 SPARE_TABLE_ROWS = 3
 
 
-
 def _context(
     request: Request,
     db: DB,

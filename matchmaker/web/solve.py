@@ -10,14 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session, col, select
 
 from matchmaker import audit, publication
 from matchmaker.clock import utcnow
-from matchmaker.errors import DomainError
+from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Event, RunStatus, ScheduleVersion, SolveRun
 from matchmaker.scheduling import org_schedule, review_run
@@ -218,7 +217,7 @@ def solve_start(
 def _run(db: Session, event: Event, run_id: int) -> SolveRun:
     run = db.get(SolveRun, run_id)
     if run is None or run.event_id != event.id:
-        raise NotFoundException("No such solve run.")
+        raise NotFound(N_("No such solve run."))
     return run
 
 

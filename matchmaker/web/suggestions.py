@@ -1,15 +1,14 @@
-""""Suggested for you": the recommender's picks for the signed-in participant."""
+""" "Suggested for you": the recommender's picks for the signed-in participant."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from litestar import Response, Router, get
-from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 
-from matchmaker.errors import DomainError
+from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.matching import Suggestion, kind_label, reason_texts, suggestions_for
 from matchmaker.models import Event, Organisation, OrgKind
@@ -27,7 +26,7 @@ def _own(db: DB, user: User) -> tuple[Event, Organisation]:
     _, organisation = own_participant(db, user)
     event = db.get(Event, organisation.event_id)
     if event is None:
-        raise NotFoundException("No event has been set up yet.")
+        raise NotFound(N_("No event has been set up yet."))
     return event, organisation
 
 
@@ -55,9 +54,7 @@ def _cards(request: HTMXRequest, suggestions: list[Suggestion]) -> list[dict[str
 
 
 @get("/", name="suggestions", sync_to_thread=False)
-def suggestions_page(
-    request: HTMXRequest, db: DB, user: User, kind: KindChoice = ""
-) -> Response:
+def suggestions_page(request: HTMXRequest, db: DB, user: User, kind: KindChoice = "") -> Response:
     event, organisation = _own(db, user)
     chosen = _kind(kind)
     found = suggestions_for(db, event, organisation, limit=PAGE_LIMIT, kind=chosen)

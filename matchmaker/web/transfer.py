@@ -7,12 +7,11 @@ from typing import Any
 
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, MultipartBody
 from sqlmodel import select
 
 from matchmaker import accounts, audit, exporting, importing, notifications
-from matchmaker.errors import DomainError
+from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Account
 from matchmaker.web.actions import redirect_to
@@ -145,7 +144,7 @@ def export_file(db: DB, user: User, event: MaybeEvent, name: FromPath[str]) -> R
     current = _event(event)
     kind, _, fmt = name.partition(".")
     if kind not in exporting.BUILDERS or fmt not in ("csv", "xlsx"):
-        raise NotFoundException("No such export.")
+        raise NotFound(N_("No such export."))
     table = exporting.BUILDERS[kind](db, current)
     if fmt == "csv":
         body, media = exporting.to_csv(table), "text/csv; charset=utf-8"
@@ -162,7 +161,7 @@ def export_file(db: DB, user: User, event: MaybeEvent, name: FromPath[str]) -> R
 def _participant_account(db: DB, participant_id: int) -> Account:
     account = db.exec(select(Account).where(Account.participant_id == participant_id)).first()
     if account is None:
-        raise NotFoundException("No such participant.")
+        raise NotFound(N_("No such participant."))
     return account
 
 

@@ -6,6 +6,7 @@ your feature's catalog, matchmaker/translations/vi/LC_MESSAGES/<feature>.po.
 
 from __future__ import annotations
 
+import ast
 from functools import cache
 from pathlib import Path
 
@@ -67,3 +68,54 @@ def test_catalogs_every_msgid_has_a_vietnamese_translation() -> None:
     if missing:
         heading = f"{len(missing)} msgids lack a Vietnamese translation:"
         pytest.fail(f"{heading}\n{report}", pytrace=False)
+
+
+# Errors whose first argument is a message a person reads: a DomainError is shown in the
+# reader's language. Litestar's exceptions never show their text (the error page gives the
+# status's translated title; a validation error a translated sentence), so code that has
+# something to say raises a DomainError (NotFound, Forbidden, Conflict) instead. The
+# guards' sign-in and permission exceptions stay Litestar's: they drive the redirect to
+# the sign-in page.
+DOMAIN_ERRORS = {"DomainError", "NotFound", "Forbidden", "Conflict"}
+HTTP_ERRORS = {"HTTPException", "NotFoundException", "ClientException"}
+
+
+def _unmarked_messages(source: str, filename: str) -> list[str]:
+    """Every `raise`-able error built with text that does not go through `N_()`."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name in HTTP_ERRORS and (node.args or any(k.arg == "detail" for k in node.keywords)):
+            found.append(f"{filename}:{node.lineno}: {name} with a message (raise a DomainError)")
+        elif name in DOMAIN_ERRORS and node.args:
+            # Text written here must be marked; a name or a lookup holds a msgid from a
+            # place the extraction already sees.
+            first = node.args[0]
+            if isinstance(first, ast.Constant | ast.JoinedStr | ast.BinOp):
+                found.append(f"{filename}:{node.lineno}: {name}({ast.unparse(first)[:60]})")
+    return found
+
+
+def test_catalogs_every_error_message_is_a_marked_msgid() -> None:
+    found = []
+    for path in sorted((ROOT / "matchmaker").rglob("*.py")):
+        found += _unmarked_messages(path.read_text(), str(path.relative_to(ROOT)))
+    assert found == []
+
+
+def test_catalogs_the_error_check_sees_unmarked_text() -> None:
+    source = (
+        'raise DomainError("plain")\n'
+        'raise NotFound(N_("marked"))\n'
+        'raise Conflict(f"{x} formatted")\n'
+        'raise NotFoundException("No such page.")\n'
+        "raise DomainError(message)\n"
+    )
+    assert _unmarked_messages(source, "probe.py") == [
+        "probe.py:1: DomainError('plain')",
+        "probe.py:3: Conflict(f'{x} formatted')",
+        "probe.py:4: NotFoundException with a message (raise a DomainError)",
+    ]
