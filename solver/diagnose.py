@@ -31,7 +31,7 @@ def presolve(problem: Problem) -> list[Reason]:
         reasons.append(
             Reason(
                 code="precedence_cycle",
-                params={"meetings": ids},
+                params={"cycle": ids},
                 text="precedence cycle: " + " → ".join(ids),
             )
         )

@@ -3,7 +3,7 @@
 A reason is a stable ``code`` with ``params`` (ids and counts) that an application renders
 in its own language, and a plain English ``text`` for the command line. Params named in
 ``ID_PARAMS`` hold instance ids (a string, or a list of strings) of the kind given there;
-every other param is a number, a list of numbers or a flag.
+every other param is a count, a list of counts, a flag or (``invalid`` only) text.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ ID_PARAMS = {
     "slots": "slot",
     "before_slot": "slot",
     "meeting": "meeting",
-    "meetings": "meeting",
+    "cycle": "meeting",
     "before": "meeting",
 }
 

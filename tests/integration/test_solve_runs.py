@@ -191,7 +191,7 @@ def test_stop_requested_before_start_keeps_a_schedule(
     solve_worker.launch_worker(engine, run_id)
     run = wait_for(engine, run_id, timeout=120)
     assert run.status == RunStatus.stopped
-    assert run.result["status"] in ("FEASIBLE", "OPTIMAL")
+    assert run.outcome is not None and run.outcome.status in ("FEASIBLE", "OPTIMAL")
 
 
 def test_resolve_keeps_published_meetings_by_default(
@@ -218,7 +218,9 @@ def test_resolve_keeps_published_meetings_by_default(
     }
 
     second = _solve(engine, event, organiser)
-    proposed = {int(k): (v["slot"], v["table"]) for k, v in second.result["assignments"].items()}
+    outcome = second.outcome
+    assert outcome is not None
+    proposed = {mid: (p.slot, p.table) for mid, p in outcome.assignments.items()}
     assert all(proposed[mid] == place for mid, place in published.items())
     with Session(engine, expire_on_commit=False) as session:
         result = publication.publish_run(
@@ -229,7 +231,7 @@ def test_resolve_keeps_published_meetings_by_default(
     assert result.diff.moved == []
     assert result.diff.removed == []
     assert set(result.diff.added).isdisjoint(published)
-    assert new_id in set(result.diff.added) | {int(k) for k in second.result["unscheduled"]}
+    assert new_id in set(result.diff.added) | set(outcome.unscheduled)
 
 
 # --- the pages ----------------------------------------------------------------------
@@ -258,7 +260,9 @@ def test_solve_page_starts_a_run_and_review_publishes_it(
     assert run.solver_status in ("OPTIMAL", "FEASIBLE")
     assert run.parameters["time_limit"] == 3
     assert run.progress != []
-    assert len(run.result["assignments"]) + len(run.result["unscheduled"]) == 6
+    outcome = run.outcome
+    assert outcome is not None
+    assert len(outcome.assignments) + len(outcome.unscheduled) == 6
     assert _placements(engine, event) == {mid: (None, None) for mid in _placements(engine, event)}
 
     review = client.get(f"/organiser/solve/runs/{run_id}")
@@ -266,9 +270,9 @@ def test_solve_page_starts_a_run_and_review_publishes_it(
     assert "heat-cell" in review.text
     assert 'class="bar"' in review.text
 
-    meeting_id = next(iter(run.result["assignments"] or run.result["unscheduled"]))
+    meeting_id = next(iter(outcome.assignments or outcome.unscheduled))
     with Session(engine, expire_on_commit=False) as session:
-        meeting = session.get(Meeting, int(meeting_id))
+        meeting = session.get(Meeting, meeting_id)
         assert meeting is not None
         partner = meeting.org_a_id
     picked = client.get(
@@ -295,8 +299,8 @@ def test_solve_page_starts_a_run_and_review_publishes_it(
             select(Meeting).where(Meeting.status == MeetingStatus.scheduled)
         ).all()
     assert [(v.number, v.run_id) for v in versions] == [(1, run_id)]
-    assert {str(m.id) for m in scheduled} == set(run.result["assignments"])
-    assert set(versions[0].assignments) == set(run.result["assignments"])
+    assert {m.id for m in scheduled} == set(outcome.assignments)
+    assert {int(k) for k in versions[0].assignments} == set(outcome.assignments)
     _assert_no_double_booking(engine, event)
 
 

@@ -220,8 +220,8 @@ def test_reason_precedence_cycle_lists_the_meetings() -> None:
     (code, params), *_ = _diagnosis(quick_solve(inst))
 
     assert code == "precedence_cycle"
-    assert sorted(params["meetings"][:-1]) == ["m1", "m2"]
-    assert params["meetings"][0] == params["meetings"][-1]
+    assert sorted(params["cycle"][:-1]) == ["m1", "m2"]
+    assert params["cycle"][0] == params["cycle"][-1]
 
 
 def test_reason_too_many_meetings_counts_what_fits() -> None:
