@@ -354,12 +354,12 @@ def _locale(ctx: Context) -> str:
 
 
 def install(env: Environment) -> None:
-    """Jinja global ``reason_text(reason_or_meeting)`` in the request's language, with
-    the ``reason_names`` (a ``Names``) the page was given."""
+    """Jinja global ``reason_text(reason_or_meeting, names=None)`` in the request's
+    language, with ``names`` or else the ``reason_names`` (a ``Names``) the page was given."""
 
     @pass_context
-    def reason_text(ctx: Context, item: RunReason | Meeting) -> str:
-        names = ctx.get("reason_names") or Names()
+    def reason_text(ctx: Context, item: RunReason | Meeting, names: Names | None = None) -> str:
+        names = names or ctx.get("reason_names") or Names()
         if isinstance(item, Meeting):
             return meeting_reason(item, names, _locale(ctx))
         return describe(item, names, _locale(ctx))
