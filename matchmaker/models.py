@@ -230,9 +230,11 @@ class Meeting(SQLModel, table=True):
     locked: bool = False
     host_confirmation: HostConfirmation = HostConfirmation.pending
     host_refusal_reason: str = Field(default="", max_length=500)
-    unscheduled_reason: str = ""  # typed by an organiser (a cancellation), or an old solve's
-    # why the last solve left it out (``matchmaker.reasons`` renders it): code, and params
-    # in database ids (organisation, slot and meeting ids)
+    # Why it has no slot: ``unscheduled_reason`` is what an organiser typed (a cancellation)
+    # or the English text of a solve stored before reason codes; ``unscheduled_code`` and
+    # ``unscheduled_params`` (organisation, slot and meeting ids) are the last solve's
+    # reason, rendered in the reader's language by ``matchmaker.reasons``.
+    unscheduled_reason: str = ""
     unscheduled_code: str = Field(default="", max_length=40)
     unscheduled_params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     sequence: int = 0  # iCalendar SEQUENCE, raised on every change
