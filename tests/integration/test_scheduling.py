@@ -183,7 +183,7 @@ def test_run_result_in_the_old_dict_format_still_reads_and_publishes(db: Session
     db.commit()
 
     outcome = run.outcome
-    scheduling.publish(db, event, run.id or 0, organiser.id)
+    publication.publish_run(db, event, run.id or 0, organiser)
     db.refresh(meetings[1])
 
     assert outcome == RunResult(

@@ -437,7 +437,7 @@ def test_published_reason_shows_on_the_schedule_page_and_in_the_export(
     event, organiser = tiny_event
     meeting = _first_meeting(db, event)
     run = _run_leaving_out(db, event, _tables_full(meeting))
-    scheduling.publish(db, event, run.id or 0, organiser.id)
+    publication.publish_run(db, event, run.id or 0, organiser)
     db.commit()
     sign_in_as(client, organiser, db)
 
@@ -479,7 +479,7 @@ def test_participant_agenda_says_why_a_meeting_has_no_slot(
     event, organiser = tiny_event
     meeting = _first_meeting(db, event)
     run = _run_leaving_out(db, event, _tables_full(meeting))
-    scheduling.publish(db, event, run.id or 0, organiser.id)
+    publication.publish_run(db, event, run.id or 0, organiser)
     org = db.get(Organisation, meeting.org_a_id)
     assert org is not None
     _, account = make_participant(db, org, "Lê Thu Hà")
