@@ -8,6 +8,7 @@ every other param is a count, a list of counts, a flag or (``invalid`` only) tex
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import StrEnum
 from typing import Any, Self
 
@@ -117,6 +118,11 @@ class Solution(BaseModel):
         b = self.bound
         parts.append(f"bound(weight={b.scheduled_weight}, breaks={b.breaks})")
         parts.append(f"{self.solve_seconds:.2f}s")
+        if self.unscheduled:
+            codes = Counter(u.code or "?" for u in self.unscheduled)
+            parts.append(
+                "unscheduled(" + ", ".join(f"{c}={n}" for c, n in sorted(codes.items())) + ")"
+            )
         if self.reasons:
             parts.append("reason: " + "; ".join(self.reasons))
         return " ".join(parts)

@@ -283,3 +283,11 @@ def test_solution_without_codes_still_reads() -> None:
 
     assert (sol.unscheduled[0].code, sol.unscheduled[0].params) == ("", {})
     assert (sol.reasons, sol.diagnosis) == (["a has 3 meetings"], [])
+
+
+def test_summary_counts_unscheduled_meetings_by_code() -> None:
+    inst = make_instance([("a", "b"), ("c", "d"), ("e", "f")], slots=2, tables=1)
+
+    summary = quick_solve(inst).summary()
+
+    assert "unscheduled(tables_full=1)" in summary
