@@ -280,6 +280,19 @@ class SolveRun(SQLModel, table=True):
         """The stored result (None until the solve ends); the one way to read ``result``."""
         return RunResult.model_validate(self.result) if self.result else None
 
+    @property
+    def outcome_size(self) -> tuple[int, int] | None:
+        """(scheduled, unscheduled) meetings of the stored result, without reading it all:
+        the run history shows twenty runs of maybe thousands of meetings each."""
+        if not self.result:
+            return None
+        return len(self.result.get("assignments") or {}), len(self.result.get("unscheduled") or {})
+
+    @property
+    def has_schedule(self) -> bool:
+        """Whether the stored result proposes a schedule (``outcome.has_schedule``)."""
+        return bool(self.result) and self.solver_status in ("OPTIMAL", "FEASIBLE")
+
     def keep_outcome(self, outcome: RunResult) -> None:
         self.result = outcome.model_dump(mode="json")
 

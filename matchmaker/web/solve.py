@@ -90,7 +90,9 @@ def figures(run: SolveRun, published: int | None = None, draft: int | None = Non
     gap = None
     if weight is not None and best:
         gap = max(0.0, (float(best) - float(weight)) / float(best))
-    outcome = run.outcome
+    size = run.outcome_size
+    # the whole result only when it has no schedule (then it is small: the diagnosis)
+    outcome = run.outcome if size is not None and not run.has_schedule else None
     return RunFigures(
         run=run,
         active=active,
@@ -99,16 +101,16 @@ def figures(run: SolveRun, published: int | None = None, draft: int | None = Non
         bound=best,
         gap=gap,
         breaks=breaks,
-        scheduled=len(outcome.assignments) if outcome else None,
-        unscheduled=len(outcome.unscheduled) if outcome else None,
+        scheduled=size[0] if size else None,
+        unscheduled=size[1] if size else None,
         min_share=objective.get("min_share"),
         published=published,
         draft=draft,
         phase=str(last.get("phase", "")) if active else "",
         sessions=int(last.get("sessions") or 0),
-        has_result=outcome is not None,
-        has_schedule=outcome is not None and outcome.has_schedule,
-        diagnosis=outcome.diagnosis if outcome and not outcome.has_schedule else [],
+        has_result=size is not None,
+        has_schedule=run.has_schedule,
+        diagnosis=outcome.diagnosis if outcome else [],
     )
 
 

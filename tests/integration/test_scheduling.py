@@ -153,6 +153,7 @@ def test_run_result_round_trips_through_the_database(db: Session) -> None:
     again = db.get(SolveRun, run.id)
 
     assert again is not None and again.outcome == stored
+    assert (again.outcome_size, again.has_schedule) == ((1, 1), True)
     assert stored is not None
     assert stored.unscheduled[meetings[2].id or 0].params == {
         "participants": [orgs[1].id, orgs[2].id],
@@ -171,6 +172,7 @@ def test_run_result_in_the_old_dict_format_still_reads_and_publishes(db: Session
     run = SolveRun(
         event_id=event.id or 0,
         status=RunStatus.finished,
+        solver_status="FEASIBLE",
         result={
             "status": "FEASIBLE",
             "assignments": {str(meetings[0].id): {"slot": slots[0].id, "table": tables[0].id}},
@@ -192,6 +194,7 @@ def test_run_result_in_the_old_dict_format_still_reads_and_publishes(db: Session
         unscheduled={meetings[1].id or 0: RunReason(text="FPT Cần Thơ is fully booked")},
         solve_seconds=1.5,
     )
+    assert (run.outcome_size, run.has_schedule) == ((1, 1), True)
     assert meetings[1].status == MeetingStatus.unscheduled
     assert (meetings[1].unscheduled_code, meetings[1].unscheduled_reason) == (
         "",
