@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlmodel import Session, col, or_, select
 
+from matchmaker import reasons
 from matchmaker.clock import utcnow
 from matchmaker.models import (
     Event,
@@ -59,6 +60,7 @@ class Agenda:
     # with the host's answer, while calendars keep the final times (``calendar_items``).
     draft: ScheduleVersion | None = None
     calendar_items: list[AgendaItem] | None = None
+    reason_names: reasons.Names | None = None  # to say why ``unscheduled`` have no slot
 
     @property
     def scheduled_count(self) -> int:
@@ -129,6 +131,8 @@ def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
     for day, items in groupby(placed, key=lambda i: i.slot.start.astimezone(zone).date()):  # type: ignore[union-attr]
         agenda.days.append(AgendaDay(day=day, items=list(items)))
     agenda.awaiting.sort(key=lambda i: i.counterpart.name)
+    if agenda.unscheduled:
+        agenda.reason_names = reasons.Names.load(session, event)
     if agenda.draft is not None:
         agenda.calendar_items = [
             replace(item, slot=slots.get(place.get("slot")), table=tables.get(place.get("table")))

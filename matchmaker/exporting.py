@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlmodel import Session, col, select
 
+from matchmaker import reasons
 from matchmaker.models import (
     Event,
     Meeting,
@@ -110,8 +111,9 @@ def requests_table(session: Session, event: Event) -> Table:
     return header, rows
 
 
-def _meeting_rows(session: Session, event: Event, *, placed_only: bool) -> Table:
+def _meeting_rows(session: Session, event: Event, *, placed_only: bool, locale: str) -> Table:
     orgs = _orgs(session, event)
+    names = reasons.Names.load(session, event)
     slots = {s.id: s for s in session.exec(select(Slot))}
     tables = {
         t.id: t for t in session.exec(select(MeetingTable).where(MeetingTable.event_id == event.id))
@@ -140,23 +142,31 @@ def _meeting_rows(session: Session, event: Event, *, placed_only: bool) -> Table
                 slot.code if slot else "",
                 table.name if table else "",
                 "yes" if m.locked else "",
-                m.unscheduled_reason,
+                reasons.meeting_reason(m, names, locale),
             ]
         )
     return header, rows
 
 
-def meetings_table(session: Session, event: Event) -> Table:
-    return _meeting_rows(session, event, placed_only=False)
+def meetings_table(session: Session, event: Event, locale: str = "vi") -> Table:
+    """Every meeting; ``reason`` says in ``locale`` why one has no slot."""
+    return _meeting_rows(session, event, placed_only=False, locale=locale)
 
 
-def schedule_table(session: Session, event: Event) -> Table:
-    return _meeting_rows(session, event, placed_only=True)
+def schedule_table(session: Session, event: Event, locale: str = "vi") -> Table:
+    return _meeting_rows(session, event, placed_only=True, locale=locale)
 
 
-BUILDERS: dict[str, Callable[[Session, Event], Table]] = {
-    "participants": participants_table,
-    "requests": requests_table,
+def _without_locale(
+    build: Callable[[Session, Event], Table],
+) -> Callable[[Session, Event, str], Table]:
+    return lambda session, event, locale: build(session, event)
+
+
+# kind -> build(session, event, locale)
+BUILDERS: dict[str, Callable[[Session, Event, str], Table]] = {
+    "participants": _without_locale(participants_table),
+    "requests": _without_locale(requests_table),
     "meetings": meetings_table,
     "schedule": schedule_table,
 }
@@ -189,4 +199,3 @@ def to_xlsx(table: Table, title: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-

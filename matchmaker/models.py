@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from typing import Any
 
+from pydantic import BaseModel, model_validator
+from pydantic import Field as PField
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
@@ -155,12 +158,8 @@ class Participant(SQLModel, table=True):
     phone: str = Field(default="", max_length=40)
     languages: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Session codes the representative attends; empty means "all".
-    available_sessions: list = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
-    unavailable_slots: list = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
+    available_sessions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    unavailable_slots: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     max_per_day: int | None = None
     max_consecutive: int | None = None
 
@@ -231,7 +230,13 @@ class Meeting(SQLModel, table=True):
     locked: bool = False
     host_confirmation: HostConfirmation = HostConfirmation.pending
     host_refusal_reason: str = Field(default="", max_length=500)
+    # Why it has no slot: ``unscheduled_reason`` is what an organiser typed (a cancellation)
+    # or the English text of a solve stored before reason codes; ``unscheduled_code`` and
+    # ``unscheduled_params`` (organisation, slot and meeting ids) are the last solve's
+    # reason, rendered in the reader's language by ``matchmaker.reasons``.
     unscheduled_reason: str = ""
+    unscheduled_code: str = Field(default="", max_length=40)
+    unscheduled_params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     sequence: int = 0  # iCalendar SEQUENCE, raised on every change
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -269,6 +274,70 @@ class SolveRun(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+    @property
+    def outcome(self) -> RunResult | None:
+        """The stored result (None until the solve ends); the one way to read ``result``."""
+        return RunResult.model_validate(self.result) if self.result else None
+
+    @property
+    def outcome_size(self) -> tuple[int, int] | None:
+        """(scheduled, unscheduled) meetings of the stored result, without reading it all:
+        the run history shows twenty runs of maybe thousands of meetings each."""
+        if not self.result:
+            return None
+        return len(self.result.get("assignments") or {}), len(self.result.get("unscheduled") or {})
+
+    @property
+    def has_schedule(self) -> bool:
+        """Whether the stored result proposes a schedule (``outcome.has_schedule``)."""
+        return bool(self.result) and self.solver_status in ("OPTIMAL", "FEASIBLE")
+
+    def keep_outcome(self, outcome: RunResult) -> None:
+        self.result = outcome.model_dump(mode="json")
+
+
+class RunReason(BaseModel):
+    """A solver reason (``solver.solution.Reason``) in database ids; runs stored before
+    reasons had codes have the English ``text`` only."""
+
+    code: str = ""
+    params: dict[str, Any] = PField(default_factory=dict)
+    text: str = ""
+
+
+class Placement(BaseModel):
+    slot: int | None = None
+    table: int | None = None
+
+
+class RunResult(BaseModel):
+    """What a finished solve proposes, in database ids: ``SolveRun.result`` holds it."""
+
+    status: str = ""  # solver.Status
+    assignments: dict[int, Placement] = PField(default_factory=dict)  # by meeting id
+    unscheduled: dict[int, RunReason] = PField(default_factory=dict)  # by meeting id
+    diagnosis: list[RunReason] = PField(default_factory=list)  # why there is no schedule
+    solve_seconds: float = 0.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_format(cls, data: Any) -> Any:
+        """Results stored before reasons had codes: {meeting id: text}, "reasons": [text]."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        unscheduled = data.get("unscheduled") or {}
+        data["unscheduled"] = {
+            k: {"text": v} if isinstance(v, str) else v for k, v in unscheduled.items()
+        }
+        if "diagnosis" not in data:
+            data["diagnosis"] = [{"text": r} for r in data.pop("reasons", None) or []]
+        return data
+
+    @property
+    def has_schedule(self) -> bool:
+        return self.status in ("OPTIMAL", "FEASIBLE")
 
 
 class ScheduleVersion(SQLModel, table=True):

@@ -4,7 +4,8 @@ proposed schedule, the proposal applied to the Meeting rows, and a run's review.
 How a solve result reaches the Meeting rows (decided here, used by the solve page):
 
 * a solve run only *proposes* a schedule: ``store_solution`` keeps the proposal on the
-  run (``SolveRun.result``) and leaves every Meeting row untouched, so a crashed,
+  run (a ``RunResult`` in database ids, read back as ``SolveRun.outcome``) and leaves
+  every Meeting row untouched, so a crashed,
   stopped or poor run never disturbs the published schedule;
 * ``apply_run`` writes a run's proposal to the Meeting rows (slot, table, status,
   unscheduled reason) when ``matchmaker.publication`` publishes it or releases it as a
@@ -38,6 +39,9 @@ from matchmaker.models import (
     MeetingTable,
     Organisation,
     Participant,
+    Placement,
+    RunReason,
+    RunResult,
     ScheduleVersion,
     Slot,
     SolveRun,
@@ -49,14 +53,13 @@ from solver.instance import Options as SOptions
 from solver.instance import Participant as SParticipant
 from solver.instance import Slot as SSlot
 from solver.instance import Table as STable
-from solver.solution import Solution
+from solver.solution import ID_PARAMS, Reason, Solution
 
 __all__ = [
     "ACTIVE_STATUSES",
     "IdMaps",
     "RunReview",
     "apply_run",
-    "apply_solution",
     "build_instance",
     "review_run",
     "store_solution",
@@ -347,11 +350,8 @@ def _repair_tables(
 def store_solution(
     session: Session, event: Event, run: SolveRun, solution: Solution, maps: IdMaps
 ) -> None:
-    """Keep a solution on its run as the proposed schedule; Meeting rows stay as they are.
-
-    ``run.result`` = {"status", "assignments": {meeting_id: {"slot", "table"}},
-    "unscheduled": {meeting_id: reason}, "reasons": [...], "solve_seconds"}.
-    """
+    """Keep a solution on its run as the proposed schedule (``run.outcome``, a
+    ``RunResult`` in database ids); Meeting rows stay as they are."""
     proposal: dict[int, dict[str, int | None]] = {}
     for a in solution.assignments:
         mid = maps.meeting_id.get(a.meeting)
@@ -370,24 +370,50 @@ def store_solution(
         hosts_of = {int(mid or 0): (a, b) for mid, a, b in meetings}
         tables = session.exec(select(MeetingTable).where(MeetingTable.event_id == event.id)).all()
         _repair_tables(proposal, list(tables), hosts_of, maps.locked)
-    unscheduled = {
-        str(maps.meeting_id[u.meeting]): u.reason
-        for u in solution.unscheduled
-        if u.meeting in maps.meeting_id
-    }
+    diagnosis = solution.diagnosis or [Reason(text=text) for text in solution.reasons]
+    outcome = RunResult(
+        status=solution.status.value,
+        assignments={mid: Placement(**place) for mid, place in proposal.items()},
+        unscheduled={
+            maps.meeting_id[u.meeting]: RunReason(
+                code=u.code, params=db_params(u.params, maps), text=u.reason
+            )
+            for u in solution.unscheduled
+            if u.meeting in maps.meeting_id
+        },
+        diagnosis=[
+            RunReason(code=r.code, params=db_params(r.params, maps), text=r.text) for r in diagnosis
+        ],
+        solve_seconds=solution.solve_seconds,
+    )
     run.solver_status = solution.status.value
     run.objective = solution.objective.model_dump() if solution.objective is not None else {}
     run.bound = solution.bound.model_dump()
-    run.result = {
-        "status": solution.status.value,
-        "assignments": {str(mid): place for mid, place in proposal.items()},
-        "unscheduled": unscheduled,
-        "reasons": list(solution.reasons),
-        "solve_seconds": solution.solve_seconds,
-    }
+    run.keep_outcome(outcome)
     if not solution.has_schedule and solution.reasons and not run.message:
+        # English, for logs and tools; pages show the diagnosis in the reader's language
         run.message = "; ".join(solution.reasons)[:2000]
     session.add(run)
+
+
+def db_params(params: dict[str, Any], maps: IdMaps) -> dict[str, Any]:
+    """A reason's params with solver ids (``ID_PARAMS``) turned into database ids:
+    organisation, slot and meeting ids; an id the maps do not know becomes None."""
+    lookup: dict[str, dict[str, int]] = {
+        "participant": maps.org_id,
+        "slot": maps.slot_id,
+        "meeting": maps.meeting_id,
+    }
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        kind = ID_PARAMS.get(key)
+        if kind is None:
+            out[key] = value
+        elif isinstance(value, list):
+            out[key] = [lookup[kind].get(v) for v in value]
+        else:
+            out[key] = lookup[kind].get(value)
+    return out
 
 
 def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
@@ -397,10 +423,10 @@ def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
     left unplaced. Refuses (Conflict) when the result would double-book anyone."""
     if run.event_id != event.id:
         raise NotFound("No such solve run.")
-    if not run.result or run.result.get("status") not in ("OPTIMAL", "FEASIBLE"):
+    outcome = run.outcome
+    if outcome is None or not outcome.has_schedule:
         raise DomainError("This run has no schedule to publish.")
-    assignments: dict[str, dict[str, Any]] = run.result.get("assignments", {})
-    unscheduled: dict[str, str] = run.result.get("unscheduled", {})
+    assignments, unscheduled = outcome.assignments, outcome.unscheduled
     meetings = session.exec(
         select(Meeting)
         .where(Meeting.event_id == event.id, col(Meeting.status).in_(ACTIVE_STATUSES))
@@ -410,21 +436,19 @@ def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
     now = utcnow()
     for m in meetings:
         assert m.id is not None
-        key = str(m.id)
         before = (m.slot_id, m.table_id, m.status)
         if m.locked and m.slot_id is not None:
             m.status = MeetingStatus.scheduled
-        elif key in assignments:
-            place = assignments[key]
-            m.slot_id = place.get("slot")
-            m.table_id = place.get("table")
+        elif m.id in assignments:
+            place = assignments[m.id]
+            m.slot_id, m.table_id = place.slot, place.table
             m.status = MeetingStatus.scheduled
-            m.unscheduled_reason = ""
-        elif key in unscheduled:
+            _keep_reason(m, RunReason())
+        elif m.id in unscheduled:
             m.slot_id = None
             m.table_id = None
             m.status = MeetingStatus.unscheduled
-            m.unscheduled_reason = unscheduled[key]
+            _keep_reason(m, unscheduled[m.id])
         else:
             continue  # accepted after the run started: the next solve places it
         if (m.slot_id, m.table_id, m.status) != before:
@@ -440,12 +464,12 @@ def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
     return changed
 
 
-def apply_solution(
-    session: Session, event: Event, run: SolveRun, solution: Solution, maps: IdMaps
-) -> set[int]:
-    """Store a solution on its run and write it to the Meeting rows at once."""
-    store_solution(session, event, run, solution, maps)
-    return apply_run(session, event, run)
+def _keep_reason(meeting: Meeting, reason: RunReason) -> None:
+    """A solve's reason on the meeting: its code and params, or (a run stored before
+    reasons had codes) its English text."""
+    meeting.unscheduled_code = reason.code
+    meeting.unscheduled_params = dict(reason.params)
+    meeting.unscheduled_reason = "" if reason.code else reason.text
 
 
 CHANGED_SINCE_RUN = N_("The meetings changed since this run; start a new solve before publishing.")
@@ -507,15 +531,14 @@ class RunReview:
     n_tables: int
     days: list[tuple[int, Any, list[SlotCell]]]  # (day number, date, cells)
     histogram: list[tuple[int, int]]  # (meetings, organisations)
-    unscheduled_rows: list[tuple[Meeting, str, str, str]]  # meeting, org a, org b, reason
+    unscheduled_rows: list[tuple[Meeting, str, str, RunReason]]  # meeting, org a, org b, why
     organisations: list[tuple[int, str]]
 
 
 def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
     """Figures, heat map and histogram of a run's proposed schedule."""
-    result = run.result or {}
-    assignments: dict[str, dict[str, Any]] = result.get("assignments", {})
-    unscheduled: dict[str, str] = result.get("unscheduled", {})
+    outcome = run.outcome or RunResult()
+    assignments, unscheduled = outcome.assignments, outcome.unscheduled
     meetings = {
         m.id: m
         for m in session.exec(
@@ -532,7 +555,7 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
         session.exec(select(MeetingTable.id).where(MeetingTable.event_id == event.id)).all()
     )
     slot_rows = _event_slots(session, event)
-    per_slot = Counter(int(p["slot"]) for p in assignments.values() if p.get("slot") is not None)
+    per_slot = Counter(p.slot for p in assignments.values() if p.slot is not None)
     days: dict[int, tuple[Any, list[SlotCell]]] = {}
     last_session: dict[int, int] = {}
     for slot, ev_session, day in slot_rows:
@@ -552,7 +575,7 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
     got: Counter[int] = Counter()
     in_run = set(assignments) | set(unscheduled)
     for key in in_run:
-        m = meetings.get(int(key))
+        m = meetings.get(key)
         if m is None:
             continue
         requested[m.org_a_id] += 1
@@ -561,7 +584,7 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
             weight += m.weight
             got[m.org_a_id] += 1
             got[m.org_b_id] += 1
-    total_weight = sum(meetings[int(k)].weight for k in in_run if int(k) in meetings)
+    total_weight = sum(meetings[k].weight for k in in_run if k in meetings)
     worst_org, min_share = "", None
     for org_id, n in requested.items():
         share = got[org_id] / n
@@ -573,8 +596,8 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
             worst_org, min_share = orgs.get(org_id, ""), share
     hist = Counter(got[o] for o in requested)
     rows = []
-    for key, reason in sorted(unscheduled.items(), key=lambda kv: int(kv[0])):
-        m = meetings.get(int(key))
+    for key, reason in sorted(unscheduled.items()):
+        m = meetings.get(key)
         if m is not None:
             rows.append((m, orgs.get(m.org_a_id, ""), orgs.get(m.org_b_id, ""), reason))
     objective = run.objective or {}
@@ -601,31 +624,30 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
 
 def org_schedule(
     session: Session, event: Event, run: SolveRun, org_id: int
-) -> list[tuple[Slot | None, MeetingTable | None, Meeting, str, str]]:
+) -> list[tuple[Slot | None, MeetingTable | None, Meeting, str, RunReason | None]]:
     """One organisation's meetings in a run's proposal: (slot, table, meeting, partner,
     reason if unscheduled), in time order, unscheduled last."""
     org = session.get(Organisation, org_id)
     if org is None or org.event_id != event.id:
         raise NotFound(N_("No such organisation."))
-    result = run.result or {}
-    assignments: dict[str, dict[str, Any]] = result.get("assignments", {})
-    unscheduled: dict[str, str] = result.get("unscheduled", {})
+    outcome = run.outcome or RunResult()
+    assignments, unscheduled = outcome.assignments, outcome.unscheduled
     meetings = session.exec(
         select(Meeting).where(
             Meeting.event_id == event.id,
             (col(Meeting.org_a_id) == org_id) | (col(Meeting.org_b_id) == org_id),
         )
     ).all()
-    rows: list[tuple[Slot | None, MeetingTable | None, Meeting, str, str]] = []
+    rows: list[tuple[Slot | None, MeetingTable | None, Meeting, str, RunReason | None]] = []
     for m in meetings:
-        key = str(m.id)
+        key = m.id or 0
         if key not in assignments and key not in unscheduled:
             continue
         partner_id = m.org_b_id if m.org_a_id == org_id else m.org_a_id
         partner = session.get(Organisation, partner_id)
         place = assignments.get(key)
-        slot = session.get(Slot, place["slot"]) if place and place.get("slot") else None
-        table = session.get(MeetingTable, place["table"]) if place and place.get("table") else None
-        rows.append((slot, table, m, partner.name if partner else "", unscheduled.get(key, "")))
+        slot = session.get(Slot, place.slot) if place and place.slot else None
+        table = session.get(MeetingTable, place.table) if place and place.table else None
+        rows.append((slot, table, m, partner.name if partner else "", unscheduled.get(key)))
     rows.sort(key=lambda r: (r[0] is None, r[0].start if r[0] else 0, r[2].id or 0))
     return rows

@@ -20,7 +20,7 @@ from solver.lp import solve_weight
 from solver.model import build as build_model
 from solver.problem import Problem, build
 from solver.runner import Progress, ProgressCallback, Runner, is_fair, read_slots
-from solver.solution import Assignment, Solution, Status, Unscheduled
+from solver.solution import Assignment, Reason, Solution, Status, Unscheduled
 from solver.tables import assign_tables
 from solver.validate import recompute, validate
 
@@ -48,10 +48,10 @@ def solve(
     problem = build(instance)
     reasons = diagnose.presolve(problem)
     if reasons:
-        log.info("infeasible before search: %s", reasons[0])
+        log.info("infeasible before search: %s", reasons[0].text)
         return Solution(
             status=Status.INFEASIBLE,
-            reasons=reasons,
+            diagnosis=reasons,
             solve_seconds=round(time.monotonic() - t0, 3),
         )
     runner = _Runner(
@@ -151,20 +151,24 @@ class _Runner(Runner):
         pr = self.pr
         elapsed = round(time.monotonic() - self.t0, 3)
         if (self.infeasible and self.best is None) or (self.infeasible and self.opts.require_all):
+            every = self.opts.require_all
+            text = "no schedule satisfies every hard rule" + (
+                " with every meeting scheduled" if every else ""
+            )
             return Solution(
                 status=Status.INFEASIBLE,
-                reasons=[
-                    "no schedule satisfies every hard rule"
-                    + (" with every meeting scheduled" if self.opts.require_all else "")
+                diagnosis=[
+                    Reason(code="no_feasible_schedule", params={"require_all": every}, text=text)
                 ],
                 solve_seconds=elapsed,
             )
         if self.best is None:
-            return Solution(
-                status=Status.UNKNOWN,
-                reasons=[f"no schedule found within {self.time_limit:g}s"],
-                solve_seconds=elapsed,
+            limit = Reason(
+                code="time_limit",
+                params={"seconds": self.time_limit},
+                text=f"no schedule found within {self.time_limit:g}s",
             )
+            return Solution(status=Status.UNKNOWN, diagnosis=[limit], solve_seconds=elapsed)
         solution = _to_solution(pr, self.best)
         solution.status = Status.OPTIMAL if self.proved and not self.stopped else Status.FEASIBLE
         solution.bound = self.bound
@@ -194,7 +198,8 @@ def _to_solution(pr: Problem, slots: list[int | None]) -> Solution:
     ]
     reasons = diagnose.explain_all(pr, slot_of)
     unscheduled = [
-        Unscheduled(meeting=pr.meeting_ids[m], reason=reason) for m, reason in reasons.items()
+        Unscheduled(meeting=pr.meeting_ids[m], reason=r.text, code=r.code, params=r.params)
+        for m, r in reasons.items()
     ]
     fresh = build(pr.instance)
     return Solution(
@@ -214,6 +219,7 @@ def solve_data(data: object, **kwargs: Any) -> Solution:
         for err in exc.errors():
             loc = ".".join(str(x) for x in err["loc"])
             msg = err["msg"].removeprefix("Value error, ")
-            reasons.append(f"{loc}: {msg}" if loc else msg)
-        return Solution(status=Status.INVALID, reasons=reasons)
+            text = f"{loc}: {msg}" if loc else msg
+            reasons.append(Reason(code="invalid", params={"field": loc, "message": msg}, text=text))
+        return Solution(status=Status.INVALID, diagnosis=reasons)
     return solve(instance, **kwargs)

@@ -12,21 +12,29 @@ from __future__ import annotations
 from collections import Counter
 
 from solver.problem import Problem, host_capacity
+from solver.solution import Reason
 
 
-def presolve(problem: Problem) -> list[str]:
+def presolve(problem: Problem) -> list[Reason]:
     """Narrow ``problem.domain`` in place; return reasons for infeasibility (maybe none)."""
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     pr = problem
     require_all = pr.instance.options.require_all
     if require_all:
         for m, why in pr.why_empty.items():
-            reasons.append(f"meeting {pr.meeting_ids[m]} ({pr.meeting_label(m)}) {why}")
+            reasons.append(_of_meeting(pr, m, why, " "))
     reasons += _fixed_conflicts(pr)
     reasons += _blocked_by_fixed(pr)
     cycle = _precedence_cycle(pr)
     if cycle and require_all:
-        reasons.append("precedence cycle: " + " → ".join(pr.meeting_ids[m] for m in cycle))
+        ids = [pr.meeting_ids[m] for m in cycle]
+        reasons.append(
+            Reason(
+                code="precedence_cycle",
+                params={"cycle": ids},
+                text="precedence cycle: " + " → ".join(ids),
+            )
+        )
     if require_all and not cycle:
         reasons += _precedence_windows(pr)
     if require_all:
@@ -34,11 +42,30 @@ def presolve(problem: Problem) -> list[str]:
         total = pr.n_meetings
         cap = pr.n_tables * pr.n_slots
         if total > cap:
-            reasons.append(f"{total} meetings but only {cap} table-slots ({pr.n_tables} tables)")
+            reasons.append(
+                Reason(
+                    code="too_few_table_slots",
+                    params={"meetings": total, "table_slots": cap, "tables": pr.n_tables},
+                    text=f"{total} meetings but only {cap} table-slots ({pr.n_tables} tables)",
+                )
+            )
     return reasons
 
 
-def _fixed_conflicts(pr: Problem) -> list[str]:
+def _of_meeting(pr: Problem, m: int, why: Reason, separator: str) -> Reason:
+    """A meeting's reason as a reason of the whole answer: its id named in front."""
+    return Reason(
+        code=why.code,
+        params={"meeting": pr.meeting_ids[m], **why.params},
+        text=f"meeting {pr.meeting_ids[m]} ({pr.meeting_label(m)}){separator}{why.text}",
+    )
+
+
+def _pair(pr: Problem, m: int) -> list[str]:
+    return [pr.person_ids[p] for p in pr.ends[m]]
+
+
+def _fixed_conflicts(pr: Problem) -> list[Reason]:
     reasons = []
     load: Counter[tuple[int, int]] = Counter()
     per_slot: Counter[int] = Counter()
@@ -51,24 +78,48 @@ def _fixed_conflicts(pr: Problem) -> list[str]:
     for (p, t), n in sorted(load.items()):
         if n > pr.capacity[p]:
             reasons.append(
-                f"{pr.labels[p]} has {n} fixed meetings in slot {pr.slot_ids[t]} "
-                f"but can hold {pr.capacity[p]} at once"
+                Reason(
+                    code="fixed_conflict",
+                    params={
+                        "participant": pr.person_ids[p],
+                        "slot": pr.slot_ids[t],
+                        "meetings": n,
+                        "capacity": pr.capacity[p],
+                    },
+                    text=f"{pr.labels[p]} has {n} fixed meetings in slot {pr.slot_ids[t]} "
+                    f"but can hold {pr.capacity[p]} at once",
+                )
             )
     for t, n in sorted(per_slot.items()):
         if n > pr.n_tables:
-            reasons.append(f"{n} fixed meetings in slot {pr.slot_ids[t]} for {pr.n_tables} tables")
+            reasons.append(
+                Reason(
+                    code="fixed_tables",
+                    params={"slot": pr.slot_ids[t], "meetings": n, "tables": pr.n_tables},
+                    text=f"{n} fixed meetings in slot {pr.slot_ids[t]} for {pr.n_tables} tables",
+                )
+            )
     for m, befores in enumerate(pr.after):
         for a in befores:
             ta, tm = pr.fixed[a], pr.fixed[m]
             if ta is not None and tm is not None and ta >= tm and pr.domain[a] and pr.domain[m]:
                 reasons.append(
-                    f"meeting {pr.meeting_ids[a]} is fixed to {pr.slot_ids[ta]}, not before "
-                    f"meeting {pr.meeting_ids[m]} fixed to {pr.slot_ids[tm]}"
+                    Reason(
+                        code="fixed_order",
+                        params={
+                            "meeting": pr.meeting_ids[m],
+                            "slot": pr.slot_ids[tm],
+                            "before": pr.meeting_ids[a],
+                            "before_slot": pr.slot_ids[ta],
+                        },
+                        text=f"meeting {pr.meeting_ids[a]} is fixed to {pr.slot_ids[ta]}, "
+                        f"not before meeting {pr.meeting_ids[m]} fixed to {pr.slot_ids[tm]}",
+                    )
                 )
     return reasons
 
 
-def _blocked_by_fixed(pr: Problem) -> list[str]:
+def _blocked_by_fixed(pr: Problem) -> list[Reason]:
     """Remove slots where a participant's fixed meetings already use all its capacity."""
     load: Counter[tuple[int, int]] = Counter()
     for m, t in enumerate(pr.fixed):
@@ -86,14 +137,14 @@ def _blocked_by_fixed(pr: Problem) -> list[str]:
         if len(new) < len(dom):
             pr.domain[m] = new
             if not new:
-                pr.why_empty[m] = (
-                    f"every slot where {pr.labels[a]} and {pr.labels[b]} can both meet "
-                    "is taken by a fixed meeting"
+                pr.why_empty[m] = Reason(
+                    code="blocked_by_fixed",
+                    params={"participants": _pair(pr, m), "slots": [pr.slot_ids[t] for t in dom]},
+                    text=f"every slot where {pr.labels[a]} and {pr.labels[b]} can both meet "
+                    "is taken by a fixed meeting",
                 )
                 if pr.instance.options.require_all:
-                    reasons.append(
-                        f"meeting {pr.meeting_ids[m]} ({pr.meeting_label(m)}): " + pr.why_empty[m]
-                    )
+                    reasons.append(_of_meeting(pr, m, pr.why_empty[m], ": "))
     return reasons
 
 
@@ -130,7 +181,7 @@ def _precedence_cycle(pr: Problem) -> list[int]:
     return []
 
 
-def _precedence_windows(pr: Problem) -> list[str]:
+def _precedence_windows(pr: Problem) -> list[Reason]:
     """With every meeting required, a meeting comes after all its predecessors: narrow
     domains to [earliest, latest] windows until nothing changes."""
     succ: list[list[int]] = [[] for _ in range(pr.n_meetings)]
@@ -153,15 +204,28 @@ def _precedence_windows(pr: Problem) -> list[str]:
                 pr.domain[m] = new
                 changed = True
                 if not new:
-                    pr.why_empty[m] = "its required order with other meetings leaves no slot"
+                    pr.why_empty[m] = Reason(
+                        code="order_window",
+                        params={"participants": _pair(pr, m)},
+                        text="its required order with other meetings leaves no slot",
+                    )
                     return [
-                        f"meeting {pr.meeting_ids[m]} ({pr.meeting_label(m)}): no slot fits "
-                        "between the meetings that must come before and after it"
+                        _of_meeting(
+                            pr,
+                            m,
+                            pr.why_empty[m].model_copy(
+                                update={
+                                    "text": "no slot fits between the meetings that must "
+                                    "come before and after it"
+                                }
+                            ),
+                            ": ",
+                        )
                     ]
     return []
 
 
-def _too_many_meetings(pr: Problem) -> list[str]:
+def _too_many_meetings(pr: Problem) -> list[Reason]:
     """Hall's condition per participant: its meetings need distinct slots (up to its
     capacity) among the slots where each can take place."""
     reasons = []
@@ -174,9 +238,19 @@ def _too_many_meetings(pr: Problem) -> list[str]:
         if matched < len(live):
             usable = sorted({t for m in live for t in pr.domain[m]})
             reasons.append(
-                f"{pr.labels[p]} has {len(live)} meetings but they fit in at most "
-                f"{matched} (usable slots: {len(usable)} × capacity {cap}); "
-                "free more slots or drop a meeting"
+                Reason(
+                    code="too_many_meetings",
+                    params={
+                        "participant": pr.person_ids[p],
+                        "meetings": len(live),
+                        "fit": matched,
+                        "slots": [pr.slot_ids[t] for t in usable],
+                        "capacity": cap,
+                    },
+                    text=f"{pr.labels[p]} has {len(live)} meetings but they fit in at most "
+                    f"{matched} (usable slots: {len(usable)} × capacity {cap}); "
+                    "free more slots or drop a meeting",
+                )
             )
     return reasons
 
@@ -218,56 +292,92 @@ class _Usage:
                 self.home_used[(h, t)] += 1
 
 
-def explain_all(pr: Problem, slot_of: dict[int, int]) -> dict[int, str]:
+def explain_all(pr: Problem, slot_of: dict[int, int]) -> dict[int, Reason]:
     """A reason for every meeting left out of the schedule."""
     usage = _Usage(pr, slot_of)
     return {m: explain(pr, slot_of, m, usage) for m in range(pr.n_meetings) if m not in slot_of}
 
 
-def explain(pr: Problem, slot_of: dict[int, int], m: int, usage: _Usage | None = None) -> str:
-    """Why meeting ``m`` is not in the schedule, in terms a person can act on."""
+# the main cause of a meeting left out although slots were possible, by the count kept
+CAUSES = (
+    ("booked_a", "participant_booked"),
+    ("booked_b", "participant_booked"),
+    ("tables_full", "tables_full"),
+    ("daily_limit", "daily_limit"),
+    ("other", "order_or_consecutive"),
+)
+
+
+def explain(pr: Problem, slot_of: dict[int, int], m: int, usage: _Usage | None = None) -> Reason:
+    """Why meeting ``m`` is not in the schedule, in terms a person can act on.
+
+    With possible slots, ``params`` count for each of them the first cause that rules
+    it out (``booked``: per participant, then ``tables_full``, ``daily_limit``,
+    ``other``), and ``code`` names the cause that rules out the most."""
     if m in pr.why_empty or not pr.domain[m]:
-        return pr.why_empty.get(m, "no slot is possible for it")
+        return pr.why_empty.get(m) or Reason(
+            code="no_slot", params={"participants": _pair(pr, m)}, text="no slot is possible for it"
+        )
+    counts = _count_causes(pr, m, usage or _Usage(pr, slot_of))
+    best = max(CAUSES, key=lambda cause: counts[cause[0]])  # first of equals wins
+    return Reason(
+        code=best[1],
+        params={
+            "participants": _pair(pr, m),
+            "slots": [pr.slot_ids[t] for t in pr.domain[m]],
+            "booked": [counts["booked_a"], counts["booked_b"]],
+            "tables_full": counts["tables_full"],
+            "daily_limit": counts["daily_limit"],
+            "other": counts["other"],
+        },
+        text=_explain_text(pr, m, counts),
+    )
+
+
+def _count_causes(pr: Problem, m: int, usage: _Usage) -> Counter[str]:
     a, b = pr.ends[m]
-    usage = usage or _Usage(pr, slot_of)
     load, per_day = usage.load, usage.per_day
     free_used, home_used = usage.free_used, usage.home_used
-    full_a = full_b = full_tables = limit_day = other = 0
+    counts: Counter[str] = Counter()
     home = pr.home_of[m]
     for t in pr.domain[m]:
         if load[(a, t)] >= pr.capacity[a]:
-            full_a += 1
+            counts["booked_a"] += 1
         elif load[(b, t)] >= pr.capacity[b]:
-            full_b += 1
+            counts["booked_b"] += 1
         elif (home is None and free_used[t] >= len(pr.free_tables)) or (
             home is not None and home_used[(home, t)] >= host_capacity(pr, home)
         ):
-            full_tables += 1
+            counts["tables_full"] += 1
         elif any(
             pr.max_per_day[p] is not None and per_day[(p, pr.day_of[t])] >= (pr.max_per_day[p] or 0)
             for p in (a, b)
         ):
-            limit_day += 1
+            counts["daily_limit"] += 1
         else:
-            other += 1
-    where = pr.slots_text(pr.domain[m])
+            counts["other"] += 1
+    return counts
+
+
+def _explain_text(pr: Problem, m: int, counts: Counter[str]) -> str:
+    a, b = pr.ends[m]
     parts = []
-    if full_a:
-        parts.append(f"{pr.labels[a]} is already booked in {full_a}")
-    if full_b:
-        parts.append(f"{pr.labels[b]} is already booked in {full_b}")
-    if full_tables:
-        parts.append(f"all tables are taken in {full_tables}")
-    if limit_day:
-        parts.append(f"a daily meeting limit is reached in {limit_day}")
-    if other:
+    if counts["booked_a"]:
+        parts.append(f"{pr.labels[a]} is already booked in {counts['booked_a']}")
+    if counts["booked_b"]:
+        parts.append(f"{pr.labels[b]} is already booked in {counts['booked_b']}")
+    if counts["tables_full"]:
+        parts.append(f"all tables are taken in {counts['tables_full']}")
+    if counts["daily_limit"]:
+        parts.append(f"a daily meeting limit is reached in {counts['daily_limit']}")
+    if counts["other"]:
         parts.append(
-            f"{other} would break an order or consecutive-meeting rule, or displace "
+            f"{counts['other']} would break an order or consecutive-meeting rule, or displace "
             "higher-weight meetings"
         )
     return (
-        f"{pr.labels[a]} and {pr.labels[b]} can both meet only in {where} "
-        f"({len(pr.domain[m])} slots): "
+        f"{pr.labels[a]} and {pr.labels[b]} can both meet only in "
+        f"{pr.slots_text(pr.domain[m])} ({len(pr.domain[m])} slots): "
         + "; ".join(parts)
         + ". Adding availability, tables or raising its priority would help."
     )

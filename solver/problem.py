@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from solver.instance import Instance
+from solver.solution import Reason
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Problem:
     home_of: list[int | None]  # meeting -> participant whose home table it uses
     free_tables: list[str]
     n_tables: int
-    why_empty: dict[int, str] = field(default_factory=dict)
+    why_empty: dict[int, Reason] = field(default_factory=dict)
 
     @property
     def n_slots(self) -> int:
@@ -124,7 +125,7 @@ def build(instance: Instance) -> Problem:
     previous: list[int | None] = []
     domain: list[list[int]] = []
     home_of: list[int | None] = []
-    why_empty: dict[int, str] = {}
+    why_empty: dict[int, Reason] = {}
     labels = [p.label for p in instance.participants]
     keep = instance.options.keep_previous
     all_slots = list(range(len(slot_ids)))
@@ -145,22 +146,15 @@ def build(instance: Instance) -> Problem:
         if fix is not None:
             dom = [fix] if fix in both else []
             if not dom:
-                who = [labels[p] for p in (a, b) if fix in unavailable[p]]
-                why_empty[i] = f"fixed to slot {slot_ids[fix]} but " + (
-                    " and ".join(who) + " is unavailable then"
-                    if who
-                    else "that slot is not allowed"
+                away = [fix in unavailable[a], fix in unavailable[b]]
+                why_empty[i] = _fixed_empty(
+                    m.participants, [labels[a], labels[b]], away, slot_ids[fix]
                 )
         else:
             dom = both
             if not dom:
-                if not allowed:
-                    why_empty[i] = "it has no allowed slot"
-                else:
-                    why_empty[i] = (
-                        f"{labels[a]} and {labels[b]} are never available at the same time"
-                        + (" within its allowed slots" if m.allowed_slots is not None else "")
-                    )
+                restricted = m.allowed_slots is not None
+                why_empty[i] = _never_together(m.participants, labels, a, b, allowed, restricted)
         domain.append(dom)
 
     meetings_of: list[list[int]] = [[] for _ in person_ids]
@@ -197,6 +191,37 @@ def build(instance: Instance) -> Problem:
         free_tables=free_tables,
         n_tables=len(instance.tables),
         why_empty=why_empty,
+    )
+
+
+def _fixed_empty(pair: list[str], labels: list[str], away: list[bool], slot: str) -> Reason:
+    who = [p for p, off in zip(pair, away, strict=True) if off]
+    names = [label for label, off in zip(labels, away, strict=True) if off]
+    if who:
+        return Reason(
+            code="fixed_unavailable",
+            params={"participants": pair, "slot": slot, "unavailable": who},
+            text=f"fixed to slot {slot} but {' and '.join(names)} is unavailable then",
+        )
+    return Reason(
+        code="fixed_not_allowed",
+        params={"participants": pair, "slot": slot},
+        text=f"fixed to slot {slot} but that slot is not allowed",
+    )
+
+
+def _never_together(
+    pair: list[str], labels: list[str], a: int, b: int, allowed: list[int], restricted: bool
+) -> Reason:
+    if not allowed:
+        return Reason(
+            code="no_allowed_slot", params={"participants": pair}, text="it has no allowed slot"
+        )
+    return Reason(
+        code="no_common_slot",
+        params={"participants": pair, "within_allowed": restricted},
+        text=f"{labels[a]} and {labels[b]} are never available at the same time"
+        + (" within its allowed slots" if restricted else ""),
     )
 
 

@@ -1,10 +1,18 @@
-"""What a solve returns: status, assignments, unscheduled meetings with reasons, objective."""
+"""What a solve returns: status, assignments, unscheduled meetings with reasons, objective.
+
+A reason is a stable ``code`` with ``params`` (ids and counts) that an application renders
+in its own language, and a plain English ``text`` for the command line. Params named in
+``ID_PARAMS`` hold instance ids (a string, or a list of strings) of the kind given there;
+every other param is a count, a list of counts, a flag or (``invalid`` only) text.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import StrEnum
+from typing import Any, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class Status(StrEnum):
@@ -21,9 +29,46 @@ class Assignment(BaseModel):
     table: str | None = None
 
 
+# param name -> kind of instance id it holds
+ID_PARAMS = {
+    "participant": "participant",
+    "participants": "participant",
+    "unavailable": "participant",
+    "slot": "slot",
+    "slots": "slot",
+    "before_slot": "slot",
+    "meeting": "meeting",
+    "cycle": "meeting",
+    "before": "meeting",
+}
+
+
+class Reason(BaseModel):
+    """Why something cannot be scheduled: a stable code, its parameters, English text.
+
+    Codes for one meeting (on ``Unscheduled``, and on an INFEASIBLE answer with
+    ``params["meeting"]``): ``no_allowed_slot``, ``no_common_slot``,
+    ``fixed_unavailable``, ``fixed_not_allowed``, ``blocked_by_fixed``,
+    ``order_window``, ``no_slot``, and, when slots were possible but taken, the main
+    cause among ``participant_booked``, ``tables_full``, ``daily_limit`` and
+    ``order_or_consecutive``. For a whole INFEASIBLE answer: ``fixed_conflict``,
+    ``fixed_tables``, ``fixed_order``, ``precedence_cycle``, ``too_many_meetings``,
+    ``too_few_table_slots``, ``no_feasible_schedule``; UNKNOWN: ``time_limit``;
+    INVALID: ``invalid``.
+    """
+
+    code: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)
+    text: str = ""
+
+
 class Unscheduled(BaseModel):
+    """A meeting left out; ``code``/``params`` as in ``Reason`` (empty in old files)."""
+
     meeting: str
     reason: str
+    code: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class Objective(BaseModel):
@@ -46,7 +91,14 @@ class Solution(BaseModel):
     objective: Objective | None = None
     bound: Bound = Field(default_factory=Bound)
     solve_seconds: float = 0.0
-    reasons: list[str] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)  # English, for the command line
+    diagnosis: list[Reason] = Field(default_factory=list)  # the same reasons, structured
+
+    @model_validator(mode="after")
+    def _reasons_from_diagnosis(self) -> Self:
+        if self.diagnosis and not self.reasons:
+            self.reasons = [r.text for r in self.diagnosis]
+        return self
 
     @property
     def has_schedule(self) -> bool:
@@ -66,6 +118,11 @@ class Solution(BaseModel):
         b = self.bound
         parts.append(f"bound(weight={b.scheduled_weight}, breaks={b.breaks})")
         parts.append(f"{self.solve_seconds:.2f}s")
+        if self.unscheduled:
+            codes = Counter(u.code or "?" for u in self.unscheduled)
+            parts.append(
+                "unscheduled(" + ", ".join(f"{c}={n}" for c, n in sorted(codes.items())) + ")"
+            )
         if self.reasons:
             parts.append("reason: " + "; ".join(self.reasons))
         return " ".join(parts)

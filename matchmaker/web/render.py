@@ -9,7 +9,7 @@ from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.htmx import HTMXTemplate
 
-from matchmaker import i18n, vocabulary
+from matchmaker import i18n, reasons, vocabulary
 from matchmaker.errors import DomainError
 
 
@@ -96,6 +96,7 @@ def configure_environment(env: Environment) -> None:
     )
     env.filters.update(datetime=_fmt_datetime, time=_fmt_time, date=_fmt_date)
     vocabulary.install(env)
+    reasons.install(env)
     env.autoescape = True
     env.trim_blocks = True
     env.lstrip_blocks = True

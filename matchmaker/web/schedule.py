@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session, col, func, or_, select
 
-from matchmaker import changes, publication
+from matchmaker import changes, publication, reasons
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -49,6 +49,7 @@ def _lookups(db: Session, event: Event) -> dict[str, Any]:
         "tables": {
             t.id: t for t in db.exec(select(MeetingTable).where(MeetingTable.event_id == event.id))
         },
+        "reason_names": reasons.Names.load(db, event),
     }
 
 

@@ -5,7 +5,7 @@ schedule, publishing). Handlers are a few lines over ``matchmaker.scheduling`` a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,11 +14,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session, col, select
 
-from matchmaker import audit, publication
+from matchmaker import audit, publication, reasons
 from matchmaker.clock import utcnow
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
-from matchmaker.models import Event, RunStatus, ScheduleVersion, SolveRun
+from matchmaker.models import Event, RunReason, RunStatus, ScheduleVersion, SolveRun
 from matchmaker.scheduling import org_schedule, review_run
 from matchmaker.solve_worker import (
     ACTIVE,
@@ -64,6 +64,9 @@ class RunFigures:
     draft: int | None = None  # draft number when this run was released to the hosts
     phase: str = ""  # what the solver is doing now (while active)
     sessions: int = 0  # sessions improved one by one so far
+    has_result: bool = False  # the run ended with a stored result (maybe without schedule)
+    has_schedule: bool = False  # ... that proposes a schedule
+    diagnosis: list[RunReason] = field(default_factory=list)  # why there is no schedule
 
     @property
     def params(self) -> dict[str, Any]:
@@ -87,7 +90,9 @@ def figures(run: SolveRun, published: int | None = None, draft: int | None = Non
     gap = None
     if weight is not None and best:
         gap = max(0.0, (float(best) - float(weight)) / float(best))
-    result = run.result or {}
+    size = run.outcome_size
+    # the whole result only when it has no schedule (then it is small: the diagnosis)
+    outcome = run.outcome if size is not None and not run.has_schedule else None
     return RunFigures(
         run=run,
         active=active,
@@ -96,14 +101,22 @@ def figures(run: SolveRun, published: int | None = None, draft: int | None = Non
         bound=best,
         gap=gap,
         breaks=breaks,
-        scheduled=len(result["assignments"]) if "assignments" in result else None,
-        unscheduled=len(result["unscheduled"]) if "unscheduled" in result else None,
+        scheduled=size[0] if size else None,
+        unscheduled=size[1] if size else None,
         min_share=objective.get("min_share"),
         published=published,
         draft=draft,
         phase=str(last.get("phase", "")) if active else "",
         sessions=int(last.get("sessions") or 0),
+        has_result=size is not None,
+        has_schedule=run.has_schedule,
+        diagnosis=outcome.diagnosis if outcome else [],
     )
+
+
+def _reason_names(db: Session, event: Event, current: RunFigures | None) -> reasons.Names | None:
+    """Names for the reasons a run shows (loaded only when it has some)."""
+    return reasons.Names.load(db, event) if current and current.diagnosis else None
 
 
 def charts(current: RunFigures | None) -> dict[str, Any]:
@@ -175,6 +188,7 @@ def _solve_page(
         error=error,
         error_field=error_field,
         version=publication.current_version(db, event),
+        reason_names=_reason_names(db, event, current),
     )
 
 
@@ -221,7 +235,7 @@ def _run(db: Session, event: Event, run_id: int) -> SolveRun:
     return run
 
 
-def _progress(event: Event, run: SolveRun, user: Any) -> Response:
+def _progress(db: Session, event: Event, run: SolveRun, user: Any) -> Response:
     current = figures(run)
     return render_page(
         "solve/_progress.html",
@@ -229,6 +243,7 @@ def _progress(event: Event, run: SolveRun, user: Any) -> Response:
         event=event,
         current=current,
         **charts(current),
+        reason_names=_reason_names(db, event, current),
     )
 
 
@@ -242,7 +257,7 @@ def solve_progress(
     if run.status not in ACTIVE and request.htmx:
         # the run just ended: reload the page (form, history and result link)
         return Response(content="", status_code=200, headers={"HX-Refresh": "true"})
-    return _progress(current, run, user)
+    return _progress(db, current, run, user)
 
 
 @post("/runs/{run_id:int}/stop", name="solve_stop", sync_to_thread=False)
@@ -253,7 +268,7 @@ def solve_stop(
     run = request_stop(db, current, run_id)
     audit.record(db, "solve.stop", event=current, account=user, run_id=run_id)
     if request.htmx:
-        return _progress(current, run, user)
+        return _progress(db, current, run, user)
     return redirect_to(request, "solve_page")
 
 
@@ -270,9 +285,15 @@ def _review(
     published: int | None = None,
 ) -> Response:
     schedule = org_schedule(db, event, run, org) if org else None
+    names = reasons.Names.load(db, event)
     if request.htmx.target == "org-schedule":
         return render_page(
-            "solve/_org_schedule.html", event=event, run=run, schedule=schedule, org=org
+            "solve/_org_schedule.html",
+            event=event,
+            run=run,
+            schedule=schedule,
+            org=org,
+            reason_names=names,
         )
     review = review_run(db, event, run)
     version = db.exec(
@@ -282,16 +303,16 @@ def _review(
     ).first()
     latest = publication.current_version(db, event)
     is_current = latest is not None and latest.run_id == run.id
-    publishable = run.status in (RunStatus.finished, RunStatus.stopped) and (run.result or {}).get(
-        "status"
-    ) in ("OPTIMAL", "FEASIBLE")
+    current = figures(run)
+    publishable = run.status in (RunStatus.finished, RunStatus.stopped) and current.has_schedule
     return render_page(
         "solve/review.html",
         status=status,
         account=user,
         event=event,
         run=run,
-        current=figures(run),
+        current=current,
+        reason_names=names,
         review=review,
         hist=histogram(review.histogram, width=960, height=240),
         heat_colour=heat_colour,

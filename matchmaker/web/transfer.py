@@ -20,7 +20,7 @@ from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import FormData
 from matchmaker.web.guards import organiser_only
 from matchmaker.web.organiser import participant_page
-from matchmaker.web.render import error_text, gettext_for, page, site_url
+from matchmaker.web.render import error_text, gettext_for, locale_of, page, site_url
 
 PREVIEW_ROWS = 8
 
@@ -140,12 +140,14 @@ def export_home(user: User) -> Response:
 
 
 @get("/export/{name:str}", name="export_file", sync_to_thread=False)
-def export_file(db: DB, user: User, event: MaybeEvent, name: FromPath[str]) -> Response:
+def export_file(
+    request: Request, db: DB, user: User, event: MaybeEvent, name: FromPath[str]
+) -> Response:
     current = _event(event)
     kind, _, fmt = name.partition(".")
     if kind not in exporting.BUILDERS or fmt not in ("csv", "xlsx"):
         raise NotFound(N_("No such export."))
-    table = exporting.BUILDERS[kind](db, current)
+    table = exporting.BUILDERS[kind](db, current, locale_of(request))
     if fmt == "csv":
         body, media = exporting.to_csv(table), "text/csv; charset=utf-8"
     else:

@@ -3,6 +3,8 @@ proposal written back on publish, versions, sequences, diffs and notifications."
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlmodel import Session, col, select
 
@@ -16,12 +18,15 @@ from matchmaker.models import (
     MeetingTable,
     Notification,
     Organisation,
+    Placement,
+    RunReason,
+    RunResult,
     RunStatus,
     Slot,
     SolveRun,
 )
 from solver.api import solve
-from solver.solution import Assignment, Objective, Solution, Status, Unscheduled
+from solver.solution import Assignment, Objective, Reason, Solution, Status, Unscheduled
 from solver.validate import validate
 from tests.factories import make_event, make_meeting, make_org, make_organiser, make_participant
 
@@ -59,9 +64,10 @@ def _run_with(
     db: Session,
     event: Event,
     placements: dict[int, tuple[Slot, MeetingTable]],
-    unscheduled: dict[int, str] | None = None,
+    unscheduled: dict[int, tuple[str, dict[str, Any]]] | None = None,
 ) -> SolveRun:
-    """A finished run whose proposal is exactly `placements` (meeting id -> slot, table)."""
+    """A finished run whose proposal is exactly `placements` (meeting id -> slot, table);
+    `unscheduled`: meeting id -> (reason code, params in solver ids)."""
     _, maps = scheduling.build_instance(db, event)
     solution = Solution(
         status=Status.FEASIBLE,
@@ -74,8 +80,8 @@ def _run_with(
             for mid, (slot, table) in placements.items()
         ],
         unscheduled=[
-            Unscheduled(meeting=str(mid), reason=reason)
-            for mid, reason in (unscheduled or {}).items()
+            Unscheduled(meeting=str(mid), reason=f"({code})", code=code, params=params)
+            for mid, (code, params) in (unscheduled or {}).items()
         ],
         objective=Objective(scheduled=len(placements)),
     )
@@ -99,31 +105,160 @@ def test_built_instance_is_valid_and_solvable(db: Session) -> None:
 
 
 def test_store_solution_leaves_meetings_untouched_until_publish(db: Session) -> None:
-    event, _, meetings = _three_orgs(db)
+    event, orgs, meetings = _three_orgs(db)
     slots, tables = _slots(db, event), _tables(db, event)
+    never = {"participants": [f"o{orgs[0].id}", f"o{orgs[2].id}"], "within_allowed": False}
     run = _run_with(
         db,
         event,
         {meetings[0].id or 0: (slots[0], tables[0])},
-        {meetings[1].id or 0: "no common slot"},
+        {meetings[1].id or 0: ("no_common_slot", never)},
     )
     db.refresh(meetings[0])
     assert meetings[0].slot_id is None
-    assert run.result["assignments"] == {
-        str(meetings[0].id): {"slot": slots[0].id, "table": tables[0].id}
+    assert run.outcome == RunResult(
+        status="FEASIBLE",
+        assignments={meetings[0].id or 0: Placement(slot=slots[0].id, table=tables[0].id)},
+        unscheduled={
+            meetings[1].id or 0: RunReason(
+                code="no_common_slot",
+                params={"participants": [orgs[0].id, orgs[2].id], "within_allowed": False},
+                text="(no_common_slot)",
+            )
+        },
+    )
+
+
+def test_run_result_round_trips_through_the_database(db: Session) -> None:
+    event, orgs, meetings = _three_orgs(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    booked = {
+        "participants": [f"o{orgs[1].id}", f"o{orgs[2].id}"],
+        "slots": ["d1-am-01", "d2-am-04"],
+        "booked": [2, 0],
+        "tables_full": 0,
+        "daily_limit": 0,
+        "other": 0,
     }
-    assert run.result["unscheduled"] == {str(meetings[1].id): "no common slot"}
+    run = _run_with(
+        db,
+        event,
+        {meetings[0].id or 0: (slots[0], tables[0])},
+        {meetings[2].id or 0: ("participant_booked", booked)},
+    )
+    stored = run.outcome
+    db.commit()
+    db.expire_all()
+
+    again = db.get(SolveRun, run.id)
+
+    assert again is not None and again.outcome == stored
+    assert (again.outcome_size, again.has_schedule) == ((1, 1), True)
+    assert stored is not None
+    assert stored.unscheduled[meetings[2].id or 0].params == {
+        "participants": [orgs[1].id, orgs[2].id],
+        "slots": [slots[0].id, slots[7].id],
+        "booked": [2, 0],
+        "tables_full": 0,
+        "daily_limit": 0,
+        "other": 0,
+    }
 
 
-def test_publish_writes_slots_tables_and_reasons(db: Session) -> None:
+def test_run_result_in_the_old_dict_format_still_reads_and_publishes(db: Session) -> None:
     event, _, meetings = _three_orgs(db)
     organiser = make_organiser(db)
     slots, tables = _slots(db, event), _tables(db, event)
+    run = SolveRun(
+        event_id=event.id or 0,
+        status=RunStatus.finished,
+        solver_status="FEASIBLE",
+        result={
+            "status": "FEASIBLE",
+            "assignments": {str(meetings[0].id): {"slot": slots[0].id, "table": tables[0].id}},
+            "unscheduled": {str(meetings[1].id): "FPT Cần Thơ is fully booked"},
+            "reasons": [],
+            "solve_seconds": 1.5,
+        },
+    )
+    db.add(run)
+    db.commit()
+
+    outcome = run.outcome
+    publication.publish_run(db, event, run.id or 0, organiser)
+    db.refresh(meetings[1])
+
+    assert outcome == RunResult(
+        status="FEASIBLE",
+        assignments={meetings[0].id or 0: Placement(slot=slots[0].id, table=tables[0].id)},
+        unscheduled={meetings[1].id or 0: RunReason(text="FPT Cần Thơ is fully booked")},
+        solve_seconds=1.5,
+    )
+    assert (run.outcome_size, run.has_schedule) == ((1, 1), True)
+    assert meetings[1].status == MeetingStatus.unscheduled
+    assert (meetings[1].unscheduled_code, meetings[1].unscheduled_reason) == (
+        "",
+        "FPT Cần Thơ is fully booked",
+    )
+
+
+def test_old_infeasible_result_reads_its_reasons_as_diagnosis() -> None:
+    old = {"status": "INFEASIBLE", "assignments": {}, "unscheduled": {}, "reasons": ["a b"]}
+
+    outcome = RunResult.model_validate(old)
+
+    assert (outcome.has_schedule, outcome.diagnosis) == (False, [RunReason(text="a b")])
+
+
+def test_store_solution_of_an_infeasible_answer_keeps_its_diagnosis_in_database_ids(
+    db: Session,
+) -> None:
+    event, orgs, _ = _three_orgs(db)
+    _, maps = scheduling.build_instance(db, event)
+    too_many = Reason(
+        code="too_many_meetings",
+        params={"participant": f"o{orgs[0].id}", "meetings": 2, "fit": 1, "slots": ["d1-am-02"]},
+        text="Sở TT&TT has 2 meetings but they fit in at most 1",
+    )
+    run = SolveRun(event_id=event.id or 0, status=RunStatus.finished)
+    db.add(run)
+    db.flush()
+
+    solution = Solution(status=Status.INFEASIBLE, diagnosis=[too_many])
+    scheduling.store_solution(db, event, run, solution, maps)
+
+    assert run.outcome is not None and run.outcome.diagnosis == [
+        RunReason(
+            code="too_many_meetings",
+            params={
+                "participant": orgs[0].id,
+                "meetings": 2,
+                "fit": 1,
+                "slots": [maps.slot_id["d1-am-02"]],
+            },
+            text="Sở TT&TT has 2 meetings but they fit in at most 1",
+        )
+    ]
+    assert run.message == "Sở TT&TT has 2 meetings but they fit in at most 1"
+
+
+def test_publish_writes_slots_tables_and_reasons(db: Session) -> None:
+    event, orgs, meetings = _three_orgs(db)
+    organiser = make_organiser(db)
+    slots, tables = _slots(db, event), _tables(db, event)
+    booked = {
+        "participants": [f"o{orgs[1].id}", f"o{orgs[2].id}"],
+        "slots": ["d1-am-01"],
+        "booked": [1, 0],
+        "tables_full": 0,
+        "daily_limit": 0,
+        "other": 0,
+    }
     run = _run_with(
         db,
         event,
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[1])},
-        {meetings[2].id or 0: "FPT Cần Thơ is fully booked"},
+        {meetings[2].id or 0: ("participant_booked", booked)},
     )
     result = publication.publish_run(db, event, run.id or 0, organiser)
     for m in meetings:
@@ -138,7 +273,16 @@ def test_publish_writes_slots_tables_and_reasons(db: Session) -> None:
         (MeetingStatus.scheduled, slots[1].id, tables[1].id),
         (MeetingStatus.unscheduled, None, None),
     ]
-    assert meetings[2].unscheduled_reason == "FPT Cần Thơ is fully booked"
+    assert meetings[2].unscheduled_code == "participant_booked"
+    assert meetings[2].unscheduled_params == {
+        "participants": [orgs[1].id, orgs[2].id],
+        "slots": [slots[0].id],
+        "booked": [1, 0],
+        "tables_full": 0,
+        "daily_limit": 0,
+        "other": 0,
+    }
+    assert meetings[2].unscheduled_reason == ""
     assert [m.sequence for m in meetings] == [0, 0, 0]
 
 
@@ -258,7 +402,7 @@ def test_review_counts_figures_of_a_run(db: Session) -> None:
         db,
         event,
         {meetings[0].id or 0: (slots[0], tables[0]), meetings[1].id or 0: (slots[1], tables[0])},
-        {meetings[2].id or 0: "full"},
+        {meetings[2].id or 0: ("no_slot", {})},
     )
     review = scheduling.review_run(db, event, run)
     assert (review.scheduled, review.unscheduled, review.total) == (2, 1, 3)
@@ -269,6 +413,9 @@ def test_review_counts_figures_of_a_run(db: Session) -> None:
     assert [cell.used for cell in review.days[0][2]] == [1, 1, 0, 0]
     schedule = scheduling.org_schedule(db, event, run, orgs[2].id or 0)
     assert [(row[0].id if row[0] else None, row[3], row[4]) for row in schedule] == [
-        (slots[1].id, "Sở TT&TT", ""),
-        (None, "FPT Cần Thơ", "full"),
+        (slots[1].id, "Sở TT&TT", None),
+        (None, "FPT Cần Thơ", RunReason(code="no_slot", text="(no_slot)")),
+    ]
+    assert [(m.id, a, b, why.code) for m, a, b, why in review.unscheduled_rows] == [
+        (meetings[2].id, "FPT Cần Thơ", "HTX Mía Vị Thanh", "no_slot")
     ]

@@ -22,6 +22,7 @@ from matchmaker.models import (
     Event,
     Meeting,
     MeetingStatus,
+    Organisation,
     Participant,
     RunStatus,
     ScheduleVersion,
@@ -29,6 +30,7 @@ from matchmaker.models import (
 )
 from matchmaker.solve_worker import SolveParams, start_solve, wait_for
 from solver.api import solve
+from solver.solution import Objective, Reason, Solution, Status, Unscheduled
 from tests.conftest import post_form, sign_in_as
 from tests.factories import (
     make_event,
@@ -191,7 +193,7 @@ def test_stop_requested_before_start_keeps_a_schedule(
     solve_worker.launch_worker(engine, run_id)
     run = wait_for(engine, run_id, timeout=120)
     assert run.status == RunStatus.stopped
-    assert run.result["status"] in ("FEASIBLE", "OPTIMAL")
+    assert run.outcome is not None and run.outcome.status in ("FEASIBLE", "OPTIMAL")
 
 
 def test_resolve_keeps_published_meetings_by_default(
@@ -206,8 +208,6 @@ def test_resolve_keeps_published_meetings_by_default(
         assert some is not None
         other = session.get(Event, event.id)
         assert other is not None
-        from matchmaker.models import Organisation
-
         partner = session.get(Organisation, some.org_a_id)
         assert partner is not None
         new_meeting = make_meeting(session, other, partner, late)
@@ -218,7 +218,9 @@ def test_resolve_keeps_published_meetings_by_default(
     }
 
     second = _solve(engine, event, organiser)
-    proposed = {int(k): (v["slot"], v["table"]) for k, v in second.result["assignments"].items()}
+    outcome = second.outcome
+    assert outcome is not None
+    proposed = {mid: (p.slot, p.table) for mid, p in outcome.assignments.items()}
     assert all(proposed[mid] == place for mid, place in published.items())
     with Session(engine, expire_on_commit=False) as session:
         result = publication.publish_run(
@@ -229,7 +231,7 @@ def test_resolve_keeps_published_meetings_by_default(
     assert result.diff.moved == []
     assert result.diff.removed == []
     assert set(result.diff.added).isdisjoint(published)
-    assert new_id in set(result.diff.added) | {int(k) for k in second.result["unscheduled"]}
+    assert new_id in set(result.diff.added) | set(outcome.unscheduled)
 
 
 # --- the pages ----------------------------------------------------------------------
@@ -258,7 +260,9 @@ def test_solve_page_starts_a_run_and_review_publishes_it(
     assert run.solver_status in ("OPTIMAL", "FEASIBLE")
     assert run.parameters["time_limit"] == 3
     assert run.progress != []
-    assert len(run.result["assignments"]) + len(run.result["unscheduled"]) == 6
+    outcome = run.outcome
+    assert outcome is not None
+    assert len(outcome.assignments) + len(outcome.unscheduled) == 6
     assert _placements(engine, event) == {mid: (None, None) for mid in _placements(engine, event)}
 
     review = client.get(f"/organiser/solve/runs/{run_id}")
@@ -266,9 +270,9 @@ def test_solve_page_starts_a_run_and_review_publishes_it(
     assert "heat-cell" in review.text
     assert 'class="bar"' in review.text
 
-    meeting_id = next(iter(run.result["assignments"] or run.result["unscheduled"]))
+    meeting_id = next(iter(outcome.assignments or outcome.unscheduled))
     with Session(engine, expire_on_commit=False) as session:
-        meeting = session.get(Meeting, int(meeting_id))
+        meeting = session.get(Meeting, meeting_id)
         assert meeting is not None
         partner = meeting.org_a_id
     picked = client.get(
@@ -295,8 +299,8 @@ def test_solve_page_starts_a_run_and_review_publishes_it(
             select(Meeting).where(Meeting.status == MeetingStatus.scheduled)
         ).all()
     assert [(v.number, v.run_id) for v in versions] == [(1, run_id)]
-    assert {str(m.id) for m in scheduled} == set(run.result["assignments"])
-    assert set(versions[0].assignments) == set(run.result["assignments"])
+    assert {m.id for m in scheduled} == set(outcome.assignments)
+    assert {int(k) for k in versions[0].assignments} == set(outcome.assignments)
     _assert_no_double_booking(engine, event)
 
 
@@ -358,3 +362,131 @@ def test_solve_pages_are_for_organisers_only(
     sign_in_as(client, account, db)
     assert client.get("/organiser/solve").status_code == 403
     assert post_form(client, "/organiser/solve", {"time_limit": "3"}).status_code == 403
+
+
+def _run_leaving_out(db: Session, event: Event, solution: Solution) -> SolveRun:
+    """A finished run of `event` storing `solution` (solver ids as build_instance names)."""
+    _, maps = scheduling.build_instance(db, event)
+    run = SolveRun(event_id=event.id or 0, status=RunStatus.finished, parameters={})
+    db.add(run)
+    db.flush()
+    scheduling.store_solution(db, event, run, solution, maps)
+    db.commit()
+    return run
+
+
+def _first_meeting(db: Session, event: Event) -> Meeting:
+    meeting = db.exec(
+        select(Meeting).where(Meeting.event_id == event.id).order_by(col(Meeting.id))
+    ).first()
+    assert meeting is not None
+    return meeting
+
+
+TABLES_FULL_VI = (
+    "Doanh nghiệp 0 và Doanh nghiệp 1 chỉ cùng rảnh vào sáng 18/5: "
+    "tất cả các bàn đều đã kín vào thời gian đó."
+)
+TABLES_FULL_EN = (
+    "Doanh nghiệp 0 and Doanh nghiệp 1 are both free only on the morning of 18 May: "
+    "every table is taken then."
+)
+
+
+def _tables_full(meeting: Meeting) -> Solution:
+    return Solution(
+        status=Status.FEASIBLE,
+        unscheduled=[
+            Unscheduled(
+                meeting=str(meeting.id),
+                reason="(English text)",
+                code="tables_full",
+                params={
+                    "participants": [f"o{meeting.org_a_id}", f"o{meeting.org_b_id}"],
+                    "slots": ["d1-am-01", "d1-am-02", "d1-am-03", "d1-am-04"],
+                    "booked": [0, 0],
+                    "tables_full": 4,
+                    "daily_limit": 0,
+                    "other": 0,
+                },
+            )
+        ],
+        objective=Objective(),
+    )
+
+
+def test_review_shows_why_a_meeting_is_unscheduled_in_the_readers_language(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    run = _run_leaving_out(db, event, _tables_full(_first_meeting(db, event)))
+    sign_in_as(client, organiser, db)
+
+    in_vietnamese = client.get(f"/organiser/solve/runs/{run.id}")
+    post_form(client, "/lang", {"locale": "en", "next": "/"})
+    in_english = client.get(f"/organiser/solve/runs/{run.id}")
+
+    assert TABLES_FULL_VI in in_vietnamese.text
+    assert TABLES_FULL_EN in in_english.text
+    assert "(English text)" not in in_vietnamese.text + in_english.text
+
+
+def test_published_reason_shows_on_the_schedule_page_and_in_the_export(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    meeting = _first_meeting(db, event)
+    run = _run_leaving_out(db, event, _tables_full(meeting))
+    publication.publish_run(db, event, run.id or 0, organiser)
+    db.commit()
+    sign_in_as(client, organiser, db)
+
+    waiting = client.get("/organiser/schedule", params={"show": "waiting"})
+    export = client.get("/organiser/export/meetings.csv").content.decode("utf-8-sig")
+
+    assert TABLES_FULL_VI in waiting.text
+    assert f"{meeting.id},Doanh nghiệp 0,Doanh nghiệp 1," in export
+    assert TABLES_FULL_VI in export
+
+
+def test_infeasible_run_says_why_in_the_readers_language(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    meeting = _first_meeting(db, event)
+    why = Reason(
+        code="too_many_meetings",
+        params={"participant": f"o{meeting.org_a_id}", "meetings": 3, "fit": 2, "capacity": 1},
+        text="Doanh nghiệp 0 has 3 meetings but they fit in at most 2",
+    )
+    run = _run_leaving_out(db, event, Solution(status=Status.INFEASIBLE, diagnosis=[why]))
+    sign_in_as(client, organiser, db)
+
+    page = client.get("/organiser/solve")
+    progress = client.get(f"/organiser/solve/runs/{run.id}/progress")
+
+    expected = (
+        "Doanh nghiệp 0 có 3 cuộc gặp nhưng chỉ xếp được tối đa 2 cuộc vào các khung giờ có thể."
+    )
+    assert expected in page.text
+    assert expected in progress.text
+    assert "they fit in at most" not in page.text
+
+
+def test_participant_agenda_says_why_a_meeting_has_no_slot(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    meeting = _first_meeting(db, event)
+    run = _run_leaving_out(db, event, _tables_full(meeting))
+    publication.publish_run(db, event, run.id or 0, organiser)
+    org = db.get(Organisation, meeting.org_a_id)
+    assert org is not None
+    _, account = make_participant(db, org, "Lê Thu Hà")
+    db.commit()
+    sign_in_as(client, account, db)
+
+    agenda = client.get("/me/agenda")
+
+    assert agenda.status_code == 200
+    assert TABLES_FULL_VI in agenda.text

@@ -25,9 +25,8 @@ def test_more_meetings_than_slots_with_require_all_is_infeasible_with_reason() -
     sol = quick_solve(inst)
 
     assert sol.status == Status.INFEASIBLE
-    assert sol.reasons == [
-        "a has 3 meetings but they fit in at most 2 (usable slots: 2 × capacity 1); "
-        "free more slots or drop a meeting"
+    assert [(r.code, r.params["participant"]) for r in sol.diagnosis] == [
+        ("too_many_meetings", "a")
     ]
 
 
@@ -39,7 +38,8 @@ def test_more_meetings_than_slots_leaves_one_unscheduled_with_reason() -> None:
     assert sol.status == Status.OPTIMAL
     assert sol.objective is not None and sol.objective.scheduled == 2
     assert len(sol.unscheduled) == 1
-    assert "a is already booked in 2" in sol.unscheduled[0].reason
+    assert sol.unscheduled[0].code == "participant_booked"
+    assert sol.unscheduled[0].params["booked"] == [2, 0]
 
 
 def test_capacity_two_lets_a_participant_meet_twice_at_once() -> None:
@@ -72,7 +72,7 @@ def test_never_both_available_is_infeasible_when_required() -> None:
     sol = quick_solve(inst)
 
     assert sol.status == Status.INFEASIBLE
-    assert sol.reasons == ["meeting m1 (a – b) a and b are never available at the same time"]
+    assert [(r.code, r.params["meeting"]) for r in sol.diagnosis] == [("no_common_slot", "m1")]
 
 
 def test_tables_limit_meetings_per_slot() -> None:
@@ -82,7 +82,7 @@ def test_tables_limit_meetings_per_slot() -> None:
 
     assert sol.objective is not None and sol.objective.scheduled == 2
     assert sorted(slots_of(sol).values()) == ["t1", "t2"]
-    assert "all tables are taken in 2" in sol.unscheduled[0].reason
+    assert (sol.unscheduled[0].code, sol.unscheduled[0].params["tables_full"]) == ("tables_full", 2)
 
 
 def test_too_few_tables_with_require_all_is_infeasible() -> None:
@@ -200,7 +200,9 @@ def test_fixed_meeting_in_unavailable_slot_is_infeasible_with_reason() -> None:
     sol = quick_solve(inst)
 
     assert sol.status == Status.INFEASIBLE
-    assert sol.reasons == ["meeting m1 (a – b) fixed to slot t2 but b is unavailable then"]
+    assert [(r.code, r.params["unavailable"]) for r in sol.diagnosis] == [
+        ("fixed_unavailable", ["b"])
+    ]
 
 
 def test_two_fixed_meetings_of_one_person_in_one_slot_are_infeasible() -> None:
@@ -214,7 +216,7 @@ def test_two_fixed_meetings_of_one_person_in_one_slot_are_infeasible() -> None:
     sol = quick_solve(inst)
 
     assert sol.status == Status.INFEASIBLE
-    assert sol.reasons == ["a has 2 fixed meetings in slot t1 but can hold 1 at once"]
+    assert [(r.code, r.params["participant"]) for r in sol.diagnosis] == [("fixed_conflict", "a")]
 
 
 def test_precedence_orders_meetings() -> None:
@@ -245,7 +247,7 @@ def test_precedence_cycle_is_infeasible_with_reason() -> None:
     sol = quick_solve(inst)
 
     assert sol.status == Status.INFEASIBLE
-    assert sol.reasons[0].startswith("precedence cycle: ")
+    assert sol.diagnosis[0].code == "precedence_cycle"
 
 
 def test_keep_previous_keeps_published_slot() -> None:
