@@ -422,10 +422,10 @@ def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
     meetings cancelled since the run are left alone; meetings added since the run are
     left unplaced. Refuses (Conflict) when the result would double-book anyone."""
     if run.event_id != event.id:
-        raise NotFound("No such solve run.")
+        raise NotFound(N_("No such solve run."))
     outcome = run.outcome
     if outcome is None or not outcome.has_schedule:
-        raise DomainError("This run has no schedule to publish.")
+        raise DomainError(N_("This run has no schedule to publish."))
     assignments, unscheduled = outcome.assignments, outcome.unscheduled
     meetings = session.exec(
         select(Meeting)
