@@ -485,6 +485,17 @@ async def _drive(
 # --- the double-booking check ---------------------------------------------------------------------
 
 
+REFUSED = 409  # what _answer calls a refusal, whatever the status the form got
+
+
+def _answer(response: httpx.Response) -> int:
+    """The status of a plain form's answer, a refusal counted as 409: the app redirects a
+    refused form back to its page with the message as a `flash` (matchmaker/web/actions)."""
+    if response.status_code == 303 and "flash=" in response.headers.get("location", ""):
+        return REFUSED
+    return response.status_code
+
+
 def _race_outcome(name: str, statuses: list[int]) -> RaceResult:
     return RaceResult(
         name=name,
@@ -606,7 +617,7 @@ async def _races(
                 response = await client.post(
                     f"/requests/{request_id}/accept", data={"_csrf_token": csrf}
                 )
-                return response.status_code
+                return _answer(response)
 
             statuses = await asyncio.gather(*(accept(c) for c in clients))
         finally:
@@ -626,7 +637,7 @@ async def _races(
                     f"/organiser/schedule/meetings/{meeting_id}/move",
                     data={"target": target, "_csrf_token": csrf},
                 )
-                return response.status_code
+                return _answer(response)
 
             statuses = await asyncio.gather(*(move(m) for m in meeting_ids))
         finally:

@@ -49,6 +49,19 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if abs(value) < 10_000 else f"{value / 1000:g}k"
 
 
+def _value_axis(y_min: float, y_max: float) -> tuple[float, float, float]:
+    """(low, high, step) of a value axis with round ticks that holds every value; from
+    zero unless the values stay in the upper half."""
+    if y_min <= y_max * 0.5:
+        y_min = 0.0
+    if y_max - y_min < 1:
+        y_min, y_max = max(0.0, y_min - 1), y_max + 1
+    step = _nice_step(y_max - y_min)
+    y_lo = step * (y_min // step)
+    y_hi = y_lo + step * (((y_max - y_lo) // step) + (1 if (y_max - y_lo) % step else 0))
+    return y_lo, max(y_hi, y_lo + step), step
+
+
 def progress_chart(
     points: list[dict[str, Any]],
     *,
@@ -71,16 +84,7 @@ def progress_chart(
     plot_w, plot_h = width - left - right, height - top - bottom
     t_max = max(max(t for t, _, _ in data), t_end or 0.0, 1.0)
     values = [float(v) for _, o, b in data for v in (o, b) if v is not None]
-    y_max, y_min = max(values), min(values)
-    if y_min <= y_max * 0.5:
-        y_min = 0.0
-    if y_max - y_min < 1:
-        y_min, y_max = max(0.0, y_min - 1), y_max + 1
-    step = _nice_step(y_max - y_min)
-    y_lo = step * (y_min // step)
-    y_hi = y_lo + step * (((y_max - y_lo) // step) + (1 if (y_max - y_lo) % step else 0))
-    if y_hi <= y_lo:
-        y_hi = y_lo + step
+    y_lo, y_hi, step = _value_axis(min(values), max(values))
 
     def x(t: float) -> float:
         return round(left + plot_w * t / t_max, 1)
