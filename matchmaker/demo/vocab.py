@@ -86,3 +86,13 @@ def tag_label(slug: str, locale: str = "vi") -> str:
 def stage_label(slug: str, locale: str = "vi") -> str:
     vi, en = STAGES.get(slug, (slug, slug))
     return en if locale == "en" else vi
+
+
+def tag_labels(tags: list[str]) -> str:
+    """The Vietnamese labels of ``tags``, comma-separated (for the demo's prose)."""
+    return ", ".join(tag_label(t) for t in tags)
+
+
+def sector_words(sectors: list[str]) -> str:
+    """The Vietnamese names of ``sectors`` in lower case, comma-separated."""
+    return ", ".join(SECTORS[s][0].lower() for s in sectors)
