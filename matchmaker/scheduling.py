@@ -61,6 +61,7 @@ __all__ = [
     "RunReview",
     "apply_run",
     "build_instance",
+    "double_bookings",
     "review_run",
     "store_solution",
 ]
@@ -476,9 +477,16 @@ CHANGED_SINCE_RUN = N_("The meetings changed since this run; start a new solve b
 
 
 def _check_no_double_booking(session: Session, event: Event) -> None:
+    if double_bookings(session, event.id or 0):
+        raise Conflict(CHANGED_SINCE_RUN)
+
+
+def double_bookings(session: Session, event_id: int) -> int:
+    """How many meetings too many the stored schedule puts somewhere: at one table in
+    one slot, or for an organisation in one slot beyond its representatives."""
     rows = session.exec(
         select(Meeting.org_a_id, Meeting.org_b_id, Meeting.slot_id, Meeting.table_id).where(
-            Meeting.event_id == event.id,
+            Meeting.event_id == event_id,
             Meeting.status == MeetingStatus.scheduled,
             col(Meeting.slot_id).is_not(None),
         )
@@ -487,7 +495,7 @@ def _check_no_double_booking(session: Session, event: Event) -> None:
         session.exec(
             select(Participant.organisation_id)
             .join(Organisation, col(Organisation.id) == col(Participant.organisation_id))
-            .where(Organisation.event_id == event.id)
+            .where(Organisation.event_id == event_id)
         ).all()
     )
     busy: Counter[tuple[int, int | None]] = Counter()
@@ -497,11 +505,8 @@ def _check_no_double_booking(session: Session, event: Event) -> None:
         busy[(b, slot_id)] += 1
         if table_id is not None:
             tables[(table_id, slot_id)] += 1
-    for (org_id, _slot), n in busy.items():
-        if n > max(1, reps.get(org_id, 0)):
-            raise Conflict(CHANGED_SINCE_RUN)
-    if any(n > 1 for n in tables.values()):
-        raise Conflict(CHANGED_SINCE_RUN)
+    over = sum(max(0, n - max(1, reps.get(org, 0))) for (org, _), n in busy.items())
+    return over + sum(n - 1 for n in tables.values() if n > 1)
 
 
 # --- reviewing a run ----------------------------------------------------------------------

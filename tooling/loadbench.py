@@ -38,7 +38,7 @@ from sqlalchemy import Engine, func
 from sqlalchemy import event as sa_event
 from sqlmodel import Session, col, select
 
-from matchmaker import accounts
+from matchmaker import accounts, scheduling
 from matchmaker.db import make_engine, session_scope, upgrade
 from matchmaker.models import (
     Account,
@@ -226,31 +226,7 @@ def double_bookings(session: Session, event_id: int) -> int:
     """Every way the stored schedule double-books: two meetings at one table in one
     slot, an organisation in more meetings in a slot than it has representatives,
     and a request accepted into more than one meeting."""
-    rows = session.exec(
-        select(Meeting.org_a_id, Meeting.org_b_id, Meeting.slot_id, Meeting.table_id).where(
-            Meeting.event_id == event_id,
-            Meeting.status == MeetingStatus.scheduled,
-            col(Meeting.slot_id).is_not(None),
-        )
-    ).all()
-    reps = Counter(
-        session.exec(
-            select(Participant.organisation_id)
-            .join(Organisation, col(Organisation.id) == col(Participant.organisation_id))
-            .where(Organisation.event_id == event_id)
-        ).all()
-    )
-    busy: Counter[tuple[int, int | None]] = Counter()
-    tables: Counter[tuple[int, int | None]] = Counter()
-    for a, b, slot_id, table_id in rows:
-        busy[(a, slot_id)] += 1
-        busy[(b, slot_id)] += 1
-        if table_id is not None:
-            tables[(table_id, slot_id)] += 1
-    found = sum(
-        n - max(1, reps.get(org, 0)) for (org, _), n in busy.items() if n > max(1, reps.get(org, 0))
-    )
-    found += sum(n - 1 for n in tables.values() if n > 1)
+    found = scheduling.double_bookings(session, event_id)
     per_request = session.exec(
         select(Meeting.request_id, func.count())
         .where(Meeting.event_id == event_id, col(Meeting.request_id).is_not(None))
