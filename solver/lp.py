@@ -136,9 +136,7 @@ def _set_weights(row: pywraplp.Objective | pywraplp.Constraint, pr: Problem, x: 
             row.SetCoefficient(var, float(pr.weight[m]))
 
 
-def _fairer(
-    lp: pywraplp.Solver, pr: Problem, x: Vars, value: float, result: WeightLP
-) -> WeightLP:
+def _fairer(lp: pywraplp.Solver, pr: Problem, x: Vars, value: float, result: WeightLP) -> WeightLP:
     """Second level: raise the worst-off share without losing weight.
 
     The fairer schedule is kept only when, rounded, it still has all the weight.
@@ -185,8 +183,10 @@ def _rounded(pr: Problem, x: list[dict[int, pywraplp.Variable]]) -> _Rounded:
                 slots[m] = t
             elif val > 1e-6:
                 integral = False
-    if not integral:
+    if not integral or pr.teams:  # the LP knows nothing of people: greedy checks them
+        rounded = slots
         slots = complete(pr, slots)
+        integral = integral and slots == rounded
     return _Rounded(slots, integral)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from solver.instance import Instance
+from solver.instance import Instance, Meeting, Participant
 from solver.problem import Problem, build
 from solver.solution import Assignment, Objective, Solution
 
@@ -95,6 +95,7 @@ def validate(instance: Instance, solution: Solution, problem: Problem | None = N
     errors += _precedence_errors(pr, slot_of)
     errors += _coverage_errors(instance, pr, solution, seen, slot_of)
     errors += _fairness_errors(instance, pr, slot_of)
+    errors += _people_errors(instance, pr, solution)
     return errors
 
 
@@ -246,3 +247,82 @@ def _fairness_errors(instance: Instance, pr: Problem, slot_of: dict[int, int]) -
     if values and max(values) - min(values) > max_diff:
         return [f"break counts range {min(values)}..{max(values)}, more than {max_diff} apart"]
     return []
+
+
+def _people_errors(instance: Instance, pr: Problem, solution: Solution) -> list[str]:
+    """For participants with people: each of its meetings names one of them, present then,
+    the required one if the meeting names one; nobody in two meetings at once; each
+    person's own daily and consecutive limits."""
+    teams = {p.id: p for p in instance.participants if p.people}
+    meetings = {m.id: m for m in instance.meetings}
+    errors: list[str] = []
+    attends: dict[tuple[str, str], list[int]] = {}  # (participant, person) -> slots
+    for a in solution.assignments:
+        meeting = meetings.get(a.meeting)
+        if meeting is None or a.slot not in pr.slot_index:
+            continue  # reported above
+        errors += [
+            f"meeting {a.meeting!r}: persons names {p_id!r}, which is not one of its "
+            "participants with people"
+            for p_id in a.persons
+            if p_id not in meeting.participants or p_id not in teams
+        ]
+        for p_id in meeting.participants:
+            if p_id not in teams:
+                continue
+            person = a.persons.get(p_id)
+            errors += _attendance_errors(teams[p_id], meeting, a.slot, person)
+            if person in {q.id for q in teams[p_id].people or []}:
+                attends.setdefault((p_id, person), []).append(pr.slot_index[a.slot])
+    for (p_id, person), slots in attends.items():
+        errors += _person_limit_errors(pr, teams[p_id], person, slots)
+    return errors
+
+
+def _attendance_errors(
+    participant: Participant, meeting: Meeting, slot: str, person: str | None
+) -> list[str]:
+    where = f"meeting {meeting.id!r}"
+    if person is None:
+        return [f"{where}: no person named for {participant.id!r}"]
+    found = [q for q in participant.people or [] if q.id == person]
+    if not found:
+        return [f"{where}: {person!r} is not one of {participant.id!r}'s people"]
+    errors = []
+    if slot in found[0].unavailable or slot in participant.unavailable:
+        errors.append(f"{where}: {person!r} of {participant.id!r} is unavailable in {slot}")
+    required = meeting.persons.get(participant.id)
+    if required is not None and required != person:
+        errors.append(f"{where}: {required!r} must attend for {participant.id!r}, not {person!r}")
+    return errors
+
+
+def _person_limit_errors(
+    pr: Problem, participant: Participant, person: str, slots: list[int]
+) -> list[str]:
+    who = f"{person!r} of {participant.id!r}"
+    errors = [
+        f"{who} is in {n} meetings in slot {pr.slot_ids[t]}"
+        for t, n in Counter(slots).items()
+        if n > 1
+    ]
+    q = next(q for q in participant.people or [] if q.id == person)
+    if q.max_per_day is not None:
+        errors += [
+            f"{who} has {n} meetings on day {d} (max {q.max_per_day})"
+            for d, n in Counter(pr.day_of[t] for t in slots).items()
+            if n > q.max_per_day
+        ]
+    k = q.max_consecutive
+    if k is not None:
+        busy = set(slots)
+        for run in pr.runs:
+            streak = 0
+            for t in run:
+                streak = streak + 1 if t in busy else 0
+                if streak > k:
+                    errors.append(
+                        f"{who} has more than {k} consecutive meetings up to slot {pr.slot_ids[t]}"
+                    )
+                    break
+    return errors
