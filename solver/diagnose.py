@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from solver.problem import Problem, host_capacity
+from solver.problem import Problem, host_capacity, slot_capacity
 from solver.solution import Reason
 
 
@@ -341,9 +341,9 @@ def _count_causes(pr: Problem, m: int, usage: _Usage) -> Counter[str]:
     counts: Counter[str] = Counter()
     home = pr.home_of[m]
     for t in pr.domain[m]:
-        if load[(a, t)] >= pr.capacity[a]:
+        if load[(a, t)] >= slot_capacity(pr, a, t):
             counts["booked_a"] += 1
-        elif load[(b, t)] >= pr.capacity[b]:
+        elif load[(b, t)] >= slot_capacity(pr, b, t):
             counts["booked_b"] += 1
         elif (home is None and free_used[t] >= len(pr.free_tables)) or (
             home is not None and home_used[(home, t)] >= host_capacity(pr, home)

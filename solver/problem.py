@@ -343,3 +343,9 @@ def host_capacity(problem: Problem, p: int) -> int:
     if p in problem.home_tables:
         cap = min(cap, len(problem.home_tables[p]))
     return cap
+
+
+def slot_capacity(problem: Problem, p: int, t: int) -> int:
+    """Meetings participant ``p`` can hold in slot ``t``: its people present then, if any."""
+    team = problem.teams.get(p)
+    return problem.capacity[p] if team is None else len(team.present(t))
