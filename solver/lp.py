@@ -44,6 +44,8 @@ def solve_weight(
     x = _variables(lp, pr, active)
     for p in range(pr.n_people):
         _person_limits(lp, pr, x, p)
+    for p in pr.teams:
+        _team_limits(lp, pr, x, p)
     _table_limits(lp, pr, x)
     _precedence(lp, pr, x)
     objective = lp.Objective()
@@ -103,6 +105,32 @@ def _person_limits(lp: pywraplp.Solver, pr: Problem, x: Vars, p: int) -> None:
         for run in pr.runs:
             for i in range(len(run) - k):
                 _at_most(lp, [v for t in run[i : i + k + 1] for v in by_slot.get(t, [])], cap * k)
+
+
+def _team_limits(lp: pywraplp.Solver, pr: Problem, x: Vars, p: int) -> None:
+    """Team ``p``: per slot the people present, one meeting per slot for a required
+    person, and per day what its people can hold then (their daily limits summed)."""
+    team = pr.teams[p]
+    by_slot: dict[int, list[pywraplp.Variable]] = {}
+    by_person: dict[tuple[int, int], list[pywraplp.Variable]] = {}
+    for m in pr.meetings_of[p]:
+        r = pr.required.get((m, p))
+        for t, var in x[m].items():
+            by_slot.setdefault(t, []).append(var)
+            if r is not None:
+                by_person.setdefault((r, t), []).append(var)
+    for t, lits in by_slot.items():
+        _at_most(lp, lits, len(team.present(t)))
+    for lits in by_person.values():
+        _at_most(lp, lits, 1)
+    if team.size > 1 and any(k is not None for k in team.max_per_day):
+        for ts in pr.days.values():
+            most = 0
+            for r in range(team.size):
+                here = sum(1 for t in ts if t not in team.away[r])
+                limit = team.max_per_day[r]
+                most += here if limit is None else min(here, limit)
+            _at_most(lp, [v for t in ts for v in by_slot.get(t, [])], most)
 
 
 def _table_limits(lp: pywraplp.Solver, pr: Problem, x: Vars) -> None:

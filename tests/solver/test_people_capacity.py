@@ -8,6 +8,8 @@ from collections import Counter
 import pytest
 
 from solver import Status, validate
+from solver.lp import solve_weight
+from solver.problem import build
 from tests.solver.conftest import make_instance, quick_solve, slots_of
 
 pytestmark = pytest.mark.unit
@@ -75,3 +77,15 @@ def test_participant_without_people_gets_no_persons() -> None:
     sol = quick_solve(inst)
 
     assert [a.persons for a in sol.assignments] == [{}]
+
+
+def test_weight_lp_bound_counts_people_present() -> None:
+    team = _team({"id": "r1"}, {"id": "r2", "unavailable": ["t2"]})
+    inst = make_instance([("a", "b"), ("a", "c"), ("a", "d"), ("a", "e")], slots=2, people=[team])
+    pr = build(inst)
+
+    result = solve_weight(pr, [True] * pr.n_meetings, time_limit=5)
+
+    assert result is not None
+    assert result.bound == 3
+    assert sum(t is not None for t in result.slots) == 3

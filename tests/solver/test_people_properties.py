@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from solver import Assignment, Instance, Solution, Status, Unscheduled, people, validate
 from solver.greedy import compact
-from solver.problem import build
+from solver.lp import solve_weight
+from solver.problem import Problem, build
 from tests.solver.conftest import quick_solve
 
 pytestmark = pytest.mark.unit
@@ -94,9 +95,26 @@ def test_greedy_schedule_with_its_persons_validates(data: dict[str, Any]) -> Non
 
     slots = compact(pr)
 
+    assert validate(inst, _with_persons(pr, slots)) == []
+
+
+@SETTINGS
+@given(team_events())
+def test_weight_lp_schedule_with_its_persons_validates(data: dict[str, Any]) -> None:
+    inst = Instance.model_validate(data)
+    pr = build(inst)
+
+    result = solve_weight(pr, [bool(d) for d in pr.domain], time_limit=5)
+
+    assert result is not None
+    assert validate(inst, _with_persons(pr, result.slots)) == []
+
+
+def _with_persons(pr: Problem, slots: list[int | None]) -> Solution:
+    """A solution of ``slots`` with the persons ``solver.people`` names and any free table."""
     slot_of = {m: t for m, t in enumerate(slots) if t is not None}
     persons = people.assign(pr, slot_of)
-    sol = Solution(
+    return Solution(
         status=Status.FEASIBLE,
         assignments=[
             Assignment(
@@ -113,4 +131,3 @@ def test_greedy_schedule_with_its_persons_validates(data: dict[str, Any]) -> Non
             if m not in slot_of
         ],
     )
-    assert validate(inst, sol) == []
