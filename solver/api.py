@@ -150,6 +150,10 @@ class _Runner(Runner):
     def _finish(self) -> Solution:
         pr = self.pr
         elapsed = round(time.monotonic() - self.t0, 3)
+        if self.best is not None and not _fixed_placed(pr, self.best):
+            # greedy or the LP's rounding could not place a fixed meeting (rules among fixed
+            # meetings that presolve does not check, such as daily limits): not a schedule
+            self.best = None
         if (self.infeasible and self.best is None) or (self.infeasible and self.opts.require_all):
             every = self.opts.require_all
             text = "no schedule satisfies every hard rule" + (
@@ -177,6 +181,12 @@ class _Runner(Runner):
         if errors:  # a bug: never hand out a schedule that breaks a rule
             raise RuntimeError("solver produced an invalid schedule: " + "; ".join(errors[:5]))
         return solution
+
+
+def _fixed_placed(pr: Problem, slots: list[int | None]) -> bool:
+    return all(
+        slots[m] is not None for m, t in enumerate(pr.fixed) if t is not None and pr.domain[m]
+    )
 
 
 def _decompose(pr: Problem) -> bool:

@@ -89,3 +89,13 @@ def test_weight_lp_bound_counts_people_present() -> None:
     assert result is not None
     assert result.bound == 3
     assert sum(t is not None for t in result.slots) == 3
+
+
+def test_fixed_meetings_beyond_people_present_are_infeasible() -> None:
+    team = _team({"id": "r1"}, {"id": "r2", "unavailable": ["t1"]})
+    fixed = [{"participants": ["a", p], "fixed_slot": "t1"} for p in ("b", "c")]
+    inst = make_instance(fixed, slots=2, people=[team])
+
+    sol = quick_solve(inst)
+
+    assert sol.status == Status.INFEASIBLE

@@ -80,3 +80,31 @@ def test_bad_required_person_is_invalid_naming_the_field(
 ) -> None:
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
         make_instance([{"participants": ["a", "b"], "persons": persons}, ("c", "d")], people=[TEAM])
+
+
+def test_fixed_meeting_whose_required_person_is_away_then_is_left_out_with_reason() -> None:
+    inst = make_instance(
+        [{"participants": ["a", "b"], "persons": {"a": "r2"}, "fixed_slot": "t1"}],
+        slots=2,
+        people=[TEAM],
+    )
+
+    sol = quick_solve(inst)
+
+    assert sol.status == Status.OPTIMAL
+    assert [u.code for u in sol.unscheduled] == ["required_person_away"]
+
+
+def test_two_fixed_meetings_requiring_one_person_at_once_are_infeasible() -> None:
+    inst = make_instance(
+        [
+            {"participants": ["a", p], "persons": {"a": "r1"}, "fixed_slot": "t2"}
+            for p in ("b", "c")
+        ],
+        slots=2,
+        people=[TEAM],
+    )
+
+    sol = quick_solve(inst)
+
+    assert sol.status == Status.INFEASIBLE
