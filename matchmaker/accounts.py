@@ -90,6 +90,9 @@ def _recent_failures(session: Session, key: str, window: timedelta) -> int:
     return int(session.exec(statement).one())
 
 
+EMAIL_ATTEMPTS_FACTOR = 10
+
+
 def authenticate(
     session: Session,
     email: str,
@@ -101,13 +104,17 @@ def authenticate(
     max_client_attempts: int | None = None,
 ) -> Account:
     """The account for these credentials; failures are recorded and rate-limited
-    per email (`max_attempts`) and per client address (`max_client_attempts`,
-    higher: a whole venue may share one address). The caller commits in both cases."""
+    per email from one address (`max_attempts`), per client address
+    (`max_client_attempts`, higher: a whole venue may share one address) and per email
+    from everywhere (`EMAIL_ATTEMPTS_FACTOR` times `max_attempts`, against guessing
+    spread over many addresses). So someone who knows the organiser's e-mail cannot
+    lock the organiser out from their own address. The caller commits in both cases."""
     email = normalise_email(email)
     window = timedelta(seconds=window_seconds)
     limits = {
-        f"email:{email}": max_attempts,
+        f"email:{email}|client:{client}": max_attempts,
         f"client:{client}": max_client_attempts or max_attempts,
+        f"email:{email}": max_attempts * EMAIL_ATTEMPTS_FACTOR,
     }
     keys = list(limits)
     if any(_recent_failures(session, key, window) >= limit for key, limit in limits.items()):

@@ -159,7 +159,22 @@ def cmd_serve(args: argparse.Namespace) -> None:
         if not organisers:
             print("  No organiser yet: run `matchmaker create-organiser EMAIL`")
     print()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    proxy_headers, forwarded_allow_ips = proxy_options(settings)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
+
+
+def proxy_options(settings: Settings) -> tuple[bool, list[str] | None]:
+    """uvicorn's (proxy_headers, forwarded_allow_ips): X-Forwarded-For is believed only
+    from the proxies named (uvicorn itself would believe any client on 127.0.0.1)."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return (True, proxies) if proxies else (False, None)
 
 
 def cmd_expire_requests(_: argparse.Namespace) -> None:

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=300, ge=1)
     sign_in_link_hours: int = Field(default=72, ge=1)
     secure_cookies: bool = False
+    # Addresses of the reverse proxies whose X-Forwarded-For names the real client
+    # (comma-separated, e.g. "127.0.0.1"); unset, nobody's is believed, so a client
+    # cannot pick the address the sign-in rate limits count.
+    trusted_proxies: str = ""
     smtp: SMTPSettings = Field(default_factory=SMTPSettings)
 
     @field_validator("default_locale")

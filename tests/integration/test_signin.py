@@ -146,11 +146,44 @@ def test_signin_rate_limit_per_client_address_across_emails(
     assert _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD).status_code == 429
 
 
+def _failures_from_elsewhere(db: Session, addresses: list[str]) -> None:
+    """Failed sign-ins for the organiser's e-mail from other addresses, as the
+    rate limiter records them."""
+    for address in addresses:
+        db.add(LoginAttempt(key=f"email:{ORGANISER_EMAIL}|client:{address}", success=False))
+        db.add(LoginAttempt(key=f"email:{ORGANISER_EMAIL}", success=False))
+    db.commit()
+
+
+def test_signin_failures_from_another_address_do_not_lock_out_the_owner(
+    client: TestClient, db: Session
+) -> None:
+    make_organiser(db, ORGANISER_EMAIL)
+    _failures_from_elsewhere(db, ["203.0.113.9"] * 5)  # someone who knows the e-mail
+
+    assert _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD).status_code == 303
+
+
+def test_signin_guessing_spread_over_many_addresses_is_limited(
+    client: TestClient, db: Session
+) -> None:
+    make_organiser(db, ORGANISER_EMAIL)
+    # Five per address stays under each address's limit; ten times five in all does not.
+    _failures_from_elsewhere(db, [f"198.51.100.{i // 5}" for i in range(50)])
+
+    assert _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD).status_code == 429
+
+
 def test_signin_failures_older_than_window_do_not_count(client: TestClient, db: Session) -> None:
     make_organiser(db, ORGANISER_EMAIL)
     long_ago = utcnow() - timedelta(hours=1)
-    for _ in range(10):
+    for _ in range(50):  # over every limit, had they been recent
         db.add(LoginAttempt(key=f"email:{ORGANISER_EMAIL}", at=long_ago, success=False))
+        db.add(
+            LoginAttempt(
+                key=f"email:{ORGANISER_EMAIL}|client:testclient", at=long_ago, success=False
+            )
+        )
     db.commit()
     assert _sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD).status_code == 303
 

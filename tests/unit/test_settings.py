@@ -187,3 +187,11 @@ def test_settings_base_url_set_wins_over_the_address_serve_recorded() -> None:
 )
 def test_served_url_is_an_address_to_open(host: str, url: str) -> None:
     assert cli.served_url(host, 8311) == url
+
+
+def test_settings_forwarded_for_is_believed_only_from_named_proxies(tmp_path: Path) -> None:
+    unset = Settings(var_dir=tmp_path, secret_key=GOOD_SECRET)
+    named = Settings(var_dir=tmp_path, secret_key=GOOD_SECRET, trusted_proxies="127.0.0.1, ::1")
+
+    assert cli.proxy_options(unset) == (False, None)
+    assert cli.proxy_options(named) == (True, ["127.0.0.1", "::1"])
