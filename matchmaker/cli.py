@@ -16,6 +16,7 @@ from matchmaker import accounts
 from matchmaker.db import make_engine, session_scope, upgrade
 from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Role
+from matchmaker.paths import private_dir
 from matchmaker.settings import Settings, SMTPSettings
 
 if TYPE_CHECKING:  # the publication service loads the solver: only when publishing
@@ -86,7 +87,7 @@ def load_demo(settings: Settings, *, seed: int, scale: float, if_empty: bool) ->
         if accounts.account_by_email(session, DEMO_ORGANISER) is None:
             password = secrets.token_urlsafe(9)
             accounts.create_organiser(session, DEMO_ORGANISER, password, "Ban tổ chức")
-            settings.var_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(settings.var_dir)
             path = settings.var_dir / "demo-organiser.txt"
             path.write_text(f"{DEMO_ORGANISER}\n{password}\n")
             path.chmod(0o600)
@@ -140,8 +141,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     settings = _settings()
     _check_port_free(args.host, args.port)
-    if args.demo:
-        load_demo(settings, seed=2023, scale=1.0, if_empty=True)
+    created = load_demo(settings, seed=2023, scale=1.0, if_empty=True) if args.demo else None
     app = create_app(settings)
     url = served_url(args.host, args.port)
     if not settings.base_url:  # links in e-mails (`send-mail`) point here
@@ -152,7 +152,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     credentials = settings.var_dir / "demo-organiser.txt"
     if credentials.exists():
         email, password = credentials.read_text().split()[:2]
-        print(f"  Organiser sign-in: {url}/signin  email {email}  password {password}")
+        # The password goes to a person at a terminal, or once when it is made; a service's
+        # log (stdout not a terminal) gets where it is kept instead.
+        shown = password if created or sys.stdout.isatty() else f"in {credentials}"
+        print(f"  Organiser sign-in: {url}/signin  email {email}  password {shown}")
     engine = app.state.engine
     with session_scope(engine) as session:
         organisers = session.exec(select(Account).where(Account.role == Role.organiser)).all()

@@ -19,6 +19,7 @@ from matchmaker import accounts, audit
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Event, Organisation, OrgKind, Participant
+from matchmaker.paths import private_dir
 from matchmaker.profiles import (
     OrganisationInput,
     RepresentativeInput,
@@ -174,7 +175,7 @@ def save_upload(var_dir: Path, filename: str, content: bytes, owner: Account) ->
     headers, rows = read_table(filename, content)
     upload = Upload(uuid.uuid4().hex, filename, headers, rows, owner.id or 0)
     path = _upload_path(var_dir, upload.token)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     path.write_text(json.dumps(upload.__dict__, ensure_ascii=False), encoding="utf-8")
     return upload
 

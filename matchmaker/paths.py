@@ -14,3 +14,11 @@ def resource_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"resource directory {name!r} not found near {PACKAGE_DIR}")
+
+
+def private_dir(path: Path) -> Path:
+    """`path` as a folder only this user can open: the database, the secret key and
+    uploaded files live there (made if missing)."""
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path

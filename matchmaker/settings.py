@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from matchmaker.paths import private_dir
+
 PLACEHOLDER_SECRETS = {
     "",
     "secret",
@@ -125,7 +127,7 @@ class Settings(BaseSettings):
     def record_served_url(self, url: str) -> None:
         """Note the address `matchmaker serve` listens on, for commands that make
         links outside a request (`matchmaker send-mail`)."""
-        self.var_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.var_dir)
         (self.var_dir / SERVED_URL_FILE).write_text(f"{url}\n")
 
     def resolved_base_url(self) -> str:
@@ -148,7 +150,7 @@ class Settings(BaseSettings):
             stored = path.read_text().strip()
             if len(stored) >= MIN_SECRET_LENGTH:
                 return stored
-        self.var_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.var_dir)
         key = secrets.token_urlsafe(48)
         path.write_text(key)
         path.chmod(0o600)

@@ -12,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from matchmaker import cli
+from matchmaker.db import make_engine
 from matchmaker.settings import DEFAULT_BASE_URL, MIN_SECRET_LENGTH, Settings
 
 GOOD_SECRET = "a-perfectly-fine-secret-key-0123456789abcdef"
@@ -195,3 +196,23 @@ def test_settings_forwarded_for_is_believed_only_from_named_proxies(tmp_path: Pa
 
     assert cli.proxy_options(unset) == (False, None)
     assert cli.proxy_options(named) == (True, ["127.0.0.1", "::1"])
+
+
+def test_settings_database_and_var_dir_are_private(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path / "var", secret_key="")
+    settings.resolved_secret_key()
+    engine = make_engine(settings.resolved_database_url())
+    with engine.connect() as connection:  # WAL: the -wal and -shm files appear
+        connection.exec_driver_sql("CREATE TABLE probe (x INTEGER)")
+        connection.commit()
+    engine.dispose()
+
+    modes = {
+        path.name: stat.S_IMODE(path.stat().st_mode)
+        for path in (settings.var_dir, *settings.var_dir.iterdir())
+    }
+
+    assert modes["var"] == 0o700
+    assert modes["matchmaker.db"] == 0o600
+    assert modes["secret_key"] == 0o600
+    assert all(mode & 0o077 == 0 for mode in modes.values())
