@@ -26,6 +26,10 @@ def use_fast_hashing() -> None:
     _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1000
+# What forms read of a password field: more than the longest password allowed, so a
+# longer one is refused by name instead of being cut to fit.
+PASSWORD_FIELD_LENGTH = 4 * MAX_PASSWORD_LENGTH
 # A fixed hash compared against when the email is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
@@ -51,6 +55,12 @@ def check_password_strength(password: str) -> None:
             N_("The password must have at least %(n)s characters."),
             field="password",
             n=MIN_PASSWORD_LENGTH,
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError(
+            N_("The password can have at most %(n)s characters."),
+            field="password",
+            n=MAX_PASSWORD_LENGTH,
         )
 
 

@@ -55,7 +55,8 @@ def signin_form(request: Request, account: MaybeAccount, next: FromQuery[str] = 
 
 @post("/signin", name="signin_submit", sync_to_thread=False)
 def signin_submit(request: Request, db: DB, data: FormData) -> Response:
-    email, password = text(data, "email", 254), text(data, "password", 1000)
+    email = text(data, "email", 254)
+    password = text(data, "password", accounts.PASSWORD_FIELD_LENGTH)
     values = {"email": email, "next": text(data, "next")}
     errors: dict[str, str] = {}
     if not email:

@@ -47,7 +47,8 @@ def password_form(user: User) -> Response:
 
 @post("/password", name="password_submit", sync_to_thread=False)
 def password_submit(request: Request, db: DB, user: User, data: FormData) -> Response:
-    password, repeat = text(data, "password"), text(data, "password_repeat")
+    size = accounts.PASSWORD_FIELD_LENGTH
+    password, repeat = text(data, "password", size), text(data, "password_repeat", size)
     errors: dict[str, str] = {}
     if password != repeat:
         errors["password_repeat"] = N_("The two passwords differ.")

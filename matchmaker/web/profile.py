@@ -8,7 +8,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from matchmaker import profiles
+from matchmaker import accounts, profiles
 from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Organisation, OrgKind, Participant
 from matchmaker.profiles import InvalidInput, OrganisationInput, RepresentativeInput
@@ -95,7 +95,7 @@ def register_submit(
     org_in, rep_in = organisation_input(data), representative_input(data)
     try:
         _, _, new_account = profiles.register(
-            db, current, org_in, rep_in, text(data, "password", 1000)
+            db, current, org_in, rep_in, text(data, "password", accounts.PASSWORD_FIELD_LENGTH)
         )
     except DomainError as exc:
         db.rollback()

@@ -346,6 +346,19 @@ def test_participant_sets_password_then_signs_in_with_it(client: TestClient, db:
     assert client.get("/me").status_code == 200  # signed in again right after signing out
 
 
+def test_participant_password_too_long_is_refused_not_cut(client: TestClient, db: Session) -> None:
+    account = _participant(db)
+    sign_in_as(client, account, db)
+    long = "bưởi-" * 250  # 1,250 characters
+
+    response = post_form(client, "/me/password", {"password": long, "password_repeat": long})
+
+    assert response.status_code == 400
+    assert "Mật khẩu chỉ được dài tối đa 1000 ký tự." in response.text
+    db.refresh(account)
+    assert account.password_hash is None
+
+
 def test_participant_password_too_short_or_different_is_refused(
     client: TestClient, db: Session
 ) -> None:
