@@ -22,6 +22,17 @@ def test_security_headers_on_pages(client: TestClient, url: str) -> None:
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "same-origin"
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "form-action 'self'" in policy
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_security_static_files_may_be_cached(client: TestClient) -> None:
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert response.headers.get("cache-control") != "no-store"
 
 
 class TestBehindHttps:
