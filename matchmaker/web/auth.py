@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request, Response, Router, get, post
+from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
@@ -30,6 +31,9 @@ def landing(request: Request, account: Account) -> str:
     )
 
 
+CSRF_COOKIE = "csrftoken"  # Litestar's CSRFConfig default
+
+
 def signed_in_redirect(request: Request, account: Account, target: str) -> Redirect:
     settings = request.app.state.settings
     assert account.id is not None
@@ -42,6 +46,11 @@ def signed_in_redirect(request: Request, account: Account, target: str) -> Redir
         cookies=[
             session_cookie(value, secure=settings.secure_cookies),
             lang_cookie(account.locale, secure=settings.secure_cookies),
+            # A new CSRF token for the new session: the next page gets one (a token
+            # someone planted before the sign-in stops working).
+            Cookie(
+                key=CSRF_COOKIE, value="", max_age=0, samesite="lax", secure=settings.secure_cookies
+            ),
         ],
     )
 

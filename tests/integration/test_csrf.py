@@ -5,7 +5,8 @@ from __future__ import annotations
 from litestar.testing import TestClient
 from sqlmodel import Session
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, post_form
+from tests.factories import ORGANISER_PASSWORD, make_organiser
 from tests.routing import route_cases
 from tests.sessions import make_world, open_session, sqlite_only
 
@@ -88,3 +89,23 @@ def test_csrf_every_unsafe_route_refuses_requests_without_token(
         ).status_code
     assert answers == dict.fromkeys(answers, 403)
     assert "POST /signin" in answers
+
+
+def test_csrf_token_is_renewed_at_sign_in(client: TestClient, db: Session) -> None:
+    organiser = make_organiser(db, "organiser@example.vn")
+    db.commit()
+    before = csrf_token(client)
+
+    response = post_form(
+        client,
+        "/signin",
+        {"email": organiser.email, "password": ORGANISER_PASSWORD},
+        follow_redirects=False,
+    )
+    client.get("/organiser")
+
+    assert response.status_code == 303
+    cleared = [c for c in response.headers.get_list("set-cookie") if c.startswith("csrftoken=")]
+    assert len(cleared) == 1
+    assert "Max-Age=0" in cleared[0]
+    assert csrf_token(client) != before
