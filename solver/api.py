@@ -1,6 +1,7 @@
 """``solve(instance) -> Solution``: presolve, a constructive first schedule, then CP-SAT
-in lexicographic phases (scheduled weight, fairness, moves, breaks), each fixing the
-level reached by the previous one and starting from its schedule.
+in lexicographic phases, each fixing the level reached by the previous one and starting
+from its schedule: (with ``options.min_meetings``) the floor, scheduled weight, fairness
+(participants with a meeting, then the worst-off share), moves, breaks.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ class _Runner(Runner):
         hint: list[int | None] = self.best if self.best is not None else [None] * pr.n_meetings
         if self.require_all and self.best is None:
             hint = self._first_schedule(hint)
-        names = [] if self.require_all or complete else ["weight", "fairness"]
+        names = [] if self.require_all or complete else ["weight", "coverage", "fairness"]
+        if names and self.opts.min_meetings is not None:
+            names.insert(0, "floor")
         if not self.opts.keep_previous and any(p is not None for p in pr.previous):
             names.append("moves")
         levels: list[tuple[str, int]] = []
@@ -142,7 +145,7 @@ class _Runner(Runner):
         if value >= old:
             hint = self.best = result.slots
             self.report("weight", result.slots, result.bound)
-        if result.integral or value == result.bound:
+        if "floor" not in names and (result.integral or value == result.bound):
             names.remove("weight")
             levels.append(("weight", result.bound))
         return hint
@@ -172,6 +175,9 @@ class _Runner(Runner):
         solution = _to_solution(pr, self.best)
         solution.status = Status.OPTIMAL if self.proved and not self.stopped else Status.FEASIBLE
         solution.bound = self.bound
+        objective = solution.objective
+        if self.bound.min_share is None and objective is not None and objective.min_share >= 1:
+            self.bound.min_share = 1.0
         solution.solve_seconds = round(time.monotonic() - self.t0, 3)
         errors = validate(pr.instance, solution)
         if errors:  # a bug: never hand out a schedule that breaks a rule

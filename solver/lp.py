@@ -201,3 +201,61 @@ def _min_share(pr: Problem, slots: list[int | None]) -> float:
         if ms
     ]
     return min(shares, default=1.0)
+
+
+def min_share_bound(
+    problem: Problem,
+    active: list[bool],
+    weight: int,
+    floor_level: int | None,
+    time_limit: float,
+) -> float | None:
+    """An upper bound on the worst-off share of any schedule with at least ``weight``
+    (and, with ``options.min_meetings``, at least ``floor_level`` floor meetings): the
+    LP maximum of z with ``scheduled_p ≥ n_p × z`` for every participant. None when the
+    LP gives no answer in time."""
+    pr = problem
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    if lp is None:  # pragma: no cover - GLOP ships with ortools
+        return None
+    lp.SetTimeLimit(max(1, int(time_limit * 1000)))
+    x = _variables(lp, pr, active)
+    for p in range(pr.n_people):
+        _person_limits(lp, pr, x, p)
+    _table_limits(lp, pr, x)
+    _precedence(lp, pr, x)
+    keep = lp.Constraint(weight - 1e-6, lp.infinity())
+    _set_weights(keep, pr, x)
+    n = pr.instance.options.min_meetings
+    if n is not None and floor_level is not None:
+        _floor(lp, pr, x, n, floor_level)
+    z = lp.NumVar(0.0, 1.0, "min_share")
+    for ms in pr.meetings_of:
+        live = [m for m in ms if x[m]]
+        if live:
+            c = lp.Constraint(0.0, lp.infinity())  # scheduled_p - n_p * z >= 0
+            c.SetCoefficient(z, -float(len(live)))
+            for m in live:
+                for var in x[m].values():
+                    c.SetCoefficient(var, 1.0)
+    lp.Objective().SetCoefficient(z, 1.0)
+    lp.Objective().SetMaximization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return min(1.0, z.solution_value() + 1e-6)
+
+
+def _floor(lp: pywraplp.Solver, pr: Problem, x: Vars, n: int, level: int) -> None:
+    """At least ``level`` floor meetings: sum of f_p with f_p ≤ min(n, scheduled_p)."""
+    total = lp.Constraint(level - 1e-6, lp.infinity())
+    for p, ms in enumerate(pr.meetings_of):
+        live = [m for m in ms if x[m]]
+        if not live:
+            continue
+        f = lp.NumVar(0.0, float(min(n, len(live))), f"floor[{p}]")
+        total.SetCoefficient(f, 1.0)
+        c = lp.Constraint(0.0, lp.infinity())  # scheduled_p - f_p >= 0
+        c.SetCoefficient(f, -1.0)
+        for m in live:
+            for var in x[m].values():
+                c.SetCoefficient(var, 1.0)

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from solver import lp
 from solver.model import Variables
 from solver.model import build as build_model
-from solver.model.objectives import breaks, fairness, moves, weight
+from solver.model.objectives import breaks, coverage, fairness, floor, moves, weight
+from solver.neighbourhood import phase_value, raise_worst_off
 from solver.problem import Problem
 from solver.solution import Bound
 from solver.validate import break_counts
@@ -28,7 +30,7 @@ log = logging.getLogger("solver")
 @dataclass(frozen=True)
 class Progress:
     """What a progress callback receives on every improving schedule. ``phase`` is
-    weight, fairness, moves or breaks; "first" while looking for any schedule that
+    floor, weight, coverage, fairness, moves or breaks; "first" while looking for any schedule that
     places every meeting, "relaxed" while minimising breaks without the fairness bound
     (its objective may then be below what a fair schedule reaches)."""
 
@@ -40,10 +42,20 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], None]
 
-FAIRNESS_CP_MAX = 1000  # meetings; above, the fairness phase would only cost time
+# meetings; above, the fairness phases search neighbourhoods of the worst-off
+# participants (solver.neighbourhood) instead of the whole event
+FAIRNESS_CP_MAX = 1000
+FAIR_PHASES = ("floor", "coverage", "fairness")
 
 # share of the remaining time each phase may use (the last one gets the rest)
-_BUDGET = {"weight": 0.6, "fairness": 0.3, "moves": 0.3, "breaks": 1.0}
+_BUDGET = {
+    "floor": 0.5,
+    "weight": 0.6,
+    "coverage": 0.3,
+    "fairness": 0.3,
+    "moves": 0.3,
+    "breaks": 1.0,
+}
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -94,6 +106,26 @@ class Runner:
         self.bound = Bound()
         self.infeasible = False
         self.stopped = False
+        # schedulable meetings per participant (of the whole event, also in a child)
+        self.live_count = [sum(1 for m in ms if problem.domain[m]) for ms in problem.meetings_of]
+        self.local_fairness = problem.n_meetings > FAIRNESS_CP_MAX
+        self.is_child = False
+        self.share_cap: float | None = None  # a bound on min share proved by CP-SAT
+
+    def child(self, problem: Problem, time_limit: float) -> Runner:
+        """A runner for part of the event (same settings), searching it with CP-SAT."""
+        sub = Runner(
+            problem,
+            time.monotonic(),
+            time_limit,
+            self.workers,
+            self.seed,
+            self.deterministic,
+            self.callback,
+            self.stop,
+        )
+        sub.live_count, sub.local_fairness, sub.is_child = self.live_count, False, True
+        return sub
 
     def remaining(self) -> float:
         return self.time_limit - (time.monotonic() - self.t0)
@@ -115,39 +147,73 @@ class Runner:
     ) -> list[int | None]:
         """Lexicographic phases: lean model for weight, fairness and moves; the model with
         break variables last, keeping every level reached before."""
-        pr = self.pr
         levels = list(levels or [])
-        if names:
-            model, v = build_model(pr, self.active, with_breaks=False, require_all=self.require_all)
-            for name, value in levels:
-                expr, maximize = _objective(name, model, pr, v)
-                model.add(expr >= value if maximize else expr <= value)
-            for name in names:
-                if self.stopped or self.infeasible:
-                    return hint
-                if name == "fairness" and (
-                    pr.n_meetings > FAIRNESS_CP_MAX
-                    or (
-                        self.best is not None
-                        and all(
-                            self.best[m] is not None for m in range(pr.n_meetings) if self.active[m]
-                        )
-                    )
-                ):
-                    continue
-                expr, maximize = _objective(name, model, pr, v)
-                hint, reached = self._phase(model, v, name, expr, maximize, hint)
+        lean: tuple[cp_model.CpModel, Variables] | None = None
+        for name in names:
+            if self.stopped or self.infeasible:
+                return hint
+            reached: int | None
+            if self._skip(name, hint):
+                continue
+            if name in FAIR_PHASES and self.local_fairness:
+                hint, reached = raise_worst_off(self, name, hint, levels)
+                self.best = hint
+                self.proved = False
+            else:
+                if lean is None:
+                    lean = self._lean_model(levels)
+                expr, maximize = self._objective(name, *lean)
+                hint, reached = self._phase(*lean, name, expr, maximize, hint)
                 if reached is not None:
-                    levels.append((name, reached))
-                    model.add(expr >= reached if maximize else expr <= reached)
+                    lean[0].add(expr >= reached if maximize else expr <= reached)
+            if reached is not None:
+                levels.append((name, reached))
+                if lean is not None and name in FAIR_PHASES and self.local_fairness:
+                    lean = None  # rebuilt with this level when a later phase needs it
+        if not self.is_child and any(n in names for n in ("coverage", "fairness")):
+            self.bound.min_share = self._share_bound(hint, levels)
         if self.stopped or self.infeasible or not with_breaks:
             return hint
         if self.opts.fairness_max_diff is not None:
             return self._fair_breaks(levels, hint)
         model, v = self._breaks_model(levels)
-        expr, maximize = _objective("breaks", model, pr, v)
+        expr, maximize = self._objective("breaks", model, v)
         hint, _ = self._phase(model, v, "breaks", expr, maximize, hint)
         return hint
+
+    def _lean_model(self, levels: list[tuple[str, int]]) -> tuple[cp_model.CpModel, Variables]:
+        """The model without break variables, keeping ``levels``."""
+        model, v = build_model(
+            self.pr, self.active, with_breaks=False, require_all=self.require_all
+        )
+        for name, value in levels:
+            expr, maximize = self._objective(name, model, v)
+            model.add(expr >= value if maximize else expr <= value)
+        return model, v
+
+    def _skip(self, name: str, slots: list[int | None]) -> bool:
+        """Fairness phases with nothing to do: every meeting placed; the min share while
+        someone is at zero (it is 0 then; coverage has done what it could)."""
+        if name not in FAIR_PHASES:
+            return False
+        if all(slots[m] is not None for m in range(self.pr.n_meetings) if self.active[m]):
+            return True
+        if name == "fairness":
+            return phase_value(self, "coverage", slots) < sum(1 for n in self.live_count if n)
+        return False
+
+    def _share_bound(self, slots: list[int | None], levels: list[tuple[str, int]]) -> float:
+        """An upper bound on the worst-off share of any schedule of this weight: the LP's,
+        or what CP-SAT proved, whichever is lower."""
+        if phase_value(self, "fairness", slots) >= fairness.SCALE:
+            return 1.0
+        weight_now = sum(self.pr.weight[m] for m, t in enumerate(slots) if t is not None)
+        floor_level = dict(levels).get("floor")
+        budget = max(1.0, min(30.0, self.remaining() * 0.2))
+        bound = lp.min_share_bound(self.pr, self.active, weight_now, floor_level, budget)
+        if self.share_cap is not None:
+            bound = self.share_cap if bound is None else min(bound, self.share_cap)
+        return 1.0 if bound is None else round(min(1.0, bound), 6)
 
     def _breaks_model(
         self,
@@ -164,7 +230,7 @@ class Runner:
             cheaper_counter=cheaper_counter,
         )
         for name, value in levels:
-            expr, maximize = _objective(name, model, self.pr, v)
+            expr, maximize = self._objective(name, model, v)
             model.add(expr >= value if maximize else expr <= value)
         return model, v
 
@@ -232,6 +298,11 @@ class Runner:
             self.bound.scheduled_weight = math.floor(bound + 1e-6)
         if name == "breaks":
             self.bound.breaks = max(0, math.ceil(bound - 1e-6))
+        covered_all = sum(1 for n in self.live_count if n)
+        if status == cp_model.OPTIMAL and name == "coverage" and value < covered_all:
+            self.share_cap = 0.0  # someone stays at zero in every schedule of this weight
+        if status == cp_model.OPTIMAL and name == "fairness":
+            self.share_cap = min(1.0, (value + 1) / fairness.SCALE)
         slots = read_slots(solver, v, self.pr.n_meetings)
         self.best = slots
         return slots, value
@@ -324,18 +395,23 @@ class Runner:
             self.stopped = True
         return status  # type: ignore[no-any-return]
 
-
-def _objective(
-    name: str, model: cp_model.CpModel, pr: Problem, v: Variables
-) -> tuple[cp_model.LinearExprT, bool]:
-    """The expression of a phase and whether it is maximised."""
-    if name == "weight":
-        return weight.expression(pr, v), True
-    if name == "fairness":
-        return fairness.expression(model, pr, v), True
-    if name == "moves":
-        return moves.expression(pr, v), False
-    return breaks.expression(v), False
+    def _objective(
+        self, name: str, model: cp_model.CpModel, v: Variables
+    ) -> tuple[cp_model.LinearExprT, bool]:
+        """The expression of a phase and whether it is maximised."""
+        pr = self.pr
+        if name == "floor":
+            n = self.opts.min_meetings or 0
+            return floor.expression(model, pr, v, n, self.live_count), True
+        if name == "weight":
+            return weight.expression(pr, v), True
+        if name == "coverage":
+            return coverage.expression(model, pr, v), True
+        if name == "fairness":
+            return fairness.expression(model, pr, v, self.live_count), True
+        if name == "moves":
+            return moves.expression(pr, v), False
+        return breaks.expression(v), False
 
 
 def read_slots(solver: cp_model.CpSolver, v: Variables, n_meetings: int) -> list[int | None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from solver.instance import Instance
+from solver.instance import Instance, Meeting
 from solver.problem import Problem, build
 from solver.solution import Assignment, Objective, Solution
 
@@ -53,17 +53,49 @@ def recompute(problem: Problem, slot_of: dict[int, int]) -> Objective:
         1 for m, prev in enumerate(problem.previous) if prev is not None and slot_of.get(m) != prev
     )
     shares = []
-    for ms in problem.meetings_of:
+    got = [0] * problem.n_people
+    for p, ms in enumerate(problem.meetings_of):
         live = [m for m in ms if problem.domain[m]]
+        got[p] = sum(1 for m in live if m in slot_of)
         if live:
-            shares.append(sum(1 for m in live if m in slot_of) / len(live))
+            shares.append(got[p] / len(live))
+    n = problem.instance.options.min_meetings
+    scheduled_ids = {problem.meeting_ids[m] for m in slot_of}
     return Objective(
         scheduled=scheduled,
         scheduled_weight=weight,
         breaks=breaks,
         moved=moved,
         min_share=round(min(shares), 6) if shares else 1.0,
+        zero_meeting=len(zero_meeting(problem.instance, scheduled_ids)),
+        floor=None if n is None else sum(min(n, k) for k in got),
     )
+
+
+def has_common_free_slot(instance: Instance, meeting: Meeting, away: dict[str, set[str]]) -> bool:
+    """Whether a slot is allowed for ``meeting`` (its fixed one, if any) and free for both
+    sides (``away``: each participant's unavailable slots), read from the instance alone."""
+    a, b = meeting.participants
+    slots = (
+        [s.id for s in instance.slots] if meeting.allowed_slots is None else meeting.allowed_slots
+    )
+    if meeting.fixed_slot is not None:
+        slots = [s for s in slots if s == meeting.fixed_slot]
+    return any(s not in away[a] and s not in away[b] for s in slots)
+
+
+def zero_meeting(instance: Instance, scheduled: set[str]) -> list[str]:
+    """Participants left with no meeting although one of theirs had a common free slot
+    (``objective.zero_meeting`` counts them)."""
+    away = {p.id: set(p.unavailable) for p in instance.participants}
+    schedulable: set[str] = set()
+    met: set[str] = set()
+    for m in instance.meetings:
+        if m.id in scheduled:
+            met.update(m.participants)
+        elif has_common_free_slot(instance, m, away):
+            schedulable.update(m.participants)
+    return sorted(schedulable - met)
 
 
 def validate(instance: Instance, solution: Solution, problem: Problem | None = None) -> list[str]:

@@ -1,0 +1,124 @@
+"""Fairness on large events: CP-SAT on the neighbourhood of the worst-off participants.
+
+A whole-event fairness model of thousands of meetings would only cost time. Instead the
+meetings of the participants a phase is about (at zero, at the lowest share, below the
+``min_meetings`` floor), of their partners, and of their partners' partners while the
+neighbourhood stays small, are left free; every other meeting keeps its slot (or stays
+out). With the levels reached so far (the weight) as constraints and the current
+schedule as a complete hint, CP-SAT raises the phase's level in that neighbourhood; a
+few rounds, each on the participants still worst off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from solver.model.objectives.fairness import SCALE
+from solver.problem import Problem
+
+if TYPE_CHECKING:
+    from solver.runner import Runner
+
+MAX_FREE = 2500  # meetings left free in one neighbourhood
+ROUNDS = 3
+
+
+def raise_worst_off(
+    runner: Runner, name: str, slots: list[int | None], levels: list[tuple[str, int]]
+) -> tuple[list[int | None], int]:
+    """A schedule at least as good on ``levels`` and better (or equal) on phase ``name``,
+    with the level it reaches."""
+    value = phase_value(runner, name, slots)
+    budget = runner.remaining() * 0.3
+    for r in range(ROUNDS):
+        if runner.stopped or runner.remaining() < 1:
+            break
+        free = _neighbourhood(runner, name, slots)
+        if not free:
+            break
+        sub = runner.child(_restricted(runner, slots, free), max(0.5, budget / (ROUNDS - r)))
+        sub.best = list(slots)
+        sub.run_phases(slots, [name], levels, with_breaks=False)
+        runner.stopped = runner.stopped or sub.stopped
+        got = sub.best or slots
+        better = phase_value(runner, name, got)
+        if better <= value:
+            break
+        slots, value = got, better
+    return slots, value
+
+
+def phase_value(runner: Runner, name: str, slots: list[int | None]) -> int:
+    """The level a schedule reaches on a fairness phase, as its CP-SAT expression counts
+    it (for ``fairness``: the largest z with z × n_p ≤ SCALE × scheduled_p for all p)."""
+    pr, live = runner.pr, runner.live_count
+    got = [0] * pr.n_people
+    for m, t in enumerate(slots):
+        if t is not None and runner.active[m]:
+            for p in pr.ends[m]:
+                got[p] += 1
+    pairs = [(got[p], n) for p, n in enumerate(live) if n]
+    if name == "floor":
+        return sum(min(runner.opts.min_meetings or 0, g) for g, _ in pairs)
+    if name == "coverage":
+        return sum(1 for g, _ in pairs if g)
+    return min((SCALE * g // n for g, n in pairs), default=SCALE)
+
+
+def _scheduled(runner: Runner, slots: list[int | None]) -> list[int]:
+    got = [0] * runner.pr.n_people
+    for m, t in enumerate(slots):
+        if t is not None:
+            for p in runner.pr.ends[m]:
+                got[p] += 1
+    return got
+
+
+def _targets(runner: Runner, name: str, slots: list[int | None]) -> list[int]:
+    """The participants the phase is about, worst off first."""
+    live, got = runner.live_count, _scheduled(runner, slots)
+    people = [p for p, n in enumerate(live) if n]
+    if name == "coverage":
+        return [p for p in people if got[p] == 0]
+    if name == "floor":
+        n = runner.opts.min_meetings or 0
+        short = [p for p in people if got[p] < min(n, live[p])]
+        return sorted(short, key=lambda p: got[p] - min(n, live[p]))
+    share = {p: SCALE * got[p] // live[p] for p in people}
+    low = min(share.values(), default=SCALE)
+    return sorted((p for p in people if share[p] <= low), key=lambda p: share[p])
+
+
+def _neighbourhood(runner: Runner, name: str, slots: list[int | None]) -> set[int]:
+    """Meetings left free: those of the targets and their partners, then of the partners'
+    partners, up to ``MAX_FREE``."""
+    pr = runner.pr
+    free: set[int] = set()
+    ring = _targets(runner, name, slots)
+    seen = set(ring)
+    for _hop in range(3):
+        nxt: list[int] = []
+        for p in ring:
+            ms = [m for m in pr.meetings_of[p] if runner.active[m] and m not in free]
+            if len(free) + len(ms) > MAX_FREE:
+                return free
+            free.update(ms)
+            for m in ms:
+                q = pr.ends[m][0] if pr.ends[m][1] == p else pr.ends[m][1]
+                if q not in seen:
+                    seen.add(q)
+                    nxt.append(q)
+        ring = nxt
+    return free
+
+
+def _restricted(runner: Runner, slots: list[int | None], free: set[int]) -> Problem:
+    """The problem with every meeting outside ``free`` fixed where it is (or left out)."""
+    pr = runner.pr
+    domain = [
+        pr.domain[m] if m in free else ([t] if (t := slots[m]) is not None else [])
+        for m in range(pr.n_meetings)
+    ]
+    fixed = [pr.fixed[m] if m in free else slots[m] for m in range(pr.n_meetings)]
+    return dataclasses.replace(pr, domain=domain, fixed=fixed)
