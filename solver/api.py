@@ -177,7 +177,7 @@ class _Runner(Runner):
         solution.bound = self.bound
         objective = solution.objective
         if self.bound.min_share is None and objective is not None and objective.min_share >= 1:
-            self.bound.min_share = 1.0
+            self.bound.min_share, self.bound.zero_meeting = 1.0, 0
         solution.solve_seconds = round(time.monotonic() - self.t0, 3)
         errors = validate(pr.instance, solution)
         if errors:  # a bug: never hand out a schedule that breaks a rule

@@ -203,17 +203,24 @@ def _min_share(pr: Problem, slots: list[int | None]) -> float:
     return min(shares, default=1.0)
 
 
-def min_share_bound(
+@dataclass
+class FairnessBounds:
+    min_share: float  # no schedule of the weight has a higher worst-off share
+    zero_meeting: int  # every schedule of the weight leaves at least this many at zero
+
+
+def fairness_bounds(
     problem: Problem,
     active: list[bool],
     weight: int,
     floor_level: int | None,
     time_limit: float,
-) -> float | None:
-    """An upper bound on the worst-off share of any schedule with at least ``weight``
-    (and, with ``options.min_meetings``, at least ``floor_level`` floor meetings): the
-    LP maximum of z with ``scheduled_p ≥ n_p × z`` for every participant. None when the
-    LP gives no answer in time."""
+) -> FairnessBounds | None:
+    """Bounds over every schedule with at least ``weight`` (and, with
+    ``options.min_meetings``, at least ``floor_level`` floor meetings), from one LP
+    solved twice: the most participants with a meeting (y_p ≤ 1, y_p ≤ scheduled_p),
+    then the largest z with ``scheduled_p ≥ n_p × z`` for every participant. None when
+    the LP gives no answer in time."""
     pr = problem
     lp = pywraplp.Solver.CreateSolver("GLOP")
     if lp is None:  # pragma: no cover - GLOP ships with ortools
@@ -230,19 +237,33 @@ def min_share_bound(
     if n is not None and floor_level is not None:
         _floor(lp, pr, x, n, floor_level)
     z = lp.NumVar(0.0, 1.0, "min_share")
-    for ms in pr.meetings_of:
+    objective = lp.Objective()
+    people = 0
+    for p, ms in enumerate(pr.meetings_of):
         live = [m for m in ms if x[m]]
-        if live:
-            c = lp.Constraint(0.0, lp.infinity())  # scheduled_p - n_p * z >= 0
-            c.SetCoefficient(z, -float(len(live)))
-            for m in live:
-                for var in x[m].values():
-                    c.SetCoefficient(var, 1.0)
-    lp.Objective().SetCoefficient(z, 1.0)
-    lp.Objective().SetMaximization()
+        if not live:
+            continue
+        people += 1
+        y = lp.NumVar(0.0, 1.0, f"has_meeting[{p}]")
+        objective.SetCoefficient(y, 1.0)
+        share = lp.Constraint(0.0, lp.infinity())  # scheduled_p - n_p * z >= 0
+        share.SetCoefficient(z, -float(len(live)))
+        has = lp.Constraint(0.0, lp.infinity())  # scheduled_p - y_p >= 0
+        has.SetCoefficient(y, -1.0)
+        for m in live:
+            for var in x[m].values():
+                share.SetCoefficient(var, 1.0)
+                has.SetCoefficient(var, 1.0)
+    objective.SetMaximization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    return min(1.0, z.solution_value() + 1e-6)
+    zero = people - math.floor(objective.Value() + 1e-6)
+    objective.Clear()
+    objective.SetCoefficient(z, 1.0)
+    objective.SetMaximization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return FairnessBounds(min(1.0, z.solution_value() + 1e-6), max(0, zero))
 
 
 def _floor(lp: pywraplp.Solver, pr: Problem, x: Vars, n: int, level: int) -> None:

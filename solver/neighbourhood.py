@@ -12,6 +12,8 @@ few rounds, each on the participants still worst off.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import time
 from typing import TYPE_CHECKING
 
 from solver.model.objectives.fairness import SCALE
@@ -20,8 +22,11 @@ from solver.problem import Problem
 if TYPE_CHECKING:
     from solver.runner import Runner
 
-MAX_FREE = 2500  # meetings left free in one neighbourhood
+log = logging.getLogger("solver")
+
+MAX_FREE = 600  # meetings left free in one neighbourhood
 ROUNDS = 3
+SHARE = {"floor": 0.3, "coverage": 0.4, "fairness": 0.2}  # of the remaining time
 
 
 def raise_worst_off(
@@ -30,16 +35,25 @@ def raise_worst_off(
     """A schedule at least as good on ``levels`` and better (or equal) on phase ``name``,
     with the level it reaches."""
     value = phase_value(runner, name, slots)
-    budget = runner.remaining() * 0.3
+    end = time.monotonic() + runner.remaining() * SHARE[name]
     for r in range(ROUNDS):
         if runner.stopped or runner.remaining() < 1:
             break
         free = _neighbourhood(runner, name, slots)
         if not free:
             break
-        sub = runner.child(_restricted(runner, slots, free), max(0.5, budget / (ROUNDS - r)))
+        limit = max(0.5, (end - time.monotonic()) / (1.5 if r == 0 else ROUNDS - r))
+        sub = runner.child(_restricted(runner, slots, free), limit)
         sub.best = list(slots)
         sub.run_phases(slots, [name], levels, with_breaks=False)
+        log.info(
+            "neighbourhood %s round %d: %d free meetings, level %s -> %s",
+            name,
+            r + 1,
+            len(free),
+            value,
+            phase_value(runner, name, sub.best or slots),
+        )
         runner.stopped = runner.stopped or sub.stopped
         got = sub.best or slots
         better = phase_value(runner, name, got)
@@ -97,11 +111,11 @@ def _neighbourhood(runner: Runner, name: str, slots: list[int | None]) -> set[in
     free: set[int] = set()
     ring = _targets(runner, name, slots)
     seen = set(ring)
-    for _hop in range(3):
+    for _hop in range(2):
         nxt: list[int] = []
         for p in ring:
             ms = [m for m in pr.meetings_of[p] if runner.active[m] and m not in free]
-            if len(free) + len(ms) > MAX_FREE:
+            if free and len(free) + len(ms) > MAX_FREE:
                 return free
             free.update(ms)
             for m in ms:

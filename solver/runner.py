@@ -111,6 +111,7 @@ class Runner:
         self.local_fairness = problem.n_meetings > FAIRNESS_CP_MAX
         self.is_child = False
         self.share_cap: float | None = None  # a bound on min share proved by CP-SAT
+        self.zero_floor: int | None = None  # participants at zero, proved by CP-SAT
 
     def child(self, problem: Problem, time_limit: float) -> Runner:
         """A runner for part of the event (same settings), searching it with CP-SAT."""
@@ -125,6 +126,7 @@ class Runner:
             self.stop,
         )
         sub.live_count, sub.local_fairness, sub.is_child = self.live_count, False, True
+        sub.bound = Bound(min_share=self.bound.min_share, zero_meeting=self.bound.zero_meeting)
         return sub
 
     def remaining(self) -> float:
@@ -148,30 +150,7 @@ class Runner:
         """Lexicographic phases: lean model for weight, fairness and moves; the model with
         break variables last, keeping every level reached before."""
         levels = list(levels or [])
-        lean: tuple[cp_model.CpModel, Variables] | None = None
-        for name in names:
-            if self.stopped or self.infeasible:
-                return hint
-            reached: int | None
-            if self._skip(name, hint):
-                continue
-            if name in FAIR_PHASES and self.local_fairness:
-                hint, reached = raise_worst_off(self, name, hint, levels)
-                self.best = hint
-                self.proved = False
-            else:
-                if lean is None:
-                    lean = self._lean_model(levels)
-                expr, maximize = self._objective(name, *lean)
-                hint, reached = self._phase(*lean, name, expr, maximize, hint)
-                if reached is not None:
-                    lean[0].add(expr >= reached if maximize else expr <= reached)
-            if reached is not None:
-                levels.append((name, reached))
-                if lean is not None and name in FAIR_PHASES and self.local_fairness:
-                    lean = None  # rebuilt with this level when a later phase needs it
-        if not self.is_child and any(n in names for n in ("coverage", "fairness")):
-            self.bound.min_share = self._share_bound(hint, levels)
+        hint = self._lean_phases(hint, names, levels)
         if self.stopped or self.infeasible or not with_breaks:
             return hint
         if self.opts.fairness_max_diff is not None:
@@ -181,10 +160,50 @@ class Runner:
         hint, _ = self._phase(model, v, "breaks", expr, maximize, hint)
         return hint
 
+    def _lean_phases(
+        self, hint: list[int | None], names: list[str], levels: list[tuple[str, int]]
+    ) -> list[int | None]:
+        """The phases before breaks, appending the level each reaches to ``levels``. On
+        large events the fairness phases search neighbourhoods (``raise_worst_off``)."""
+        lean: tuple[cp_model.CpModel, Variables] | None = None
+        bounded = False
+        for name in names:
+            if self.stopped or self.infeasible:
+                break
+            if self._skip(name, hint):
+                continue
+            if name in ("coverage", "fairness") and not (self.is_child or bounded):
+                self._fairness_bounds(hint, levels)
+                bounded = True
+            reached: int | None
+            if name in FAIR_PHASES and self.local_fairness:
+                hint, reached = raise_worst_off(self, name, hint, levels)
+                self.best, self.proved = hint, False
+                lean = None  # rebuilt with this level when a later phase needs it
+            else:
+                if lean is None:
+                    lean = self._lean_model(levels)
+                expr, maximize = self._objective(name, *lean)
+                self._cap(lean[0], name, expr)
+                hint, reached = self._phase(*lean, name, expr, maximize, hint)
+                if reached is not None:
+                    lean[0].add(expr >= reached if maximize else expr <= reached)
+            if reached is not None:
+                levels.append((name, reached))
+        if self.share_cap is not None:  # what CP-SAT proved, when tighter than the LP
+            self.bound.min_share = min(self.bound.min_share or 1.0, self.share_cap)
+        if self.zero_floor is not None:
+            self.bound.zero_meeting = max(self.bound.zero_meeting or 0, self.zero_floor)
+        return hint
+
     def _lean_model(self, levels: list[tuple[str, int]]) -> tuple[cp_model.CpModel, Variables]:
         """The model without break variables, keeping ``levels``."""
         model, v = build_model(
-            self.pr, self.active, with_breaks=False, require_all=self.require_all
+            self.pr,
+            self.active,
+            with_implied=not self.is_child,  # most of a child's meetings are fixed
+            with_breaks=False,
+            require_all=self.require_all,
         )
         for name, value in levels:
             expr, maximize = self._objective(name, model, v)
@@ -202,18 +221,26 @@ class Runner:
             return phase_value(self, "coverage", slots) < sum(1 for n in self.live_count if n)
         return False
 
-    def _share_bound(self, slots: list[int | None], levels: list[tuple[str, int]]) -> float:
-        """An upper bound on the worst-off share of any schedule of this weight: the LP's,
-        or what CP-SAT proved, whichever is lower."""
+    def _fairness_bounds(self, slots: list[int | None], levels: list[tuple[str, int]]) -> None:
+        """LP bounds at this weight on the worst-off share and on the participants left
+        at zero (CP-SAT may tighten them later)."""
         if phase_value(self, "fairness", slots) >= fairness.SCALE:
-            return 1.0
+            self.bound.min_share, self.bound.zero_meeting = 1.0, 0
+            return
         weight_now = sum(self.pr.weight[m] for m, t in enumerate(slots) if t is not None)
         floor_level = dict(levels).get("floor")
         budget = max(1.0, min(30.0, self.remaining() * 0.2))
-        bound = lp.min_share_bound(self.pr, self.active, weight_now, floor_level, budget)
-        if self.share_cap is not None:
-            bound = self.share_cap if bound is None else min(bound, self.share_cap)
-        return 1.0 if bound is None else round(min(1.0, bound), 6)
+        got = lp.fairness_bounds(self.pr, self.active, weight_now, floor_level, budget)
+        if got is not None:
+            self.bound.min_share = round(got.min_share, 6)
+            self.bound.zero_meeting = got.zero_meeting
+
+    def _cap(self, model: cp_model.CpModel, name: str, expr: cp_model.LinearExprT) -> None:
+        """The LP bound as a constraint, so that a phase reaching it stops, proved."""
+        if name == "coverage" and self.bound.zero_meeting is not None:
+            model.add(expr <= sum(1 for n in self.live_count if n) - self.bound.zero_meeting)
+        if name == "fairness" and self.bound.min_share is not None:
+            model.add(expr <= math.floor(fairness.SCALE * self.bound.min_share + 1e-6))
 
     def _breaks_model(
         self,
@@ -283,7 +310,8 @@ class Runner:
         maximize: bool,
         hint: list[int | None],
     ) -> tuple[list[int | None], int | None]:
-        solver, status = self._search(model, v, name, expr, maximize, hint, _BUDGET[name])
+        share = 0.9 if self.is_child else _BUDGET[name]  # a child runs one phase
+        solver, status = self._search(model, v, name, expr, maximize, hint, share)
         if status == cp_model.INFEASIBLE:
             self.infeasible = True
             return hint, None
@@ -298,9 +326,10 @@ class Runner:
             self.bound.scheduled_weight = math.floor(bound + 1e-6)
         if name == "breaks":
             self.bound.breaks = max(0, math.ceil(bound - 1e-6))
-        covered_all = sum(1 for n in self.live_count if n)
-        if status == cp_model.OPTIMAL and name == "coverage" and value < covered_all:
-            self.share_cap = 0.0  # someone stays at zero in every schedule of this weight
+        if status == cp_model.OPTIMAL and name == "coverage":
+            self.zero_floor = sum(1 for n in self.live_count if n) - value
+            if self.zero_floor:
+                self.share_cap = 0.0  # someone stays at zero in every schedule of this weight
         if status == cp_model.OPTIMAL and name == "fairness":
             self.share_cap = min(1.0, (value + 1) / fairness.SCALE)
         slots = read_slots(solver, v, self.pr.n_meetings)
@@ -324,7 +353,7 @@ class Runner:
             model.maximize(expr)
         else:
             model.minimize(expr)
-        self._hint(model, v, hint)
+        self._hint(model, v, hint, optimise=name in FAIR_PHASES)
         solver = self.make_solver(max(0.1, self.remaining() * share), name)
         status = self.run_solver(solver, model, label or name)
         log.info(
@@ -337,11 +366,16 @@ class Runner:
         )
         return solver, status
 
-    def _hint(self, model: cp_model.CpModel, v: Variables, hint: list[int | None]) -> None:
+    def _hint(
+        self, model: cp_model.CpModel, v: Variables, hint: list[int | None], optimise: bool = False
+    ) -> None:
         """Hint every variable, not just the slots: fix the slots in a copy of the model,
         let propagation derive the rest, and hint all values. A complete, feasible hint
         is CP-SAT's first solution at once. No schedule yet: no hint (a partial one
-        misleads the search more than it helps)."""
+        misleads the search more than it helps). ``optimise`` keeps the objective in the
+        copy: the fairness phases' counters (``has_meeting``, ``min_share``) are not
+        implied by the slots, and a hint with them all at 0 starts the search far below
+        the schedule's own level."""
         model.clear_hints()
         if all(t is None for t in hint):
             return
@@ -350,7 +384,8 @@ class Runner:
             for t, lit in xs.items():
                 var = trial.get_bool_var_from_proto_index(lit.index)
                 trial.add(var == int(hint[m] == t))
-        trial.clear_objective()
+        if not optimise:
+            trial.clear_objective()
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(1.0, min(10.0, self.remaining() * 0.3))
@@ -379,6 +414,10 @@ class Runner:
         if name == "breaks" and p.num_workers <= 4:
             # core-based search proves low break counts where the default portfolio stalls
             p.subsolvers.extend(["core", "default_lp", "no_lp", "max_lp"][: p.num_workers])
+        if self.is_child:
+            # a neighbourhood with a complete hint: improving moves, not presolve, pay
+            p.max_presolve_iterations = 1
+            p.cp_model_probing_level = 0
         p.log_search_progress = log.isEnabledFor(logging.DEBUG)
         p.log_to_stdout = False
         solver.log_callback = log.debug

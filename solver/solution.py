@@ -85,6 +85,7 @@ class Bound(BaseModel):
     scheduled_weight: int | None = None
     breaks: int | None = None
     min_share: float | None = None  # worst-off share of any schedule of the scheduled weight
+    zero_meeting: int | None = None  # left at zero by every schedule of the scheduled weight
 
 
 class Solution(BaseModel):
@@ -121,7 +122,10 @@ class Solution(BaseModel):
             )
         b = self.bound
         share = "None" if b.min_share is None else f"{b.min_share:.3f}"
-        parts.append(f"bound(weight={b.scheduled_weight}, breaks={b.breaks}, min_share={share})")
+        parts.append(
+            f"bound(weight={b.scheduled_weight}, breaks={b.breaks}, min_share={share}, "
+            f"zero_meeting={b.zero_meeting})"
+        )
         parts.append(f"{self.solve_seconds:.2f}s")
         if self.unscheduled:
             codes = Counter(u.code or "?" for u in self.unscheduled)
