@@ -207,6 +207,7 @@ def _min_share(pr: Problem, slots: list[int | None]) -> float:
 class FairnessBounds:
     min_share: float  # no schedule of the weight has a higher worst-off share
     zero_meeting: int  # every schedule of the weight leaves at least this many at zero
+    schedules: list[list[int | None]]  # the two LP optima rounded (maybe less weight)
 
 
 def fairness_bounds(
@@ -258,12 +259,14 @@ def fairness_bounds(
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     zero = people - math.floor(objective.Value() + 1e-6)
+    covering = _rounded(pr, x).slots
     objective.Clear()
     objective.SetCoefficient(z, 1.0)
     objective.SetMaximization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    return FairnessBounds(min(1.0, z.solution_value() + 1e-6), max(0, zero))
+    share = min(1.0, z.solution_value() + 1e-6)
+    return FairnessBounds(share, max(0, zero), [covering, _rounded(pr, x).slots])
 
 
 def _floor(lp: pywraplp.Solver, pr: Problem, x: Vars, n: int, level: int) -> None:

@@ -39,10 +39,11 @@ def raise_worst_off(
     for r in range(ROUNDS):
         if runner.stopped or runner.remaining() < 1:
             break
-        free = _neighbourhood(runner, name, slots)
+        free, whole = _neighbourhood(runner, name, slots)
         if not free:
             break
-        limit = max(0.5, (end - time.monotonic()) / (1.5 if r == 0 else ROUNDS - r))
+        # all the time when every target is in; else a share, for the next targets
+        limit = max(0.5, (end - time.monotonic()) / (1 if whole else ROUNDS - r))
         sub = runner.child(_restricted(runner, slots, free), limit)
         sub.best = list(slots)
         sub.run_phases(slots, [name], levels, with_breaks=False)
@@ -64,8 +65,9 @@ def raise_worst_off(
 
 
 def phase_value(runner: Runner, name: str, slots: list[int | None]) -> int:
-    """The level a schedule reaches on a fairness phase, as its CP-SAT expression counts
-    it (for ``fairness``: the largest z with z × n_p ≤ SCALE × scheduled_p for all p)."""
+    """The level a schedule reaches on a phase (weight, floor, coverage or fairness), as
+    its CP-SAT expression counts it (for ``fairness``: the largest z with
+    z × n_p ≤ SCALE × scheduled_p for all p)."""
     pr, live = runner.pr, runner.live_count
     got = [0] * pr.n_people
     for m, t in enumerate(slots):
@@ -73,6 +75,8 @@ def phase_value(runner: Runner, name: str, slots: list[int | None]) -> int:
             for p in pr.ends[m]:
                 got[p] += 1
     pairs = [(got[p], n) for p, n in enumerate(live) if n]
+    if name == "weight":
+        return sum(pr.weight[m] for m, t in enumerate(slots) if t is not None and runner.active[m])
     if name == "floor":
         return sum(min(runner.opts.min_meetings or 0, g) for g, _ in pairs)
     if name == "coverage":
@@ -104,19 +108,21 @@ def _targets(runner: Runner, name: str, slots: list[int | None]) -> list[int]:
     return sorted((p for p in people if share[p] <= low), key=lambda p: share[p])
 
 
-def _neighbourhood(runner: Runner, name: str, slots: list[int | None]) -> set[int]:
-    """Meetings left free: those of the targets and their partners, then of the partners'
-    partners, up to ``MAX_FREE``."""
+def _neighbourhood(
+    runner: Runner, name: str, slots: list[int | None]
+) -> tuple[set[int], bool]:
+    """Meetings left free: those of the targets, then of their partners, up to
+    ``MAX_FREE``; and whether every target's meetings are in."""
     pr = runner.pr
     free: set[int] = set()
     ring = _targets(runner, name, slots)
     seen = set(ring)
-    for _hop in range(2):
+    for hop in range(2):
         nxt: list[int] = []
         for p in ring:
             ms = [m for m in pr.meetings_of[p] if runner.active[m] and m not in free]
             if free and len(free) + len(ms) > MAX_FREE:
-                return free
+                return free, hop > 0
             free.update(ms)
             for m in ms:
                 q = pr.ends[m][0] if pr.ends[m][1] == p else pr.ends[m][1]
@@ -124,7 +130,7 @@ def _neighbourhood(runner: Runner, name: str, slots: list[int | None]) -> set[in
                     seen.add(q)
                     nxt.append(q)
         ring = nxt
-    return free
+    return free, True
 
 
 def _restricted(runner: Runner, slots: list[int | None], free: set[int]) -> Problem:

@@ -173,7 +173,7 @@ class Runner:
             if self._skip(name, hint):
                 continue
             if name in ("coverage", "fairness") and not (self.is_child or bounded):
-                self._fairness_bounds(hint, levels)
+                hint = self._fairness_bounds(hint, levels)
                 bounded = True
             reached: int | None
             if name in FAIR_PHASES and self.local_fairness:
@@ -221,19 +221,42 @@ class Runner:
             return phase_value(self, "coverage", slots) < sum(1 for n in self.live_count if n)
         return False
 
-    def _fairness_bounds(self, slots: list[int | None], levels: list[tuple[str, int]]) -> None:
+    def _fairness_bounds(
+        self, slots: list[int | None], levels: list[tuple[str, int]]
+    ) -> list[int | None]:
         """LP bounds at this weight on the worst-off share and on the participants left
-        at zero (CP-SAT may tighten them later)."""
+        at zero (CP-SAT may tighten them later); and the schedule to go on from: the
+        LP's rounded optima when one is as good on ``levels`` and fairer."""
         if phase_value(self, "fairness", slots) >= fairness.SCALE:
             self.bound.min_share, self.bound.zero_meeting = 1.0, 0
-            return
+            return slots
         weight_now = sum(self.pr.weight[m] for m, t in enumerate(slots) if t is not None)
         floor_level = dict(levels).get("floor")
         budget = max(1.0, min(30.0, self.remaining() * 0.2))
         got = lp.fairness_bounds(self.pr, self.active, weight_now, floor_level, budget)
-        if got is not None:
-            self.bound.min_share = round(got.min_share, 6)
-            self.bound.zero_meeting = got.zero_meeting
+        if got is None:
+            return slots
+        self.bound.min_share = round(got.min_share, 6)
+        self.bound.zero_meeting = got.zero_meeting
+        best = slots
+        for other in got.schedules:
+            if self._fairer(other, best, levels):
+                best = other
+        if best is not slots:
+            log.info("fairness LP: a rounded optimum is fairer at the same levels")
+            self.best = best
+        return best
+
+    def _fairer(
+        self, slots: list[int | None], than: list[int | None], levels: list[tuple[str, int]]
+    ) -> bool:
+        """Whether ``slots`` keeps every (maximised) level and is better on coverage, then
+        on the worst-off share, than ``than``."""
+        kept = [(n, v) for n, v in levels if n in ("floor", "weight", "coverage")]
+        if any(phase_value(self, name, slots) < value for name, value in kept):
+            return False
+        key = [phase_value(self, name, slots) for name in ("coverage", "fairness")]
+        return key > [phase_value(self, name, than) for name in ("coverage", "fairness")]
 
     def _cap(self, model: cp_model.CpModel, name: str, expr: cp_model.LinearExprT) -> None:
         """The LP bound as a constraint, so that a phase reaching it stops, proved."""
