@@ -136,7 +136,8 @@ class _Runner(Runner):
     def _weight_by_lp(
         self, hint: list[int | None], names: list[str], levels: list[tuple[str, int]]
     ) -> list[int | None]:
-        result = solve_weight(self.pr, self.active, self.remaining() * 0.4)
+        # fairness later, from the LP of runner._fairness_bounds at the weight reached
+        result = solve_weight(self.pr, self.active, self.remaining() * 0.4, fairness=False)
         if result is None:
             return hint
         self.bound.scheduled_weight = result.bound

@@ -72,6 +72,8 @@ def test_weight_still_ranks_above_coverage() -> None:
     assert slots_of(sol) == {"m1": "t1"}
     assert sol.objective is not None
     assert sol.objective.zero_meeting == 2
+    assert sol.bound.zero_meeting == 2  # proved: every schedule of weight 3 leaves two out
+    assert sol.bound.min_share == 0.0
 
 
 def test_min_meetings_floor_ranks_above_weight() -> None:
@@ -148,3 +150,32 @@ def test_synthetic_event_share_bound_is_at_least_the_share_reached() -> None:
     assert sol.bound.min_share >= sol.objective.min_share
     scheduled = {a.meeting for a in sol.assignments}
     assert sol.objective.zero_meeting == len(zero_meeting(inst, scheduled))
+
+
+def test_every_meeting_scheduled_has_share_bound_one_and_nobody_at_zero() -> None:
+    inst = make_instance([("a", "b"), ("a", "c")], slots=2, require_all=True)
+
+    sol = quick_solve(inst)
+
+    assert sol.objective is not None
+    assert (sol.objective.min_share, sol.objective.zero_meeting) == (1.0, 0)
+    assert (sol.bound.min_share, sol.bound.zero_meeting) == (1.0, 0)
+
+
+def test_large_event_path_raises_the_worst_off_share() -> None:
+    inst = make_instance(
+        [("a", "h"), ("a", "g"), ("b", "h"), ("b", "k"), ("b", "l"), ("c", "h"), ("d", "h")],
+        slots=3,
+        tables=4,
+    )
+    pr = build(inst)
+    runner = Runner(pr, time.monotonic(), 10, 1, 1, True, None, None)
+    runner.local_fairness = True
+    # h meets b, c, d: a has 1 of 2 meetings; the fair one has h meet a instead of b
+    start: list[int | None] = [None, 1, 0, 1, 2, 1, 2]
+
+    got = runner.run_phases(start, ["coverage", "fairness"], [("weight", 6)], with_breaks=False)
+
+    objective = recompute(pr, {m: t for m, t in enumerate(got) if t is not None})
+    assert objective.scheduled_weight == 6
+    assert objective.min_share == pytest.approx(2 / 3, abs=1e-6)
