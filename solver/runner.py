@@ -175,7 +175,10 @@ class Runner:
             if name in ("coverage", "fairness") and not (self.is_child or bounded):
                 hint = self._fairness_bounds(hint, levels)
                 bounded = True
-            reached: int | None
+            reached: int | None = self._at_bound(name, hint)
+            if reached is not None:  # nothing to gain: keep the level, skip the search
+                levels.append((name, reached))
+                continue
             if name in FAIR_PHASES and self.local_fairness:
                 hint, reached = raise_worst_off(self, name, hint, levels)
                 self.best, self.proved = hint, False
@@ -221,6 +224,18 @@ class Runner:
             return phase_value(self, "coverage", slots) < sum(1 for n in self.live_count if n)
         return False
 
+    def _at_bound(self, name: str, slots: list[int | None]) -> int | None:
+        """The level of ``slots`` on a fairness phase when it already meets the LP bound."""
+        b = self.bound
+        if name == "coverage" and b.zero_meeting is not None:
+            cap = sum(1 for n in self.live_count if n) - b.zero_meeting
+        elif name == "fairness" and b.min_share is not None:
+            cap = math.floor(fairness.SCALE * b.min_share + 1e-6)
+        else:
+            return None
+        value = phase_value(self, name, slots)
+        return value if value >= cap else None
+
     def _fairness_bounds(
         self, slots: list[int | None], levels: list[tuple[str, int]]
     ) -> list[int | None]:
@@ -236,7 +251,8 @@ class Runner:
         got = lp.fairness_bounds(self.pr, self.active, weight_now, floor_level, budget)
         if got is None:
             return slots
-        self.bound.min_share = round(got.min_share, 6)
+        # someone at zero in every schedule of this weight: the worst-off share is 0
+        self.bound.min_share = 0.0 if got.zero_meeting else round(got.min_share, 6)
         self.bound.zero_meeting = got.zero_meeting
         best = slots
         for other in got.schedules:
