@@ -179,3 +179,18 @@ def test_large_event_path_raises_the_worst_off_share() -> None:
     objective = recompute(pr, {m: t for m, t in enumerate(got) if t is not None})
     assert objective.scheduled_weight == 6
     assert objective.min_share == pytest.approx(2 / 3, abs=1e-6)
+
+
+def test_large_event_path_lifts_everyone_to_the_floor_before_weight() -> None:
+    inst = make_instance(
+        [{"participants": ["a", "h"], "weight": 3}, ("b", "h"), ("a", "g")],
+        slots=1,
+        min_meetings=1,
+    )
+    pr = build(inst)
+    runner = Runner(pr, time.monotonic(), 10, 1, 1, True, None, None)
+    runner.local_fairness = True
+
+    got = runner.run_phases([0, None, None], ["floor", "weight"], with_breaks=False)
+
+    assert got == [None, 0, 0]
