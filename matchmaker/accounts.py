@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -124,18 +124,16 @@ def authenticate(
 
 
 def end_sessions(session: Session, account: Account) -> None:
-    """Sign the account out everywhere: every session opened before now ends.
-    Whole seconds, like the session cookie's own timestamp, so a session opened
-    right after (in the same second) still counts."""
-    account.sessions_revoked_at = utcnow().replace(microsecond=0)
+    """Sign the account out everywhere: every session opened so far ends, even one
+    opened in the same second (sessions count generations, not seconds)."""
+    account.sessions_revoked_at = utcnow()
+    account.session_generation += 1
     session.add(account)
 
 
-def session_is_current(account: Account, issued_at: datetime | None) -> bool:
-    """Whether a session opened at `issued_at` survived the account's last sign-out."""
-    if account.sessions_revoked_at is None:
-        return True
-    return issued_at is not None and issued_at >= account.sessions_revoked_at
+def session_is_current(account: Account, generation: int) -> bool:
+    """Whether a session opened in `generation` survived the account's sign-outs."""
+    return generation == account.session_generation
 
 
 def _token_hash(token: str) -> str:

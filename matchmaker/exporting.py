@@ -172,12 +172,25 @@ BUILDERS: dict[str, Callable[[Session, Event, str], Table]] = {
 }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula: text a participant
+# typed (a name "=HYPERLINK(...)", a province "+1+1") must reach the organiser as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """`value` as a spreadsheet shows it without running it: text that would start a
+    formula gets a leading apostrophe (OWASP's advice for CSV files)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(table: Table) -> bytes:
     header, rows = table
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([inert(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -192,6 +205,9 @@ def to_xlsx(table: Table, title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl reads any text starting with "=" as a formula
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max((len(str(c.value or "")) for c in list(column)[:200]), default=8)

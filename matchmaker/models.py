@@ -176,8 +176,10 @@ class Account(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
-    # Signing out ends every session of the account opened before this time.
+    # Signing out ends every session of the account: a session cookie carries the
+    # generation it was opened in, and signing out moves the account to the next one.
     sessions_revoked_at: datetime | None = None
+    session_generation: int = Field(default=0)
 
 
 class SignInToken(SQLModel, table=True):

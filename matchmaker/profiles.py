@@ -378,6 +378,12 @@ def update_organisation(
 ) -> Organisation:
     org = own_organisation(session, account)
     errors = organisation_errors(data)
+    # The kind decides whom an organisation may request (the organisers' rules): once
+    # approved, only the organisers change it.
+    if "kind" not in errors and org.approved and data.kind != org.kind.value:
+        errors["kind"] = _error(
+            N_("Only the organisers can change the kind of an approved organisation."), "kind"
+        )
     if errors:
         raise InvalidInput(errors)
     apply_organisation(org, data)

@@ -572,6 +572,12 @@ def accept(
     requester = session.get(Organisation, request.from_org_id)
     assert requester is not None and requester.id is not None
     rules = rules_of(event)
+    # The rules at the time of the answer: a kind changed since the request was sent
+    # does not let a forbidden pair meet.
+    if not rules.may_request_kind(OrgKind(requester.kind), OrgKind(host.kind)):
+        raise DomainError(
+            N_("The organisers' rules do not allow a meeting between these kinds of organisation.")
+        )
     limit = _meeting_limit_reached(session, rules, host.id)
     if limit is not None:
         raise DomainError(

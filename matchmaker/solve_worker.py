@@ -101,12 +101,22 @@ def _first(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _whole(data: dict[str, Any], name: str, default: int, message: str) -> int:
+    raw = _first(data.get(name, ""))
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise DomainError(message, field=name) from exc
+
+
 def parse_params(data: dict[str, Any]) -> SolveParams:
     """Solve parameters from a form or a dict; raises DomainError naming the field."""
     raw_limit = _first(data.get("time_limit", "30")) or "30"
     try:
         time_limit = int(float(raw_limit))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # "abc", "nan", "inf"
         raise DomainError(N_("Enter the time limit in seconds."), field="time_limit") from exc
     if not 1 <= time_limit <= 3600:
         raise DomainError(
@@ -123,8 +133,8 @@ def parse_params(data: dict[str, Any]) -> SolveParams:
             ) from exc
         if not 0 <= fairness <= 100:
             raise DomainError(N_("Fairness must be between 0 and 100 breaks."), field="fairness")
-    workers = int(_first(data.get("workers", "")) or min(2, os.cpu_count() or 1))
-    seed = int(_first(data.get("seed", "")) or 0)
+    workers = _whole(data, "workers", min(2, os.cpu_count() or 1), N_("Enter a whole number."))
+    seed = _whole(data, "seed", 0, N_("Enter a whole number."))
     return SolveParams(
         time_limit=time_limit,
         require_all=_flag(data.get("require_all", "")),

@@ -5,7 +5,7 @@ A pure library (ortools and pydantic only); see ``../shared/SOLVER-CONTRACT.md``
 
 from solver.api import Progress, solve
 from solver.dzn import read_dzn
-from solver.instance import Instance, Meeting, Options, Participant, Slot, Table
+from solver.instance import Instance, Meeting, Options, Participant, Person, Slot, Table
 from solver.solution import Assignment, Bound, Objective, Solution, Status, Unscheduled
 from solver.validate import validate
 
@@ -17,6 +17,7 @@ __all__ = [
     "Objective",
     "Options",
     "Participant",
+    "Person",
     "Progress",
     "Slot",
     "Solution",

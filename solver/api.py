@@ -14,7 +14,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 from pydantic import ValidationError
 
-from solver import diagnose, greedy
+from solver import diagnose, greedy, people
 from solver.decompose import improve_by_session
 from solver.instance import Instance
 from solver.lp import solve_weight
@@ -154,6 +154,10 @@ class _Runner(Runner):
     def _finish(self) -> Solution:
         pr = self.pr
         elapsed = round(time.monotonic() - self.t0, 3)
+        if self.best is not None and not _fixed_placed(pr, self.best):
+            # greedy or the LP's rounding could not place a fixed meeting (rules among fixed
+            # meetings that presolve does not check, such as daily limits): not a schedule
+            self.best = None
         if (self.infeasible and self.best is None) or (self.infeasible and self.opts.require_all):
             every = self.opts.require_all
             text = "no schedule satisfies every hard rule" + (
@@ -186,6 +190,12 @@ class _Runner(Runner):
         return solution
 
 
+def _fixed_placed(pr: Problem, slots: list[int | None]) -> bool:
+    return all(
+        slots[m] is not None for m, t in enumerate(pr.fixed) if t is not None and pr.domain[m]
+    )
+
+
 def _decompose(pr: Problem) -> bool:
     """Large multi-session events are solved session by session after a session plan."""
     return (
@@ -193,14 +203,22 @@ def _decompose(pr: Problem) -> bool:
         and pr.n_meetings > DECOMPOSE_ABOVE
         and pr.instance.options.fairness_max_diff is None
         and not pr.instance.options.require_all
+        # per-person limits span sessions of a day, which a session's model does not see
+        and not any(team.needs_variables for team in pr.teams.values())
     )
 
 
 def _to_solution(pr: Problem, slots: list[int | None]) -> Solution:
     slot_of = {m: t for m, t in enumerate(slots) if t is not None}
     table_of = assign_tables(pr, slot_of)
+    persons = people.assign(pr, slot_of)
     assignments = [
-        Assignment(meeting=pr.meeting_ids[m], slot=pr.slot_ids[t], table=table_of.get(m))
+        Assignment(
+            meeting=pr.meeting_ids[m],
+            slot=pr.slot_ids[t],
+            table=table_of.get(m),
+            persons=persons.get(m, {}),
+        )
         for m, t in sorted(slot_of.items(), key=lambda kv: (kv[1], kv[0]))
     ]
     reasons = diagnose.explain_all(pr, slot_of)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from solver.problem import Problem, host_capacity
+from solver.problem import Problem, host_capacity, slot_capacity
 from solver.solution import Reason
 
 
@@ -76,7 +76,8 @@ def _fixed_conflicts(pr: Problem) -> list[Reason]:
         for p in pr.ends[m]:
             load[(p, t)] += 1
     for (p, t), n in sorted(load.items()):
-        if n > pr.capacity[p]:
+        cap = slot_capacity(pr, p, t)
+        if n > cap:
             reasons.append(
                 Reason(
                     code="fixed_conflict",
@@ -84,10 +85,10 @@ def _fixed_conflicts(pr: Problem) -> list[Reason]:
                         "participant": pr.person_ids[p],
                         "slot": pr.slot_ids[t],
                         "meetings": n,
-                        "capacity": pr.capacity[p],
+                        "capacity": cap,
                     },
                     text=f"{pr.labels[p]} has {n} fixed meetings in slot {pr.slot_ids[t]} "
-                    f"but can hold {pr.capacity[p]} at once",
+                    f"but can hold {cap} at once",
                 )
             )
     for t, n in sorted(per_slot.items()):
@@ -133,7 +134,11 @@ def _blocked_by_fixed(pr: Problem) -> list[Reason]:
         if pr.fixed[m] is not None or not dom:
             continue
         a, b = pr.ends[m]
-        new = [t for t in dom if load[(a, t)] < pr.capacity[a] and load[(b, t)] < pr.capacity[b]]
+        new = [
+            t
+            for t in dom
+            if load[(a, t)] < slot_capacity(pr, a, t) and load[(b, t)] < slot_capacity(pr, b, t)
+        ]
         if len(new) < len(dom):
             pr.domain[m] = new
             if not new:
@@ -341,9 +346,9 @@ def _count_causes(pr: Problem, m: int, usage: _Usage) -> Counter[str]:
     counts: Counter[str] = Counter()
     home = pr.home_of[m]
     for t in pr.domain[m]:
-        if load[(a, t)] >= pr.capacity[a]:
+        if load[(a, t)] >= slot_capacity(pr, a, t):
             counts["booked_a"] += 1
-        elif load[(b, t)] >= pr.capacity[b]:
+        elif load[(b, t)] >= slot_capacity(pr, b, t):
             counts["booked_b"] += 1
         elif (home is None and free_used[t] >= len(pr.free_tables)) or (
             home is not None and home_used[(home, t)] >= host_capacity(pr, home)

@@ -2,7 +2,9 @@
 
 Meetings are taken one by one (fixed ones first) and put into the earliest slot where
 both participants are free, a table is left and every hard rule still holds. Never
-moves a meeting once placed, so it may leave meetings out that a solver can fit.
+moves a meeting once placed, so it may leave meetings out that a solver can fit. A
+team's meetings each take the first of its people who is present and free then and
+within their own limits (the required person, if any).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ class _State:
         self.placed = [0] * problem.n_people
         self.slot: list[int | None] = [None] * problem.n_meetings
         self.successors: list[list[int]] = [[] for _ in range(problem.n_meetings)]
+        self.attends: dict[tuple[int, int], set[int]] = {}  # (team, person) -> their slots
         for m, befores in enumerate(problem.after):
             for a in befores:
                 self.successors[a].append(m)
@@ -27,15 +30,8 @@ class _State:
     def fits(self, m: int, t: int) -> bool:
         pr = self.pr
         a, b = pr.ends[m]
-        for p in (a, b):
-            if self.load[p][t] >= pr.capacity[p]:
-                return False
-            limit = pr.max_per_day[p]
-            if limit is not None and self.per_day[p].get(pr.day_of[t], 0) >= limit:
-                return False
-            k = pr.max_consecutive[p]
-            if k is not None and self._run_length(p, t) > k:
-                return False
+        if not (self._participant_fits(m, a, t) and self._participant_fits(m, b, t)):
+            return False
         h = pr.home_of[m]
         if h is None:
             if self.free_used[t] >= len(pr.free_tables):
@@ -52,6 +48,18 @@ class _State:
                 return False
         return True
 
+    def _participant_fits(self, m: int, p: int, t: int) -> bool:
+        pr = self.pr
+        if self.load[p][t] >= pr.capacity[p]:
+            return False
+        limit = pr.max_per_day[p]
+        if limit is not None and self.per_day[p].get(pr.day_of[t], 0) >= limit:
+            return False
+        k = pr.max_consecutive[p]
+        if k is not None and self._run_length(p, t) > k:
+            return False
+        return not (p in pr.teams and pr.teams[p].size > 1 and self._person(m, p, t) is None)
+
     def _run_length(self, p: int, t: int) -> int:
         """Length of p's run of busy slots through t if it also met in t."""
         pr, load = self.pr, self.load[p]
@@ -66,9 +74,30 @@ class _State:
             n, j = n + 1, j + 1
         return n
 
+    def _person(self, m: int, p: int, t: int) -> int | None:
+        """The first of team ``p``'s people who can attend meeting ``m`` in slot ``t``."""
+        pr, team = self.pr, self.pr.teams[p]
+        required = pr.required.get((m, p))
+        for r in [required] if required is not None else team.present(t):
+            slots = self.attends.get((p, r), set())
+            if t in slots or t in team.away[r]:
+                continue
+            limit = team.max_per_day[r]
+            if limit is not None and sum(pr.day_of[u] == pr.day_of[t] for u in slots) >= limit:
+                continue
+            k = team.max_consecutive[r]
+            if k is not None and _streak(pr, slots, t) > k:
+                continue
+            return r
+        return None
+
     def place(self, m: int, t: int) -> None:
         pr = self.pr
         for p in pr.ends[m]:
+            if p in pr.teams and pr.teams[p].size > 1:
+                r = self._person(m, p, t)
+                assert r is not None  # place follows fits
+                self.attends.setdefault((p, r), set()).add(t)
             self.load[p][t] += 1
             self.placed[p] += 1
             d = pr.day_of[t]
@@ -79,6 +108,19 @@ class _State:
         else:
             self.home_used[(h, t)] = self.home_used.get((h, t), 0) + 1
         self.slot[m] = t
+
+
+def _streak(pr: Problem, slots: set[int], t: int) -> int:
+    """Length of the run of ``slots`` through t (in t's session) if t were added."""
+    run = pr.runs[pr.session_of[t]]
+    i = run.index(t)
+    n, j = 1, i - 1
+    while j >= 0 and run[j] in slots:
+        n, j = n + 1, j - 1
+    j = i + 1
+    while j < len(run) and run[j] in slots:
+        n, j = n + 1, j + 1
+    return n
 
 
 def first_fit(problem: Problem, order: list[int] | None = None) -> list[int | None]:

@@ -31,13 +31,31 @@ class Table(_Model):
     host: str | None = None
 
 
+class Person(_Model):
+    """One of the people who attend for a participant (a team's representative)."""
+
+    id: str
+    name: str | None = None
+    unavailable: list[str] = Field(default_factory=list)
+    max_per_day: int | None = Field(default=None, ge=0)
+    max_consecutive: int | None = Field(default=None, ge=1)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
 class Participant(_Model):
+    """``people`` (optional): who attends for it; when given, ``capacity`` is derived
+    (as many meetings at once as people present) and every meeting names its person."""
+
     id: str
     name: str | None = None
     capacity: int = Field(default=1, ge=1)
     unavailable: list[str] = Field(default_factory=list)
     max_per_day: int | None = Field(default=None, ge=0)
     max_consecutive: int | None = Field(default=None, ge=1)
+    people: list[Person] | None = None
 
     @property
     def label(self) -> str:
@@ -53,6 +71,7 @@ class Meeting(_Model):
     previous_slot: str | None = None
     previous_table: str | None = None
     after: list[str] = Field(default_factory=list)
+    persons: dict[str, str] = Field(default_factory=dict)  # participant -> required person
 
     @model_validator(mode="after")
     def _two_distinct(self) -> Self:
@@ -107,9 +126,12 @@ class Instance(_Model):
             for s in p.unavailable:
                 if s not in slots:
                     errors.append(f"participants[{i}].unavailable: unknown slot {s!r}")
+            errors += _people_references(i, p, slots)
         tables = {t.id for t in self.tables}
+        teams = {p.id: {q.id for q in p.people} for p in self.participants if p.people}
         for i, m in enumerate(self.meetings):
             errors += _meeting_references(i, m, slots, people, meetings, tables)
+            errors += _persons_references(i, m, teams)
         if errors:
             raise ValueError("; ".join(errors))
         return self
@@ -140,4 +162,37 @@ def _meeting_references(
             errors.append(f"meetings[{i}].after: unknown meeting {a!r}")
         elif a == m.id:
             errors.append(f"meetings[{i}].after: meeting {a!r} cannot follow itself")
+    return errors
+
+
+def _people_references(i: int, p: Participant, slots: set[str]) -> list[str]:
+    """Participant ``i``'s people: at least one, distinct ids, known slots."""
+    if p.people is None:
+        return []
+    if not p.people:
+        return [f"participants[{i}].people: empty (leave it out for no people)"]
+    errors = [
+        f"participants[{i}].people: duplicate person id {dup!r}"
+        for dup in _duplicates([q.id for q in p.people])
+    ]
+    for j, q in enumerate(p.people):
+        errors += [
+            f"participants[{i}].people[{j}].unavailable: unknown slot {s!r}"
+            for s in q.unavailable
+            if s not in slots
+        ]
+    return errors
+
+
+def _persons_references(i: int, m: Meeting, teams: dict[str, set[str]]) -> list[str]:
+    """Meeting ``i``'s required persons: one of its participants' own people."""
+    errors = []
+    for p_id, person in m.persons.items():
+        field = f"meetings[{i}].persons.{p_id}"
+        if p_id not in m.participants:
+            errors.append(f"{field}: {p_id!r} is not a participant of this meeting")
+        elif p_id not in teams:
+            errors.append(f"{field}: participant {p_id!r} has no people")
+        elif person not in teams[p_id]:
+            errors.append(f"{field}: unknown person {person!r} of {p_id!r}")
     return errors

@@ -41,11 +41,7 @@ def solve_weight(
     if lp is None:  # pragma: no cover - GLOP ships with ortools
         return None
     lp.SetTimeLimit(max(1, int(time_limit * 1000)))
-    x = _variables(lp, pr, active)
-    for p in range(pr.n_people):
-        _person_limits(lp, pr, x, p)
-    _table_limits(lp, pr, x)
-    _precedence(lp, pr, x)
+    x = _hard_rows(lp, pr, active)
     objective = lp.Objective()
     _set_weights(objective, pr, x)
     objective.SetMaximization()
@@ -60,6 +56,18 @@ def solve_weight(
     if not fairness or time.monotonic() - started > time_limit / 2:
         return result
     return _fairer(lp, pr, x, value, result)
+
+
+def _hard_rows(lp: pywraplp.Solver, pr: Problem, active: list[bool]) -> Vars:
+    """The share variables and every hard rule's rows (participants, teams, tables, order)."""
+    x = _variables(lp, pr, active)
+    for p in range(pr.n_people):
+        _person_limits(lp, pr, x, p)
+    for p in pr.teams:
+        _team_limits(lp, pr, x, p)
+    _table_limits(lp, pr, x)
+    _precedence(lp, pr, x)
+    return x
 
 
 def _variables(lp: pywraplp.Solver, pr: Problem, active: list[bool]) -> Vars:
@@ -105,6 +113,32 @@ def _person_limits(lp: pywraplp.Solver, pr: Problem, x: Vars, p: int) -> None:
                 _at_most(lp, [v for t in run[i : i + k + 1] for v in by_slot.get(t, [])], cap * k)
 
 
+def _team_limits(lp: pywraplp.Solver, pr: Problem, x: Vars, p: int) -> None:
+    """Team ``p``: per slot the people present, one meeting per slot for a required
+    person, and per day what its people can hold then (their daily limits summed)."""
+    team = pr.teams[p]
+    by_slot: dict[int, list[pywraplp.Variable]] = {}
+    by_person: dict[tuple[int, int], list[pywraplp.Variable]] = {}
+    for m in pr.meetings_of[p]:
+        r = pr.required.get((m, p))
+        for t, var in x[m].items():
+            by_slot.setdefault(t, []).append(var)
+            if r is not None:
+                by_person.setdefault((r, t), []).append(var)
+    for t, lits in by_slot.items():
+        _at_most(lp, lits, len(team.present(t)))
+    for lits in by_person.values():
+        _at_most(lp, lits, 1)
+    if team.size > 1 and any(k is not None for k in team.max_per_day):
+        for ts in pr.days.values():
+            most = 0
+            for r in range(team.size):
+                here = sum(1 for t in ts if t not in team.away[r])
+                limit = team.max_per_day[r]
+                most += here if limit is None else min(here, limit)
+            _at_most(lp, [v for t in ts for v in by_slot.get(t, [])], most)
+
+
 def _table_limits(lp: pywraplp.Solver, pr: Problem, x: Vars) -> None:
     """Per slot, no more meetings than free tables, nor than a host's home tables."""
     free: dict[int, list[pywraplp.Variable]] = {}
@@ -136,9 +170,7 @@ def _set_weights(row: pywraplp.Objective | pywraplp.Constraint, pr: Problem, x: 
             row.SetCoefficient(var, float(pr.weight[m]))
 
 
-def _fairer(
-    lp: pywraplp.Solver, pr: Problem, x: Vars, value: float, result: WeightLP
-) -> WeightLP:
+def _fairer(lp: pywraplp.Solver, pr: Problem, x: Vars, value: float, result: WeightLP) -> WeightLP:
     """Second level: raise the worst-off share without losing weight.
 
     The fairer schedule is kept only when, rounded, it still has all the weight.
@@ -185,8 +217,10 @@ def _rounded(pr: Problem, x: list[dict[int, pywraplp.Variable]]) -> _Rounded:
                 slots[m] = t
             elif val > 1e-6:
                 integral = False
-    if not integral:
+    if not integral or pr.teams:  # the LP knows nothing of people: greedy checks them
+        rounded = slots
         slots = complete(pr, slots)
+        integral = integral and slots == rounded
     return _Rounded(slots, integral)
 
 
@@ -227,11 +261,7 @@ def fairness_bounds(
     if lp is None:  # pragma: no cover - GLOP ships with ortools
         return None
     lp.SetTimeLimit(max(1, int(time_limit * 1000)))
-    x = _variables(lp, pr, active)
-    for p in range(pr.n_people):
-        _person_limits(lp, pr, x, p)
-    _table_limits(lp, pr, x)
-    _precedence(lp, pr, x)
+    x = _hard_rows(lp, pr, active)
     keep = lp.Constraint(weight - 1e-6, lp.infinity())
     _set_weights(keep, pr, x)
     n = pr.instance.options.min_meetings

@@ -27,6 +27,7 @@ class Assignment(BaseModel):
     meeting: str
     slot: str
     table: str | None = None
+    persons: dict[str, str] = Field(default_factory=dict)  # participant -> who attends
 
 
 # param name -> kind of instance id it holds

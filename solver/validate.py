@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from solver.instance import Instance, Meeting
+from solver.instance import Instance, Meeting, Participant
 from solver.problem import Problem, build
 from solver.solution import Assignment, Objective, Solution
 
@@ -72,28 +72,46 @@ def recompute(problem: Problem, slot_of: dict[int, int]) -> Objective:
     )
 
 
-def has_common_free_slot(instance: Instance, meeting: Meeting, away: dict[str, set[str]]) -> bool:
-    """Whether a slot is allowed for ``meeting`` (its fixed one, if any) and free for both
-    sides (``away``: each participant's unavailable slots), read from the instance alone."""
-    a, b = meeting.participants
+def present_slots(instance: Instance) -> dict[str, dict[str | None, set[str]]]:
+    """Per participant, the slots it is there, in total (key None) and per person."""
+    every = {s.id for s in instance.slots}
+    out: dict[str, dict[str | None, set[str]]] = {}
+    for p in instance.participants:
+        there = every - set(p.unavailable)
+        by: dict[str | None, set[str]] = {q.id: there - set(q.unavailable) for q in p.people or []}
+        by[None] = set().union(*by.values()) if p.people else there
+        out[p.id] = by
+    return out
+
+
+def has_common_free_slot(
+    instance: Instance, meeting: Meeting, present: dict[str, dict[str | None, set[str]]]
+) -> bool:
+    """Whether a slot is allowed for ``meeting`` (its fixed one, if any) with both sides
+    there (the required person, if the meeting names one), read from the instance alone;
+    ``present`` as ``present_slots`` gives it."""
     slots = (
-        [s.id for s in instance.slots] if meeting.allowed_slots is None else meeting.allowed_slots
+        {s.id for s in instance.slots}
+        if meeting.allowed_slots is None
+        else set(meeting.allowed_slots)
     )
     if meeting.fixed_slot is not None:
-        slots = [s for s in slots if s == meeting.fixed_slot]
-    return any(s not in away[a] and s not in away[b] for s in slots)
+        slots &= {meeting.fixed_slot}
+    for p in meeting.participants:
+        slots &= present[p].get(meeting.persons.get(p), set())
+    return bool(slots)
 
 
 def zero_meeting(instance: Instance, scheduled: set[str]) -> list[str]:
     """Participants left with no meeting although one of theirs had a common free slot
     (``objective.zero_meeting`` counts them)."""
-    away = {p.id: set(p.unavailable) for p in instance.participants}
+    present = present_slots(instance)
     schedulable: set[str] = set()
     met: set[str] = set()
     for m in instance.meetings:
         if m.id in scheduled:
             met.update(m.participants)
-        elif has_common_free_slot(instance, m, away):
+        elif has_common_free_slot(instance, m, present):
             schedulable.update(m.participants)
     return sorted(schedulable - met)
 
@@ -127,6 +145,7 @@ def validate(instance: Instance, solution: Solution, problem: Problem | None = N
     errors += _precedence_errors(pr, slot_of)
     errors += _coverage_errors(instance, pr, solution, seen, slot_of)
     errors += _fairness_errors(instance, pr, slot_of)
+    errors += _people_errors(instance, pr, solution)
     return errors
 
 
@@ -278,3 +297,82 @@ def _fairness_errors(instance: Instance, pr: Problem, slot_of: dict[int, int]) -
     if values and max(values) - min(values) > max_diff:
         return [f"break counts range {min(values)}..{max(values)}, more than {max_diff} apart"]
     return []
+
+
+def _people_errors(instance: Instance, pr: Problem, solution: Solution) -> list[str]:
+    """For participants with people: each of its meetings names one of them, present then,
+    the required one if the meeting names one; nobody in two meetings at once; each
+    person's own daily and consecutive limits."""
+    teams = {p.id: p for p in instance.participants if p.people}
+    meetings = {m.id: m for m in instance.meetings}
+    errors: list[str] = []
+    attends: dict[tuple[str, str], list[int]] = {}  # (participant, person) -> slots
+    for a in solution.assignments:
+        meeting = meetings.get(a.meeting)
+        if meeting is None or a.slot not in pr.slot_index:
+            continue  # reported above
+        errors += [
+            f"meeting {a.meeting!r}: persons names {p_id!r}, which is not one of its "
+            "participants with people"
+            for p_id in a.persons
+            if p_id not in meeting.participants or p_id not in teams
+        ]
+        for p_id in meeting.participants:
+            if p_id not in teams:
+                continue
+            person = a.persons.get(p_id)
+            errors += _attendance_errors(teams[p_id], meeting, a.slot, person)
+            if person in {q.id for q in teams[p_id].people or []}:
+                attends.setdefault((p_id, person), []).append(pr.slot_index[a.slot])
+    for (p_id, person), slots in attends.items():
+        errors += _person_limit_errors(pr, teams[p_id], person, slots)
+    return errors
+
+
+def _attendance_errors(
+    participant: Participant, meeting: Meeting, slot: str, person: str | None
+) -> list[str]:
+    where = f"meeting {meeting.id!r}"
+    if person is None:
+        return [f"{where}: no person named for {participant.id!r}"]
+    found = [q for q in participant.people or [] if q.id == person]
+    if not found:
+        return [f"{where}: {person!r} is not one of {participant.id!r}'s people"]
+    errors = []
+    if slot in found[0].unavailable or slot in participant.unavailable:
+        errors.append(f"{where}: {person!r} of {participant.id!r} is unavailable in {slot}")
+    required = meeting.persons.get(participant.id)
+    if required is not None and required != person:
+        errors.append(f"{where}: {required!r} must attend for {participant.id!r}, not {person!r}")
+    return errors
+
+
+def _person_limit_errors(
+    pr: Problem, participant: Participant, person: str, slots: list[int]
+) -> list[str]:
+    who = f"{person!r} of {participant.id!r}"
+    errors = [
+        f"{who} is in {n} meetings in slot {pr.slot_ids[t]}"
+        for t, n in Counter(slots).items()
+        if n > 1
+    ]
+    q = next(q for q in participant.people or [] if q.id == person)
+    if q.max_per_day is not None:
+        errors += [
+            f"{who} has {n} meetings on day {d} (max {q.max_per_day})"
+            for d, n in Counter(pr.day_of[t] for t in slots).items()
+            if n > q.max_per_day
+        ]
+    k = q.max_consecutive
+    if k is not None:
+        busy = set(slots)
+        for run in pr.runs:
+            streak = 0
+            for t in run:
+                streak = streak + 1 if t in busy else 0
+                if streak > k:
+                    errors.append(
+                        f"{who} has more than {k} consecutive meetings up to slot {pr.slot_ids[t]}"
+                    )
+                    break
+    return errors

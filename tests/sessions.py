@@ -47,7 +47,7 @@ def open_session(client: TestClient, account: Account | None, *, age_seconds: in
     if account is None:
         return ""
     assert account.id is not None
-    identity = Identity(account.id, account.role.value)
+    identity = Identity(account.id, account.role.value, account.session_generation)
     if age_seconds:
         value = _backdated(client, identity, age_seconds)
     else:

@@ -5,13 +5,15 @@ Three days of two sessions of nine 20-minute slots; a minority of hosts (experts
 investors, agencies, tech firms) attracts most requests, some with a home table or two
 representatives; participants attend only some sessions; requests carry weight 1, 2
 (mutual interest) or 3 (must meet); some hosts cap their meetings per day or in a row.
+With ``teams``, a host with two representatives has them as ``people``: the second
+attends the first day only, and the first has the host's daily limit.
 """
 
 from __future__ import annotations
 
 import random
 
-from solver.instance import Instance, Meeting, Options, Participant, Slot, Table
+from solver.instance import Instance, Meeting, Options, Participant, Person, Slot, Table
 
 SESSIONS = (("am", "08:00", 0), ("pm", "13:30", 1))
 
@@ -45,6 +47,7 @@ def event(
     per_session: int = 9,
     seed: int = 2023,
     name: str | None = None,
+    teams: bool = False,
 ) -> Instance:
     """A realistic brokerage event of the given size (deterministic for a seed)."""
     rng = random.Random(seed)
@@ -81,6 +84,8 @@ def event(
                 max_consecutive=4 if host and rng.random() < 0.2 else None,
             )
         )
+        if teams and people[-1].capacity == 2:
+            people[-1] = _team(people[-1], slots)
         attends.append(present)
 
     n_home = min(tables // 3, n_hosts // 3)
@@ -121,9 +126,23 @@ def event(
     )
 
 
+def _team(host: Participant, slots: list[Slot]) -> Participant:
+    """The host's two representatives as people; the second one only on day 1."""
+    first = Person(id=f"{host.id}-1", name=f"{host.label} (1)", max_per_day=host.max_per_day)
+    second = Person(
+        id=f"{host.id}-2", name=f"{host.label} (2)", unavailable=[s.id for s in slots if s.day != 1]
+    )
+    return host.model_copy(update={"max_per_day": None, "people": [first, second]})
+
+
 def demo(seed: int = 2023) -> Instance:
     return event(350, 1500, 30, seed=seed, name="demo-350p-1500m")
 
 
 def large(seed: int = 2023) -> Instance:
     return event(3000, 15000, 300, seed=seed, name="10x-3000p-15000m")
+
+
+def teams(seed: int = 2023) -> Instance:
+    """The demo event with its two-representative hosts as people on different days."""
+    return event(350, 1500, 30, seed=seed, name="teams-350p-1500m", teams=True)

@@ -33,7 +33,9 @@ def landing(request: Request, account: Account) -> str:
 def signed_in_redirect(request: Request, account: Account, target: str) -> Redirect:
     settings = request.app.state.settings
     assert account.id is not None
-    value = request.app.state.signer.dumps(Identity(account.id, account.role.value))
+    value = request.app.state.signer.dumps(
+        Identity(account.id, account.role.value, account.session_generation)
+    )
     return Redirect(
         target,
         status_code=303,

@@ -35,7 +35,7 @@ def provide_account(request: Request, db: DB) -> Account | None:
     account = db.get(Account, identity.account_id)
     if account is None or not account.active or account.role.value != identity.role:
         return None
-    if not accounts.session_is_current(account, identity.issued_at):
+    if not accounts.session_is_current(account, identity.generation):
         return None  # signed out since this session was opened
     return account
 

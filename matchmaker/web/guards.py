@@ -1,8 +1,9 @@
 """Role guards: every route states who may use it.
 
-The guards are async (they only read the connection state the identity
-middleware filled), so Litestar awaits them directly instead of sending each
-check to a worker thread.
+A guard reads the identity the session middleware found in the cookie and checks it
+against the account (active, same role, session not ended by a sign-out), so a route
+that never asks who the user is still refuses an ended session. The guards are async
+and look the account up by primary key; Litestar awaits them directly.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from sqlmodel import Session
 
+from matchmaker import accounts
+from matchmaker.models import Account
 from matchmaker.web.session_cookie import Identity
 
 
@@ -19,13 +23,29 @@ def identity_of(connection: ASGIConnection) -> Identity | None:
     return identity if isinstance(identity, Identity) else None
 
 
+def current_identity(connection: ASGIConnection) -> Identity | None:
+    """The cookie's identity while its account may still use it, else None."""
+    identity = identity_of(connection)
+    if identity is None:
+        return None
+    with Session(connection.app.state.engine) as session:
+        account = session.get(Account, identity.account_id)
+        current = (
+            account is not None
+            and account.active
+            and account.role.value == identity.role
+            and accounts.session_is_current(account, identity.generation)
+        )
+    return identity if current else None
+
+
 async def signed_in(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    if identity_of(connection) is None:
+    if current_identity(connection) is None:
         raise NotAuthorizedException("Sign in first.")
 
 
 async def organiser_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    identity = identity_of(connection)
+    identity = current_identity(connection)
     if identity is None:
         raise NotAuthorizedException("Sign in first.")
     if identity.role != "organiser":
@@ -33,7 +53,7 @@ async def organiser_only(connection: ASGIConnection, _: BaseRouteHandler) -> Non
 
 
 async def participant_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    identity = identity_of(connection)
+    identity = current_identity(connection)
     if identity is None:
         raise NotAuthorizedException("Sign in first.")
     if identity.role != "participant":

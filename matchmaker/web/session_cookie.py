@@ -7,7 +7,6 @@ interface language) into the connection state, where guards look.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -28,9 +27,9 @@ LANG_MAX_AGE = 365 * 24 * 3600
 class Identity:
     account_id: int
     role: str
-    # When the cookie was signed (whole seconds); sessions opened before the
-    # account's `sessions_revoked_at` are refused (see deps.provide_account).
-    issued_at: datetime | None = None
+    # The account's session generation when the cookie was signed: a sign-out moves the
+    # account to the next one and every older cookie stops working (guards, deps).
+    generation: int = 0
 
 
 class SessionSigner:
@@ -38,18 +37,23 @@ class SessionSigner:
         self._serializer = URLSafeTimedSerializer(secret, salt=SESSION_SALT)
 
     def dumps(self, identity: Identity) -> str:
-        return self._serializer.dumps({"a": identity.account_id, "r": identity.role})
+        return self._serializer.dumps(
+            {"a": identity.account_id, "r": identity.role, "g": identity.generation}
+        )
 
     def loads(self, value: str) -> Identity | None:
         try:
-            data, issued_at = self._serializer.loads(
-                value, max_age=SESSION_MAX_AGE, return_timestamp=True
-            )
+            data = self._serializer.loads(value, max_age=SESSION_MAX_AGE)
         except BadSignature:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("a"), int):
             return None
-        return Identity(account_id=data["a"], role=str(data.get("r", "")), issued_at=issued_at)
+        generation = data.get("g", 0)
+        return Identity(
+            account_id=data["a"],
+            role=str(data.get("r", "")),
+            generation=generation if isinstance(generation, int) else -1,
+        )
 
 
 def session_cookie(value: str, *, secure: bool) -> Cookie:

@@ -11,6 +11,7 @@ from solver.model import (
     counters,
     daily,
     implied,
+    people,
     precedence,
     tables,
 )
@@ -43,6 +44,7 @@ def build(
     need_busy = need_breaks or any(k is not None for k in problem.max_consecutive)
     capacity.add(model, problem, v, with_busy=need_busy)
     tables.add(model, problem, v)
+    people.add(model, problem, v)
     daily.add(model, problem, v)
     consecutive.add(model, problem, v)
     precedence.add(model, problem, v)

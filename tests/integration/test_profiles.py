@@ -237,6 +237,28 @@ def test_profile_edit_saves_the_organisation(client: TestClient, db: Session) ->
     )
 
 
+def test_profile_edit_cannot_change_the_kind_of_an_approved_organisation(
+    client: TestClient, db: Session
+) -> None:
+    event = make_event(db)
+    org = make_org(db, event, "Công ty Nông Sản Số", OrgKind.startup, sectors=["agritech"])
+    _, account = make_participant(db, org, "Võ Minh Khoa")
+    db.commit()
+    sign_in_as(client, account, db)
+    english(client)
+    fields = ("name", "sectors", "province", "description", "offers", "seeks")
+    data = {k: v for k, v in VALID.items() if k in fields}
+
+    response = post_form(client, "/me/profile", {**data, "kind": "tech_firm"})
+
+    assert response.status_code == 400
+    assert field_error(response.text, "kind") == (
+        "Only the organisers can change the kind of an approved organisation."
+    )
+    db.refresh(org)
+    assert (org.kind, org.name) == (OrgKind.startup, "Công ty Nông Sản Số")
+
+
 def test_profile_edit_with_errors_keeps_values_and_changes_nothing(
     client: TestClient, db: Session
 ) -> None:

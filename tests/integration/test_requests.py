@@ -353,6 +353,28 @@ def test_accept_creates_ordered_meeting_hosted_by_receiver(
     )
 
 
+def test_accept_rechecks_the_rules_after_a_kind_change(db: Session) -> None:
+    w = make_world(db, allowed_pairs={"startup": ["investor"], "tech_firm": ["startup"]})
+    request = ask(db, w, w.a, w.b)
+    db.commit()
+    # The requester's kind changed since it asked: a startup may meet an investor,
+    # a tech firm may not.
+    w.a.kind = OrgKind.tech_firm
+    db.add(w.a)
+    db.commit()
+
+    with pytest.raises(DomainError) as refused:
+        svc.accept(db, request.id or 0, w.b_user, now=NOW)
+    db.rollback()
+
+    assert refused.value.message == (
+        "The organisers' rules do not allow a meeting between these kinds of organisation."
+    )
+    db.refresh(request)
+    assert request.status is RequestStatus.pending
+    assert count(db, Meeting) == 0
+
+
 def test_accept_twice_conflicts_and_keeps_one_meeting(db: Session) -> None:
     w = make_world(db)
     request = ask(db, w, w.a, w.b)

@@ -244,6 +244,35 @@ def test_signout_ends_copies_of_the_session_cookie_too(client: TestClient, db: S
     assert client.get("/api/me").status_code == 401
 
 
+def test_signout_in_the_same_second_as_signin_ends_the_session(
+    client: TestClient, db: Session
+) -> None:
+    organiser = organiser_account(db)
+    db.commit()
+    copied = open_session(client, organiser)  # signed now, signed out at once
+    post_form(client, "/signout", {}, follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, copied)
+    assert client.get("/api/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/event", "/api/schema/openapi.json", "/organiser/confirmations/summary"]
+)
+def test_signout_ends_the_session_on_routes_that_do_not_ask_who_is_there(
+    client: TestClient, db: Session, path: str
+) -> None:
+    make_event(db)
+    organiser = organiser_account(db)
+    db.commit()
+    copied = open_session(client, organiser, age_seconds=60)
+    before = client.get(path, follow_redirects=False).status_code
+    post_form(client, "/signout", {}, follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, copied)
+    after = client.get(path, follow_redirects=False)
+    assert before == 200
+    assert after.status_code in (302, 401)
+
+
 def test_signout_ends_only_that_accounts_sessions(client: TestClient, db: Session) -> None:
     first, second = organiser_account(db, "a@example.vn"), organiser_account(db, "b@example.vn")
     db.commit()

@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from matchmaker import publication, scheduling, solve_worker
 from matchmaker.errors import Conflict
@@ -312,6 +312,17 @@ def test_solve_page_refuses_bad_time_limit(
     response = post_form(client, "/organiser/solve", {"time_limit": "0"})
     assert response.status_code == 400
     assert "Giới hạn thời gian phải từ 1 đến 3600 giây." in response.text
+
+
+def test_solve_page_refuses_a_crafted_workers_value(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    _, organiser = tiny_event
+    sign_in_as(client, organiser, db)
+    response = post_form(client, "/organiser/solve", {"time_limit": "3", "workers": "abc"})
+    assert response.status_code == 400
+    assert "Hãy nhập số nguyên." in response.text
+    assert db.exec(select(func.count()).select_from(SolveRun)).one() == 0
 
 
 def test_progress_partial_polls_while_running_and_stops_when_done(

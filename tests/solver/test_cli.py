@@ -103,6 +103,69 @@ def test_bad_instance_exits_non_zero_naming_file_and_field(
     assert "Traceback" not in err
 
 
+def _people(data: dict[str, Any], *people: dict[str, Any]) -> None:
+    data["participants"][0]["people"] = list(people)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: _people(d, {"id": "r1"}, {"id": "r1"}),
+            "instance.json: participants[0].people: duplicate person id 'r1'",
+        ),
+        (
+            lambda d: _people(d, {"id": "r1", "unavailable": ["t9"]}),
+            "instance.json: participants[0].people[0].unavailable: unknown slot 't9'",
+        ),
+        (
+            lambda d: _people(d, {"id": "r1", "max_per_day": -1}),
+            "instance.json: participants.0.people.0.max_per_day: Input should be greater",
+        ),
+        (
+            lambda d: (_people(d, {"id": "r1"}), d["meetings"][0].update(persons={"a": "r9"})),
+            "instance.json: meetings[0].persons.a: unknown person 'r9' of 'a'",
+        ),
+        (
+            lambda d: d["meetings"][0].update(persons={"b": "r1"}),
+            "instance.json: meetings[0].persons.b: participant 'b' has no people",
+        ),
+    ],
+)
+def test_bad_people_exit_non_zero_naming_file_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Any, message: str
+) -> None:
+    data = json.loads(json.dumps(GOOD))
+    change(data)
+    inst = _write(tmp_path, data)
+
+    code = main(["solve", str(inst)])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_team_solution_names_persons_and_check_accepts_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads(json.dumps(GOOD))
+    _people(data, {"id": "r1", "unavailable": ["t2"]}, {"id": "r2", "unavailable": ["t1"]})
+    inst = _write(tmp_path, data)
+    out = tmp_path / "solution.json"
+
+    assert main(["solve", str(inst), "--output", str(out), "--time-limit", "5"]) == 0
+    assert main(["check", str(inst), str(out)]) == 0
+
+    solution = json.loads(out.read_text())
+    assert sorted((a["slot"], a["persons"]["a"]) for a in solution["assignments"]) == [
+        ("t1", "r1"),
+        ("t2", "r2"),
+    ]
+    assert "valid: scheduled=2" in capsys.readouterr().out
+
+
 def test_not_json_exits_non_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inst = _write(tmp_path, "{not json")
 

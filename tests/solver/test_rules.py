@@ -355,3 +355,15 @@ def test_every_solution_validates() -> None:
     sol = quick_solve(inst)
 
     assert validate(inst, sol) == []
+
+
+def test_fixed_meetings_beyond_a_daily_limit_are_infeasible_not_a_broken_schedule() -> None:
+    inst = make_instance(
+        [{"participants": ["a", p], "fixed_slot": t} for p, t in (("b", "t1"), ("c", "t2"))],
+        slots=2,
+        people=[{"id": "a", "max_per_day": 1}],
+    )
+
+    sol = quick_solve(inst)
+
+    assert sol.status == Status.INFEASIBLE

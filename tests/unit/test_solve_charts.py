@@ -69,6 +69,10 @@ def test_parse_params_reads_form_values() -> None:
         ({"time_limit": "5000"}, "time_limit"),
         ({"time_limit": "10", "fairness": "-1"}, "fairness"),
         ({"time_limit": "10", "fairness": "x"}, "fairness"),
+        ({"time_limit": "inf"}, "time_limit"),
+        ({"time_limit": "nan"}, "time_limit"),
+        ({"time_limit": "10", "workers": "abc"}, "workers"),
+        ({"time_limit": "10", "seed": "1.5"}, "seed"),
     ],
 )
 def test_parse_params_refuses_bad_values(data: dict[str, str], field: str) -> None:
