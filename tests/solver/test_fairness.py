@@ -194,3 +194,24 @@ def test_large_event_path_lifts_everyone_to_the_floor_before_weight() -> None:
     got = runner.run_phases([0, None, None], ["floor", "weight"], with_breaks=False)
 
     assert got == [None, 0, 0]
+
+
+def test_zero_meeting_reads_people_presence_and_required_persons() -> None:
+    team = {
+        "id": "a",
+        "people": [
+            {"id": "r1", "unavailable": ["t2"]},
+            {"id": "r2", "unavailable": ["t1", "t2"]},
+        ],
+    }
+    inst = make_instance(
+        [
+            ("a", "b"),  # only r1 is there, in t1, when b is away: never together
+            {"participants": ["a", "c"], "persons": {"a": "r2"}},  # r2 is never there
+            {"participants": ["a", "d"], "persons": {"a": "r1"}},  # r1 and d in t1
+        ],
+        slots=2,
+        people=[team, {"id": "b", "unavailable": ["t1"]}],
+    )
+
+    assert zero_meeting(inst, set()) == ["a", "d"]
