@@ -239,7 +239,7 @@ def _min_share(pr: Problem, slots: list[int | None]) -> float:
 
 @dataclass
 class FairnessBounds:
-    min_share: float  # no schedule of the weight has a higher worst-off share
+    min_share: float | None  # no schedule of the weight has a higher worst-off share
     zero_meeting: int  # every schedule of the weight leaves at least this many at zero
     schedules: list[list[int | None]]  # the two LP optima rounded (maybe less weight)
 
@@ -254,8 +254,8 @@ def fairness_bounds(
     """Bounds over every schedule with at least ``weight`` (and, with
     ``options.min_meetings``, at least ``floor_level`` floor meetings), from one LP
     solved twice: the most participants with a meeting (y_p ≤ 1, y_p ≤ scheduled_p),
-    then the largest z with ``scheduled_p ≥ n_p × z`` for every participant. None when
-    the LP gives no answer in time."""
+    then the largest z with ``scheduled_p ≥ n_p × z`` for every participant (each solve
+    within ``time_limit``). None when the first gives no answer in time."""
     pr = problem
     lp = pywraplp.Solver.CreateSolver("GLOP")
     if lp is None:  # pragma: no cover - GLOP ships with ortools
@@ -294,7 +294,7 @@ def fairness_bounds(
     objective.SetCoefficient(z, 1.0)
     objective.SetMaximization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
-        return None
+        return FairnessBounds(None, max(0, zero), [covering])
     share = min(1.0, z.solution_value() + 1e-6)
     return FairnessBounds(share, max(0, zero), [covering, _rounded(pr, x).slots])
 

@@ -247,12 +247,15 @@ class Runner:
             return slots
         weight_now = sum(self.pr.weight[m] for m, t in enumerate(slots) if t is not None)
         floor_level = dict(levels).get("floor")
-        budget = max(1.0, min(30.0, self.remaining() * 0.2))
+        budget = max(1.0, self.remaining() * 0.15)  # per LP solve; two solves
         got = lp.fairness_bounds(self.pr, self.active, weight_now, floor_level, budget)
+        self.bound.min_share = round(self._slot_share_bound(), 6)
         if got is None:
             return slots
-        # someone at zero in every schedule of this weight: the worst-off share is 0
-        self.bound.min_share = 0.0 if got.zero_meeting else round(got.min_share, 6)
+        if got.min_share is not None:
+            self.bound.min_share = min(self.bound.min_share, round(got.min_share, 6))
+        if got.zero_meeting:  # someone at zero in every schedule of this weight
+            self.bound.min_share = 0.0
         self.bound.zero_meeting = got.zero_meeting
         best = slots
         for other in got.schedules:
@@ -262,6 +265,16 @@ class Runner:
             log.info("fairness LP: a rounded optimum is fairer at the same levels")
             self.best = best
         return best
+
+    def _slot_share_bound(self) -> float:
+        """A bound on the worst-off share that needs no LP: a participant holds at most
+        its capacity in each slot where one of its meetings could take place."""
+        pr, share = self.pr, 1.0
+        for p, n in enumerate(self.live_count):
+            if n:
+                usable = {t for m in pr.meetings_of[p] if self.active[m] for t in pr.domain[m]}
+                share = min(share, min(n, len(usable) * pr.capacity[p]) / n)
+        return share
 
     def _fairer(
         self, slots: list[int | None], than: list[int | None], levels: list[tuple[str, int]]
