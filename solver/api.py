@@ -19,8 +19,16 @@ from solver.decompose import improve_by_session
 from solver.instance import Instance
 from solver.lp import solve_weight
 from solver.model import build as build_model
+from solver.neighbourhood import raise_worst_off
 from solver.problem import Problem, build
-from solver.runner import Progress, ProgressCallback, Runner, is_fair, read_slots
+from solver.runner import (
+    FAIRNESS_CP_MAX,
+    Progress,
+    ProgressCallback,
+    Runner,
+    is_fair,
+    read_slots,
+)
 from solver.solution import Assignment, Reason, Solution, Status, Unscheduled
 from solver.tables import assign_tables
 from solver.validate import recompute, validate
@@ -68,6 +76,8 @@ class _Runner(Runner):
 
     def run(self) -> Solution:
         pr = self.pr
+        if pr.n_meetings > FAIRNESS_CP_MAX:
+            self.local_phase = raise_worst_off
         first = greedy.compact(pr)
         complete = all(first[m] is not None for m in range(pr.n_meetings) if self.active[m])
         if (complete or not self.require_all) and is_fair(pr, first):

@@ -14,13 +14,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from typing import TYPE_CHECKING
 
 from solver.model.objectives.fairness import SCALE
 from solver.problem import Problem
-
-if TYPE_CHECKING:
-    from solver.runner import Runner
+from solver.runner import Runner, phase_value
 
 log = logging.getLogger("solver")
 
@@ -62,26 +59,6 @@ def raise_worst_off(
             break
         slots, value = got, better
     return slots, value
-
-
-def phase_value(runner: Runner, name: str, slots: list[int | None]) -> int:
-    """The level a schedule reaches on a phase (weight, floor, coverage or fairness), as
-    its CP-SAT expression counts it (for ``fairness``: the largest z with
-    z × n_p ≤ SCALE × scheduled_p for all p)."""
-    pr, live = runner.pr, runner.live_count
-    got = [0] * pr.n_people
-    for m, t in enumerate(slots):
-        if t is not None and runner.active[m]:
-            for p in pr.ends[m]:
-                got[p] += 1
-    pairs = [(got[p], n) for p, n in enumerate(live) if n]
-    if name == "weight":
-        return sum(pr.weight[m] for m, t in enumerate(slots) if t is not None and runner.active[m])
-    if name == "floor":
-        return sum(min(runner.opts.min_meetings or 0, g) for g, _ in pairs)
-    if name == "coverage":
-        return sum(1 for g, _ in pairs if g)
-    return min((SCALE * g // n for g, n in pairs), default=SCALE)
 
 
 def _scheduled(runner: Runner, slots: list[int | None]) -> list[int]:

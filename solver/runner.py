@@ -19,7 +19,6 @@ from solver import lp
 from solver.model import Variables
 from solver.model import build as build_model
 from solver.model.objectives import breaks, coverage, fairness, floor, moves, weight
-from solver.neighbourhood import phase_value, raise_worst_off
 from solver.problem import Problem
 from solver.solution import Bound
 from solver.validate import break_counts
@@ -41,6 +40,11 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+# a fairness phase's search on a large event: (runner, phase, schedule, levels) ->
+# (better schedule, its level)
+LocalPhase = Callable[
+    ["Runner", str, list[int | None], list[tuple[str, int]]], tuple[list[int | None], int]
+]
 
 # meetings; above, the fairness phases search neighbourhoods of the worst-off
 # participants (solver.neighbourhood) instead of the whole event
@@ -108,7 +112,9 @@ class Runner:
         self.stopped = False
         # schedulable meetings per participant (of the whole event, also in a child)
         self.live_count = [sum(1 for m in ms if problem.domain[m]) for ms in problem.meetings_of]
-        self.local_fairness = problem.n_meetings > FAIRNESS_CP_MAX
+        # the search of fairness phases above FAIRNESS_CP_MAX meetings (api sets it to
+        # solver.neighbourhood.raise_worst_off); None: CP-SAT on the whole model
+        self.local_phase: LocalPhase | None = None
         self.is_child = False
         self.share_cap: float | None = None  # a bound on min share proved by CP-SAT
         self.zero_floor: int | None = None  # participants at zero, proved by CP-SAT
@@ -125,7 +131,7 @@ class Runner:
             self.callback,
             self.stop,
         )
-        sub.live_count, sub.local_fairness, sub.is_child = self.live_count, False, True
+        sub.live_count, sub.is_child = self.live_count, True
         sub.bound = Bound(min_share=self.bound.min_share, zero_meeting=self.bound.zero_meeting)
         return sub
 
@@ -164,7 +170,7 @@ class Runner:
         self, hint: list[int | None], names: list[str], levels: list[tuple[str, int]]
     ) -> list[int | None]:
         """The phases before breaks, appending the level each reaches to ``levels``. On
-        large events the fairness phases search neighbourhoods (``raise_worst_off``)."""
+        large events the fairness phases search neighbourhoods (``local_phase``)."""
         lean: tuple[cp_model.CpModel, Variables] | None = None
         bounded = False
         for name in names:
@@ -179,8 +185,8 @@ class Runner:
             if reached is not None:  # nothing to gain: keep the level, skip the search
                 levels.append((name, reached))
                 continue
-            if name in FAIR_PHASES and self.local_fairness:
-                hint, reached = raise_worst_off(self, name, hint, levels)
+            if name in FAIR_PHASES and self.local_phase is not None:
+                hint, reached = self.local_phase(self, name, hint, levels)
                 self.best, self.proved = hint, False
                 lean = None  # rebuilt with this level when a later phase needs it
             else:
@@ -503,6 +509,26 @@ class Runner:
         if name == "moves":
             return moves.expression(pr, v), False
         return breaks.expression(v), False
+
+
+def phase_value(runner: Runner, name: str, slots: list[int | None]) -> int:
+    """The level a schedule reaches on a phase (weight, floor, coverage or fairness), as
+    its CP-SAT expression counts it (for ``fairness``: the largest z with
+    z × n_p ≤ SCALE × scheduled_p for all p)."""
+    pr, live = runner.pr, runner.live_count
+    got = [0] * pr.n_people
+    for m, t in enumerate(slots):
+        if t is not None and runner.active[m]:
+            for p in pr.ends[m]:
+                got[p] += 1
+    pairs = [(got[p], n) for p, n in enumerate(live) if n]
+    if name == "weight":
+        return sum(pr.weight[m] for m, t in enumerate(slots) if t is not None and runner.active[m])
+    if name == "floor":
+        return sum(min(runner.opts.min_meetings or 0, g) for g, _ in pairs)
+    if name == "coverage":
+        return sum(1 for g, _ in pairs if g)
+    return min((fairness.SCALE * g // n for g, n in pairs), default=fairness.SCALE)
 
 
 def read_slots(solver: cp_model.CpSolver, v: Variables, n_meetings: int) -> list[int | None]:

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from solver import Solution, Status, solve, validate
+from solver.neighbourhood import raise_worst_off
 from solver.problem import build
 from solver.runner import Runner
 from solver.solution import Assignment, Unscheduled
@@ -131,7 +132,7 @@ def test_large_event_path_gives_the_zero_participant_a_meeting() -> None:
     inst = _one_host_slot([("a", "h"), ("a", "g"), ("b", "h")])
     pr = build(inst)
     runner = Runner(pr, time.monotonic(), 10, 1, 1, True, None, None)
-    runner.local_fairness = True
+    runner.local_phase = raise_worst_off
     unfair: list[int | None] = [0, 1, None]  # a-h at t1, a-g at t2: b at zero
 
     got = runner.run_phases(unfair, ["coverage"], [("weight", 2)], with_breaks=False)
@@ -170,7 +171,7 @@ def test_large_event_path_raises_the_worst_off_share() -> None:
     )
     pr = build(inst)
     runner = Runner(pr, time.monotonic(), 10, 1, 1, True, None, None)
-    runner.local_fairness = True
+    runner.local_phase = raise_worst_off
     # h meets b, c, d: a has 1 of 2 meetings; the fair one has h meet a instead of b
     start: list[int | None] = [None, 1, 0, 1, 2, 1, 2]
 
@@ -189,7 +190,7 @@ def test_large_event_path_lifts_everyone_to_the_floor_before_weight() -> None:
     )
     pr = build(inst)
     runner = Runner(pr, time.monotonic(), 10, 1, 1, True, None, None)
-    runner.local_fairness = True
+    runner.local_phase = raise_worst_off
 
     got = runner.run_phases([0, None, None], ["floor", "weight"], with_breaks=False)
 
