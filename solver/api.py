@@ -1,6 +1,7 @@
 """``solve(instance) -> Solution``: presolve, a constructive first schedule, then CP-SAT
-in lexicographic phases (scheduled weight, fairness, moves, breaks), each fixing the
-level reached by the previous one and starting from its schedule.
+in lexicographic phases, each fixing the level reached by the previous one and starting
+from its schedule: (with ``options.min_meetings``) the floor, scheduled weight, fairness
+(participants with a meeting, then the worst-off share), moves, breaks.
 """
 
 from __future__ import annotations
@@ -18,8 +19,16 @@ from solver.decompose import improve_by_session
 from solver.instance import Instance
 from solver.lp import solve_weight
 from solver.model import build as build_model
+from solver.neighbourhood import raise_worst_off
 from solver.problem import Problem, build
-from solver.runner import Progress, ProgressCallback, Runner, is_fair, read_slots
+from solver.runner import (
+    FAIRNESS_CP_MAX,
+    Progress,
+    ProgressCallback,
+    Runner,
+    is_fair,
+    read_slots,
+)
 from solver.solution import Assignment, Reason, Solution, Status, Unscheduled
 from solver.tables import assign_tables
 from solver.validate import recompute, validate
@@ -67,6 +76,8 @@ class _Runner(Runner):
 
     def run(self) -> Solution:
         pr = self.pr
+        if pr.n_meetings > FAIRNESS_CP_MAX:
+            self.local_phase = raise_worst_off
         first = greedy.compact(pr)
         complete = all(first[m] is not None for m in range(pr.n_meetings) if self.active[m])
         if (complete or not self.require_all) and is_fair(pr, first):
@@ -83,7 +94,9 @@ class _Runner(Runner):
         hint: list[int | None] = self.best if self.best is not None else [None] * pr.n_meetings
         if self.require_all and self.best is None:
             hint = self._first_schedule(hint)
-        names = [] if self.require_all or complete else ["weight", "fairness"]
+        names = [] if self.require_all or complete else ["weight", "coverage", "fairness"]
+        if names and self.opts.min_meetings is not None:
+            names.insert(0, "floor")
         if not self.opts.keep_previous and any(p is not None for p in pr.previous):
             names.append("moves")
         levels: list[tuple[str, int]] = []
@@ -133,7 +146,8 @@ class _Runner(Runner):
     def _weight_by_lp(
         self, hint: list[int | None], names: list[str], levels: list[tuple[str, int]]
     ) -> list[int | None]:
-        result = solve_weight(self.pr, self.active, self.remaining() * 0.4)
+        # fairness later, from the LP of runner._fairness_bounds at the weight reached
+        result = solve_weight(self.pr, self.active, self.remaining() * 0.4, fairness=False)
         if result is None:
             return hint
         self.bound.scheduled_weight = result.bound
@@ -142,7 +156,7 @@ class _Runner(Runner):
         if value >= old:
             hint = self.best = result.slots
             self.report("weight", result.slots, result.bound)
-        if result.integral or value == result.bound:
+        if "floor" not in names and (result.integral or value == result.bound):
             names.remove("weight")
             levels.append(("weight", result.bound))
         return hint
@@ -176,6 +190,9 @@ class _Runner(Runner):
         solution = _to_solution(pr, self.best)
         solution.status = Status.OPTIMAL if self.proved and not self.stopped else Status.FEASIBLE
         solution.bound = self.bound
+        objective = solution.objective
+        if self.bound.min_share is None and objective is not None and objective.min_share >= 1:
+            self.bound.min_share, self.bound.zero_meeting = 1.0, 0
         solution.solve_seconds = round(time.monotonic() - self.t0, 3)
         errors = validate(pr.instance, solution)
         if errors:  # a bug: never hand out a schedule that breaks a rule

@@ -111,6 +111,7 @@ def _check(args: argparse.Namespace) -> int:
     print(
         f"{'INVALID' if errors else 'valid'}: scheduled={objective.scheduled} "
         f"weight={objective.scheduled_weight} breaks={objective.breaks} "
-        f"moved={objective.moved} min_share={objective.min_share:.3f}"
+        f"moved={objective.moved} min_share={objective.min_share:.3f} "
+        f"zero_meeting={objective.zero_meeting}"
     )
     return 1 if errors else 0

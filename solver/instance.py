@@ -89,6 +89,8 @@ class Options(_Model):
     require_all: bool = False
     fairness_max_diff: int | None = Field(default=None, ge=0)
     keep_previous: bool = True
+    # everyone first gets min(N, what they can get) meetings, ranked above weight
+    min_meetings: int | None = Field(default=None, ge=1)
 
 
 def _duplicates(ids: list[str]) -> list[str]:

@@ -41,13 +41,7 @@ def solve_weight(
     if lp is None:  # pragma: no cover - GLOP ships with ortools
         return None
     lp.SetTimeLimit(max(1, int(time_limit * 1000)))
-    x = _variables(lp, pr, active)
-    for p in range(pr.n_people):
-        _person_limits(lp, pr, x, p)
-    for p in pr.teams:
-        _team_limits(lp, pr, x, p)
-    _table_limits(lp, pr, x)
-    _precedence(lp, pr, x)
+    x = _hard_rows(lp, pr, active)
     objective = lp.Objective()
     _set_weights(objective, pr, x)
     objective.SetMaximization()
@@ -62,6 +56,18 @@ def solve_weight(
     if not fairness or time.monotonic() - started > time_limit / 2:
         return result
     return _fairer(lp, pr, x, value, result)
+
+
+def _hard_rows(lp: pywraplp.Solver, pr: Problem, active: list[bool]) -> Vars:
+    """The share variables and every hard rule's rows (participants, teams, tables, order)."""
+    x = _variables(lp, pr, active)
+    for p in range(pr.n_people):
+        _person_limits(lp, pr, x, p)
+    for p in pr.teams:
+        _team_limits(lp, pr, x, p)
+    _table_limits(lp, pr, x)
+    _precedence(lp, pr, x)
+    return x
 
 
 def _variables(lp: pywraplp.Solver, pr: Problem, active: list[bool]) -> Vars:
@@ -229,3 +235,81 @@ def _min_share(pr: Problem, slots: list[int | None]) -> float:
         if ms
     ]
     return min(shares, default=1.0)
+
+
+@dataclass
+class FairnessBounds:
+    min_share: float | None  # no schedule of the weight has a higher worst-off share
+    zero_meeting: int  # every schedule of the weight leaves at least this many at zero
+    schedules: list[list[int | None]]  # the two LP optima rounded (maybe less weight)
+
+
+def fairness_bounds(
+    problem: Problem,
+    active: list[bool],
+    weight: int,
+    floor_level: int | None,
+    time_limit: float,
+) -> FairnessBounds | None:
+    """Bounds over every schedule with at least ``weight`` (and, with
+    ``options.min_meetings``, at least ``floor_level`` floor meetings), from one LP
+    solved twice: the most participants with a meeting (y_p ≤ 1, y_p ≤ scheduled_p),
+    then the largest z with ``scheduled_p ≥ n_p × z`` for every participant (each solve
+    within ``time_limit``). None when the first gives no answer in time."""
+    pr = problem
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    if lp is None:  # pragma: no cover - GLOP ships with ortools
+        return None
+    lp.SetTimeLimit(max(1, int(time_limit * 1000)))
+    x = _hard_rows(lp, pr, active)
+    keep = lp.Constraint(weight - 1e-6, lp.infinity())
+    _set_weights(keep, pr, x)
+    n = pr.instance.options.min_meetings
+    if n is not None and floor_level is not None:
+        _floor(lp, pr, x, n, floor_level)
+    z = lp.NumVar(0.0, 1.0, "min_share")
+    objective = lp.Objective()
+    people = 0
+    for p, ms in enumerate(pr.meetings_of):
+        live = [m for m in ms if x[m]]
+        if not live:
+            continue
+        people += 1
+        y = lp.NumVar(0.0, 1.0, f"has_meeting[{p}]")
+        objective.SetCoefficient(y, 1.0)
+        share = lp.Constraint(0.0, lp.infinity())  # scheduled_p - n_p * z >= 0
+        share.SetCoefficient(z, -float(len(live)))
+        has = lp.Constraint(0.0, lp.infinity())  # scheduled_p - y_p >= 0
+        has.SetCoefficient(y, -1.0)
+        for m in live:
+            for var in x[m].values():
+                share.SetCoefficient(var, 1.0)
+                has.SetCoefficient(var, 1.0)
+    objective.SetMaximization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    zero = people - math.floor(objective.Value() + 1e-6)
+    covering = _rounded(pr, x).slots
+    objective.Clear()
+    objective.SetCoefficient(z, 1.0)
+    objective.SetMaximization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return FairnessBounds(None, max(0, zero), [covering])
+    share = min(1.0, z.solution_value() + 1e-6)
+    return FairnessBounds(share, max(0, zero), [covering, _rounded(pr, x).slots])
+
+
+def _floor(lp: pywraplp.Solver, pr: Problem, x: Vars, n: int, level: int) -> None:
+    """At least ``level`` floor meetings: sum of f_p with f_p ≤ min(n, scheduled_p)."""
+    total = lp.Constraint(level - 1e-6, lp.infinity())
+    for p, ms in enumerate(pr.meetings_of):
+        live = [m for m in ms if x[m]]
+        if not live:
+            continue
+        f = lp.NumVar(0.0, float(min(n, len(live))), f"floor[{p}]")
+        total.SetCoefficient(f, 1.0)
+        c = lp.Constraint(0.0, lp.infinity())  # scheduled_p - f_p >= 0
+        c.SetCoefficient(f, -1.0)
+        for m in live:
+            for var in x[m].values():
+                c.SetCoefficient(var, 1.0)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from solver import lp
 from solver.model import Variables
 from solver.model import build as build_model
-from solver.model.objectives import breaks, fairness, moves, weight
+from solver.model.objectives import breaks, coverage, fairness, floor, moves, weight
 from solver.problem import Problem
 from solver.solution import Bound
 from solver.validate import break_counts
@@ -28,7 +29,7 @@ log = logging.getLogger("solver")
 @dataclass(frozen=True)
 class Progress:
     """What a progress callback receives on every improving schedule. ``phase`` is
-    weight, fairness, moves or breaks; "first" while looking for any schedule that
+    floor, weight, coverage, fairness, moves or breaks; "first" while looking for any schedule that
     places every meeting, "relaxed" while minimising breaks without the fairness bound
     (its objective may then be below what a fair schedule reaches)."""
 
@@ -39,11 +40,26 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
+# a fairness phase's search on a large event: (runner, phase, schedule, levels) ->
+# (better schedule, its level)
+LocalPhase = Callable[
+    ["Runner", str, list[int | None], list[tuple[str, int]]], tuple[list[int | None], int]
+]
 
-FAIRNESS_CP_MAX = 1000  # meetings; above, the fairness phase would only cost time
+# meetings; above, the fairness phases search neighbourhoods of the worst-off
+# participants (solver.neighbourhood) instead of the whole event
+FAIRNESS_CP_MAX = 1000
+FAIR_PHASES = ("floor", "coverage", "fairness")
 
 # share of the remaining time each phase may use (the last one gets the rest)
-_BUDGET = {"weight": 0.6, "fairness": 0.3, "moves": 0.3, "breaks": 1.0}
+_BUDGET = {
+    "floor": 0.5,
+    "weight": 0.6,
+    "coverage": 0.3,
+    "fairness": 0.3,
+    "moves": 0.3,
+    "breaks": 1.0,
+}
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -94,6 +110,30 @@ class Runner:
         self.bound = Bound()
         self.infeasible = False
         self.stopped = False
+        # schedulable meetings per participant (of the whole event, also in a child)
+        self.live_count = [sum(1 for m in ms if problem.domain[m]) for ms in problem.meetings_of]
+        # the search of fairness phases above FAIRNESS_CP_MAX meetings (api sets it to
+        # solver.neighbourhood.raise_worst_off); None: CP-SAT on the whole model
+        self.local_phase: LocalPhase | None = None
+        self.is_child = False
+        self.share_cap: float | None = None  # a bound on min share proved by CP-SAT
+        self.zero_floor: int | None = None  # participants at zero, proved by CP-SAT
+
+    def child(self, problem: Problem, time_limit: float) -> Runner:
+        """A runner for part of the event (same settings), searching it with CP-SAT."""
+        sub = Runner(
+            problem,
+            time.monotonic(),
+            time_limit,
+            self.workers,
+            self.seed,
+            self.deterministic,
+            self.callback,
+            self.stop,
+        )
+        sub.live_count, sub.is_child = self.live_count, True
+        sub.bound = Bound(min_share=self.bound.min_share, zero_meeting=self.bound.zero_meeting)
+        return sub
 
     def remaining(self) -> float:
         return self.time_limit - (time.monotonic() - self.t0)
@@ -115,39 +155,150 @@ class Runner:
     ) -> list[int | None]:
         """Lexicographic phases: lean model for weight, fairness and moves; the model with
         break variables last, keeping every level reached before."""
-        pr = self.pr
         levels = list(levels or [])
-        if names:
-            model, v = build_model(pr, self.active, with_breaks=False, require_all=self.require_all)
-            for name, value in levels:
-                expr, maximize = _objective(name, model, pr, v)
-                model.add(expr >= value if maximize else expr <= value)
-            for name in names:
-                if self.stopped or self.infeasible:
-                    return hint
-                if name == "fairness" and (
-                    pr.n_meetings > FAIRNESS_CP_MAX
-                    or (
-                        self.best is not None
-                        and all(
-                            self.best[m] is not None for m in range(pr.n_meetings) if self.active[m]
-                        )
-                    )
-                ):
-                    continue
-                expr, maximize = _objective(name, model, pr, v)
-                hint, reached = self._phase(model, v, name, expr, maximize, hint)
-                if reached is not None:
-                    levels.append((name, reached))
-                    model.add(expr >= reached if maximize else expr <= reached)
+        hint = self._lean_phases(hint, names, levels)
         if self.stopped or self.infeasible or not with_breaks:
             return hint
         if self.opts.fairness_max_diff is not None:
             return self._fair_breaks(levels, hint)
         model, v = self._breaks_model(levels)
-        expr, maximize = _objective("breaks", model, pr, v)
+        expr, maximize = self._objective("breaks", model, v)
         hint, _ = self._phase(model, v, "breaks", expr, maximize, hint)
         return hint
+
+    def _lean_phases(
+        self, hint: list[int | None], names: list[str], levels: list[tuple[str, int]]
+    ) -> list[int | None]:
+        """The phases before breaks, appending the level each reaches to ``levels``. On
+        large events the fairness phases search neighbourhoods (``local_phase``)."""
+        lean: tuple[cp_model.CpModel, Variables] | None = None
+        bounded = False
+        for name in names:
+            if self.stopped or self.infeasible:
+                break
+            if self._skip(name, hint):
+                continue
+            if name in ("coverage", "fairness") and not (self.is_child or bounded):
+                hint = self._fairness_bounds(hint, levels)
+                bounded = True
+            reached: int | None = self._at_bound(name, hint)
+            if reached is not None:  # nothing to gain: keep the level, skip the search
+                levels.append((name, reached))
+                continue
+            if name in FAIR_PHASES and self.local_phase is not None:
+                hint, reached = self.local_phase(self, name, hint, levels)
+                self.best, self.proved = hint, False
+                lean = None  # rebuilt with this level when a later phase needs it
+            else:
+                if lean is None:
+                    lean = self._lean_model(levels)
+                expr, maximize = self._objective(name, *lean)
+                self._cap(lean[0], name, expr)
+                hint, reached = self._phase(*lean, name, expr, maximize, hint)
+                if reached is not None:
+                    lean[0].add(expr >= reached if maximize else expr <= reached)
+            if reached is not None:
+                levels.append((name, reached))
+        if self.share_cap is not None:  # what CP-SAT proved, when tighter than the LP
+            self.bound.min_share = min(self.bound.min_share or 1.0, self.share_cap)
+        if self.zero_floor is not None:
+            self.bound.zero_meeting = max(self.bound.zero_meeting or 0, self.zero_floor)
+        return hint
+
+    def _lean_model(self, levels: list[tuple[str, int]]) -> tuple[cp_model.CpModel, Variables]:
+        """The model without break variables, keeping ``levels``."""
+        model, v = build_model(
+            self.pr,
+            self.active,
+            with_implied=not self.is_child,  # most of a child's meetings are fixed
+            with_breaks=False,
+            require_all=self.require_all,
+        )
+        for name, value in levels:
+            expr, maximize = self._objective(name, model, v)
+            model.add(expr >= value if maximize else expr <= value)
+        return model, v
+
+    def _skip(self, name: str, slots: list[int | None]) -> bool:
+        """Fairness phases with nothing to do: every meeting placed; the min share while
+        someone is at zero (it is 0 then; coverage has done what it could)."""
+        if name not in FAIR_PHASES:
+            return False
+        if all(slots[m] is not None for m in range(self.pr.n_meetings) if self.active[m]):
+            return True
+        if name == "fairness":
+            return phase_value(self, "coverage", slots) < sum(1 for n in self.live_count if n)
+        return False
+
+    def _at_bound(self, name: str, slots: list[int | None]) -> int | None:
+        """The level of ``slots`` on a fairness phase when it already meets the LP bound."""
+        b = self.bound
+        if name == "coverage" and b.zero_meeting is not None:
+            cap = sum(1 for n in self.live_count if n) - b.zero_meeting
+        elif name == "fairness" and b.min_share is not None:
+            cap = math.floor(fairness.SCALE * b.min_share + 1e-6)
+        else:
+            return None
+        value = phase_value(self, name, slots)
+        return value if value >= cap else None
+
+    def _fairness_bounds(
+        self, slots: list[int | None], levels: list[tuple[str, int]]
+    ) -> list[int | None]:
+        """LP bounds at this weight on the worst-off share and on the participants left
+        at zero (CP-SAT may tighten them later); and the schedule to go on from: the
+        LP's rounded optima when one is as good on ``levels`` and fairer."""
+        if phase_value(self, "fairness", slots) >= fairness.SCALE:
+            self.bound.min_share, self.bound.zero_meeting = 1.0, 0
+            return slots
+        weight_now = sum(self.pr.weight[m] for m, t in enumerate(slots) if t is not None)
+        floor_level = dict(levels).get("floor")
+        budget = max(1.0, self.remaining() * 0.15)  # per LP solve; two solves
+        got = lp.fairness_bounds(self.pr, self.active, weight_now, floor_level, budget)
+        self.bound.min_share = round(self._slot_share_bound(), 6)
+        if got is None:
+            return slots
+        if got.min_share is not None:
+            self.bound.min_share = min(self.bound.min_share, round(got.min_share, 6))
+        if got.zero_meeting:  # someone at zero in every schedule of this weight
+            self.bound.min_share = 0.0
+        self.bound.zero_meeting = got.zero_meeting
+        best = slots
+        for other in got.schedules:
+            if self._fairer(other, best, levels):
+                best = other
+        if best is not slots:
+            log.info("fairness LP: a rounded optimum is fairer at the same levels")
+            self.best = best
+        return best
+
+    def _slot_share_bound(self) -> float:
+        """A bound on the worst-off share that needs no LP: a participant holds at most
+        its capacity in each slot where one of its meetings could take place."""
+        pr, share = self.pr, 1.0
+        for p, n in enumerate(self.live_count):
+            if n:
+                usable = {t for m in pr.meetings_of[p] if self.active[m] for t in pr.domain[m]}
+                share = min(share, min(n, len(usable) * pr.capacity[p]) / n)
+        return share
+
+    def _fairer(
+        self, slots: list[int | None], than: list[int | None], levels: list[tuple[str, int]]
+    ) -> bool:
+        """Whether ``slots`` keeps every (maximised) level and is better on coverage, then
+        on the worst-off share, than ``than``."""
+        kept = [(n, v) for n, v in levels if n in ("floor", "weight", "coverage")]
+        if any(phase_value(self, name, slots) < value for name, value in kept):
+            return False
+        key = [phase_value(self, name, slots) for name in ("coverage", "fairness")]
+        return key > [phase_value(self, name, than) for name in ("coverage", "fairness")]
+
+    def _cap(self, model: cp_model.CpModel, name: str, expr: cp_model.LinearExprT) -> None:
+        """The LP bound as a constraint, so that a phase reaching it stops, proved."""
+        if name == "coverage" and self.bound.zero_meeting is not None:
+            model.add(expr <= sum(1 for n in self.live_count if n) - self.bound.zero_meeting)
+        if name == "fairness" and self.bound.min_share is not None:
+            model.add(expr <= math.floor(fairness.SCALE * self.bound.min_share + 1e-6))
 
     def _breaks_model(
         self,
@@ -164,7 +315,7 @@ class Runner:
             cheaper_counter=cheaper_counter,
         )
         for name, value in levels:
-            expr, maximize = _objective(name, model, self.pr, v)
+            expr, maximize = self._objective(name, model, v)
             model.add(expr >= value if maximize else expr <= value)
         return model, v
 
@@ -217,7 +368,8 @@ class Runner:
         maximize: bool,
         hint: list[int | None],
     ) -> tuple[list[int | None], int | None]:
-        solver, status = self._search(model, v, name, expr, maximize, hint, _BUDGET[name])
+        share = 0.9 if self.is_child else _BUDGET[name]  # a child runs one phase
+        solver, status = self._search(model, v, name, expr, maximize, hint, share)
         if status == cp_model.INFEASIBLE:
             self.infeasible = True
             return hint, None
@@ -232,6 +384,12 @@ class Runner:
             self.bound.scheduled_weight = math.floor(bound + 1e-6)
         if name == "breaks":
             self.bound.breaks = max(0, math.ceil(bound - 1e-6))
+        if status == cp_model.OPTIMAL and name == "coverage":
+            self.zero_floor = sum(1 for n in self.live_count if n) - value
+            if self.zero_floor:
+                self.share_cap = 0.0  # someone stays at zero in every schedule of this weight
+        if status == cp_model.OPTIMAL and name == "fairness":
+            self.share_cap = min(1.0, (value + 1) / fairness.SCALE)
         slots = read_slots(solver, v, self.pr.n_meetings)
         self.best = slots
         return slots, value
@@ -253,7 +411,7 @@ class Runner:
             model.maximize(expr)
         else:
             model.minimize(expr)
-        self._hint(model, v, hint)
+        self._hint(model, v, hint, optimise=name in FAIR_PHASES)
         solver = self.make_solver(max(0.1, self.remaining() * share), name)
         status = self.run_solver(solver, model, label or name)
         log.info(
@@ -266,11 +424,16 @@ class Runner:
         )
         return solver, status
 
-    def _hint(self, model: cp_model.CpModel, v: Variables, hint: list[int | None]) -> None:
+    def _hint(
+        self, model: cp_model.CpModel, v: Variables, hint: list[int | None], optimise: bool = False
+    ) -> None:
         """Hint every variable, not just the slots: fix the slots in a copy of the model,
         let propagation derive the rest, and hint all values. A complete, feasible hint
         is CP-SAT's first solution at once. No schedule yet: no hint (a partial one
-        misleads the search more than it helps)."""
+        misleads the search more than it helps). ``optimise`` keeps the objective in the
+        copy: the fairness phases' counters (``has_meeting``, ``min_share``) are not
+        implied by the slots, and a hint with them all at 0 starts the search far below
+        the schedule's own level."""
         model.clear_hints()
         if all(t is None for t in hint):
             return
@@ -279,7 +442,8 @@ class Runner:
             for t, lit in xs.items():
                 var = trial.get_bool_var_from_proto_index(lit.index)
                 trial.add(var == int(hint[m] == t))
-        trial.clear_objective()
+        if not optimise:
+            trial.clear_objective()
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(1.0, min(10.0, self.remaining() * 0.3))
@@ -308,6 +472,10 @@ class Runner:
         if name == "breaks" and p.num_workers <= 4:
             # core-based search proves low break counts where the default portfolio stalls
             p.subsolvers.extend(["core", "default_lp", "no_lp", "max_lp"][: p.num_workers])
+        if self.is_child:
+            # a neighbourhood with a complete hint: improving moves, not presolve, pay
+            p.max_presolve_iterations = 1
+            p.cp_model_probing_level = 0
         p.log_search_progress = log.isEnabledFor(logging.DEBUG)
         p.log_to_stdout = False
         solver.log_callback = log.debug
@@ -324,18 +492,43 @@ class Runner:
             self.stopped = True
         return status  # type: ignore[no-any-return]
 
+    def _objective(
+        self, name: str, model: cp_model.CpModel, v: Variables
+    ) -> tuple[cp_model.LinearExprT, bool]:
+        """The expression of a phase and whether it is maximised."""
+        pr = self.pr
+        if name == "floor":
+            n = self.opts.min_meetings or 0
+            return floor.expression(model, pr, v, n, self.live_count), True
+        if name == "weight":
+            return weight.expression(pr, v), True
+        if name == "coverage":
+            return coverage.expression(model, pr, v), True
+        if name == "fairness":
+            return fairness.expression(model, pr, v, self.live_count), True
+        if name == "moves":
+            return moves.expression(pr, v), False
+        return breaks.expression(v), False
 
-def _objective(
-    name: str, model: cp_model.CpModel, pr: Problem, v: Variables
-) -> tuple[cp_model.LinearExprT, bool]:
-    """The expression of a phase and whether it is maximised."""
+
+def phase_value(runner: Runner, name: str, slots: list[int | None]) -> int:
+    """The level a schedule reaches on a phase (weight, floor, coverage or fairness), as
+    its CP-SAT expression counts it (for ``fairness``: the largest z with
+    z × n_p ≤ SCALE × scheduled_p for all p)."""
+    pr, live = runner.pr, runner.live_count
+    got = [0] * pr.n_people
+    for m, t in enumerate(slots):
+        if t is not None and runner.active[m]:
+            for p in pr.ends[m]:
+                got[p] += 1
+    pairs = [(got[p], n) for p, n in enumerate(live) if n]
     if name == "weight":
-        return weight.expression(pr, v), True
-    if name == "fairness":
-        return fairness.expression(model, pr, v), True
-    if name == "moves":
-        return moves.expression(pr, v), False
-    return breaks.expression(v), False
+        return sum(pr.weight[m] for m, t in enumerate(slots) if t is not None and runner.active[m])
+    if name == "floor":
+        return sum(min(runner.opts.min_meetings or 0, g) for g, _ in pairs)
+    if name == "coverage":
+        return sum(1 for g, _ in pairs if g)
+    return min((fairness.SCALE * g // n for g, n in pairs), default=fairness.SCALE)
 
 
 def read_slots(solver: cp_model.CpSolver, v: Variables, n_meetings: int) -> list[int | None]:

@@ -78,11 +78,15 @@ class Objective(BaseModel):
     breaks: int = 0
     moved: int = 0
     min_share: float = 1.0
+    zero_meeting: int = 0  # participants with a schedulable meeting but none scheduled
+    floor: int | None = None  # with ``options.min_meetings``: sum of min(N, scheduled_p)
 
 
 class Bound(BaseModel):
     scheduled_weight: int | None = None
     breaks: int | None = None
+    min_share: float | None = None  # worst-off share of any schedule of the scheduled weight
+    zero_meeting: int | None = None  # left at zero by every schedule of the scheduled weight
 
 
 class Solution(BaseModel):
@@ -114,10 +118,15 @@ class Solution(BaseModel):
             o = self.objective
             parts.append(
                 f"scheduled={o.scheduled} weight={o.scheduled_weight} breaks={o.breaks} "
-                f"moved={o.moved} min_share={o.min_share:.3f}"
+                f"moved={o.moved} min_share={o.min_share:.3f} zero_meeting={o.zero_meeting}"
+                + ("" if o.floor is None else f" floor={o.floor}")
             )
         b = self.bound
-        parts.append(f"bound(weight={b.scheduled_weight}, breaks={b.breaks})")
+        share = "None" if b.min_share is None else f"{b.min_share:.3f}"
+        parts.append(
+            f"bound(weight={b.scheduled_weight}, breaks={b.breaks}, min_share={share}, "
+            f"zero_meeting={b.zero_meeting})"
+        )
         parts.append(f"{self.solve_seconds:.2f}s")
         if self.unscheduled:
             codes = Counter(u.code or "?" for u in self.unscheduled)

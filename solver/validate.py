@@ -53,17 +53,67 @@ def recompute(problem: Problem, slot_of: dict[int, int]) -> Objective:
         1 for m, prev in enumerate(problem.previous) if prev is not None and slot_of.get(m) != prev
     )
     shares = []
-    for ms in problem.meetings_of:
+    got = [0] * problem.n_people
+    for p, ms in enumerate(problem.meetings_of):
         live = [m for m in ms if problem.domain[m]]
+        got[p] = sum(1 for m in live if m in slot_of)
         if live:
-            shares.append(sum(1 for m in live if m in slot_of) / len(live))
+            shares.append(got[p] / len(live))
+    n = problem.instance.options.min_meetings
+    scheduled_ids = {problem.meeting_ids[m] for m in slot_of}
     return Objective(
         scheduled=scheduled,
         scheduled_weight=weight,
         breaks=breaks,
         moved=moved,
         min_share=round(min(shares), 6) if shares else 1.0,
+        zero_meeting=len(zero_meeting(problem.instance, scheduled_ids)),
+        floor=None if n is None else sum(min(n, k) for k in got),
     )
+
+
+def present_slots(instance: Instance) -> dict[str, dict[str | None, set[str]]]:
+    """Per participant, the slots it is there, in total (key None) and per person."""
+    every = {s.id for s in instance.slots}
+    out: dict[str, dict[str | None, set[str]]] = {}
+    for p in instance.participants:
+        there = every - set(p.unavailable)
+        by: dict[str | None, set[str]] = {q.id: there - set(q.unavailable) for q in p.people or []}
+        by[None] = set().union(*by.values()) if p.people else there
+        out[p.id] = by
+    return out
+
+
+def has_common_free_slot(
+    instance: Instance, meeting: Meeting, present: dict[str, dict[str | None, set[str]]]
+) -> bool:
+    """Whether a slot is allowed for ``meeting`` (its fixed one, if any) with both sides
+    there (the required person, if the meeting names one), read from the instance alone;
+    ``present`` as ``present_slots`` gives it."""
+    slots = (
+        {s.id for s in instance.slots}
+        if meeting.allowed_slots is None
+        else set(meeting.allowed_slots)
+    )
+    if meeting.fixed_slot is not None:
+        slots &= {meeting.fixed_slot}
+    for p in meeting.participants:
+        slots &= present[p].get(meeting.persons.get(p), set())
+    return bool(slots)
+
+
+def zero_meeting(instance: Instance, scheduled: set[str]) -> list[str]:
+    """Participants left with no meeting although one of theirs had a common free slot
+    (``objective.zero_meeting`` counts them)."""
+    present = present_slots(instance)
+    schedulable: set[str] = set()
+    met: set[str] = set()
+    for m in instance.meetings:
+        if m.id in scheduled:
+            met.update(m.participants)
+        elif has_common_free_slot(instance, m, present):
+            schedulable.update(m.participants)
+    return sorted(schedulable - met)
 
 
 def validate(instance: Instance, solution: Solution, problem: Problem | None = None) -> list[str]:

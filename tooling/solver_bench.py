@@ -4,8 +4,9 @@ and synthetic events, against greedy.
 B2BSP instances are compared with the published optimum (``-`` = proved infeasible) of
 ``../shared/benchmarks/b2bsp/README.md`` and, for the 20 originals, with the best
 published time (MaxSAT). Synthetic events report scheduled weight against its proved
-bound, breaks, the worst-off participant's share, time and peak memory, next to greedy
-first-fit on the same instance.
+bound, breaks, participants left at zero although one of their meetings had a common
+free slot (``zero``), the worst-off participant's share next to its LP bound at the
+scheduled weight, time and peak memory, next to greedy first-fit on the same instance.
 """
 
 from __future__ import annotations
@@ -185,6 +186,7 @@ def _synthetic_worker(kind: str, time_limit: float, workers: int, queue: mp.Queu
             "status": sol.status.value,
             "objective": sol.objective,
             "bound": sol.bound.scheduled_weight,
+            "share_bound": sol.bound.min_share,
             "seconds": seconds,
             "peak_mib": peak,
             "greedy": g,
@@ -199,7 +201,8 @@ def bench_synthetic(args: argparse.Namespace) -> None:
         return
     print(
         f"{'event':<18} {'who':<7} {'status':<9} {'scheduled':>9} {'weight':>7} {'bound':>7} "
-        f"{'gap%':>5} {'breaks':>6} {'min_share':>9} {'seconds':>8} {'peak MiB':>8}"
+        f"{'gap%':>5} {'breaks':>6} {'zero':>5} {'min_share':>9} {'bound':>6} "
+        f"{'seconds':>8} {'peak MiB':>8}"
     )
     ctx = mp.get_context("spawn")
     limit = args.synthetic_time_limit
@@ -210,16 +213,17 @@ def bench_synthetic(args: argparse.Namespace) -> None:
         r = queue.get()
         proc.join()
         o, g = r["objective"], r["greedy"]
-        bound = r["bound"]
-        for who, obj, status, secs, peak in (
-            ("solver", o, r["status"], r["seconds"], f"{r['peak_mib']:.0f}"),
-            ("greedy", g, "-", r["greedy_seconds"], ""),
+        bound, sb = r["bound"], r["share_bound"]
+        for who, obj, status, secs, peak, share_bound in (
+            ("solver", o, r["status"], r["seconds"], f"{r['peak_mib']:.0f}", sb),
+            ("greedy", g, "-", r["greedy_seconds"], "", None),
         ):
             gap = 100 * (bound - obj.scheduled_weight) / bound if bound else 0.0
             print(
                 f"{r['name']:<18} {who:<7} {status:<9} {obj.scheduled:>9} "
                 f"{obj.scheduled_weight:>7} {bound if bound is not None else '':>7} {gap:>5.2f} "
-                f"{obj.breaks:>6} {obj.min_share:>9.3f} {secs:>8.2f} {peak:>8}",
+                f"{obj.breaks:>6} {obj.zero_meeting:>5} {obj.min_share:>9.3f} "
+                f"{'' if share_bound is None else f'{share_bound:.3f}':>6} {secs:>8.2f} {peak:>8}",
                 flush=True,
             )
 
