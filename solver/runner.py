@@ -381,7 +381,10 @@ class Runner:
         value = round(solver.objective_value)
         bound = solver.best_objective_bound
         if name == "weight":
-            self.bound.scheduled_weight = math.floor(bound + 1e-6)
+            # Both this search's bound and one found before (the LP's) hold: keep the tighter.
+            found = math.floor(bound + 1e-6)
+            known = self.bound.scheduled_weight
+            self.bound.scheduled_weight = found if known is None else min(known, found)
         if name == "breaks":
             self.bound.breaks = max(0, math.ceil(bound - 1e-6))
         if status == cp_model.OPTIMAL and name == "coverage":
