@@ -358,6 +358,7 @@ async def sign_in_link(client: httpx.AsyncClient, token: str) -> None:
     response = await client.post(path, data={"_csrf_token": csrf})
     if response.status_code != 303:
         raise RuntimeError(f"personal-link sign-in answered {response.status_code}")
+    await _land(client, response)
 
 
 async def sign_in_password(client: httpx.AsyncClient, email: str) -> None:
@@ -367,6 +368,13 @@ async def sign_in_password(client: httpx.AsyncClient, email: str) -> None:
     )
     if response.status_code != 303:
         raise RuntimeError(f"organiser sign-in answered {response.status_code}")
+    await _land(client, response)
+
+
+async def _land(client: httpx.AsyncClient, signed_in: httpx.Response) -> None:
+    """Open the page the sign-in sends to, as a browser does: signing in renews the
+    CSRF token, and that page hands out the new one."""
+    await client.get(signed_in.headers["location"])
 
 
 def _headers(route: Route) -> dict[str, str]:
