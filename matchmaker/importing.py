@@ -7,8 +7,10 @@ import csv
 import io
 import json
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -171,18 +173,31 @@ def _upload_path(var_dir: Path, token: str) -> Path:
     return var_dir / "imports" / f"{token}.json"
 
 
+# An upload waits this long for its import; then it is gone (the organiser uploads the
+# file again), so participants' data from an abandoned or refused import does not stay.
+UPLOAD_MAX_AGE = timedelta(hours=24)
+
+
+def _expired(path: Path, now: float) -> bool:
+    return now - path.stat().st_mtime > UPLOAD_MAX_AGE.total_seconds()
+
+
 def save_upload(var_dir: Path, filename: str, content: bytes, owner: Account) -> Upload:
     headers, rows = read_table(filename, content)
     upload = Upload(uuid.uuid4().hex, filename, headers, rows, owner.id or 0)
     path = _upload_path(var_dir, upload.token)
     private_dir(path.parent)
+    now = time.time()
+    for old in path.parent.glob("*.json"):
+        if _expired(old, now):
+            old.unlink(missing_ok=True)
     path.write_text(json.dumps(upload.__dict__, ensure_ascii=False), encoding="utf-8")
     return upload
 
 
 def load_upload(var_dir: Path, token: str, owner: Account) -> Upload:
     path = _upload_path(var_dir, token)
-    if not path.exists():
+    if not path.exists() or _expired(path, time.time()):
         raise NotFound(N_("This import has expired. Upload the file again."))
     upload = Upload(**json.loads(path.read_text(encoding="utf-8")))
     if upload.owner != owner.id:
