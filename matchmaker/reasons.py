@@ -18,8 +18,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from jinja2 import Environment, pass_context
-from jinja2.runtime import Context
 from sqlmodel import Session, col, select
 
 from matchmaker import i18n
@@ -35,7 +33,7 @@ from matchmaker.models import (
     Slot,
 )
 
-__all__ = ["Names", "describe", "install", "meeting_reason"]
+__all__ = ["Names", "describe", "meeting_reason"]
 
 MSG_AND = N_("%(items)s and %(last)s")
 MAX_SESSIONS = 4  # sessions named one by one in a list of slots; the rest are counted
@@ -343,25 +341,3 @@ def meeting_reason(meeting: Meeting, names: Names, locale: str = "vi") -> str:
         text=meeting.unscheduled_reason,
     )
     return describe(reason, names, locale)
-
-
-def _locale(ctx: Context) -> str:
-    if ctx.get("render_locale"):
-        return str(ctx["render_locale"])
-    request = ctx.get("request")
-    state = request.scope.get("state", {}) if request is not None else {}
-    return str(state.get("locale", "vi"))
-
-
-def install(env: Environment) -> None:
-    """Jinja global ``reason_text(reason_or_meeting, names=None)`` in the request's
-    language, with ``names`` or else the ``reason_names`` (a ``Names``) the page was given."""
-
-    @pass_context
-    def reason_text(ctx: Context, item: RunReason | Meeting, names: Names | None = None) -> str:
-        names = names or ctx.get("reason_names") or Names()
-        if isinstance(item, Meeting):
-            return meeting_reason(item, names, _locale(ctx))
-        return describe(item, names, _locale(ctx))
-
-    env.globals.update(reason_text=reason_text)

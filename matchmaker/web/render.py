@@ -11,6 +11,7 @@ from litestar.plugins.htmx import HTMXTemplate
 
 from matchmaker import i18n, reasons, vocabulary
 from matchmaker.errors import DomainError
+from matchmaker.models import Meeting, RunReason
 
 
 def locale_of(request: Request) -> str:
@@ -84,6 +85,18 @@ def _pick(ctx: Context, vi: str, en: str) -> str:
     return vi if _locale(ctx) == "vi" else (en or vi)
 
 
+@pass_context
+def _reason_text(
+    ctx: Context, item: RunReason | Meeting, names: reasons.Names | None = None
+) -> str:
+    """Why a meeting has no slot, in the page's language, with ``names`` or else the
+    ``reason_names`` (a ``reasons.Names``) the page was given."""
+    names = names or ctx.get("reason_names") or reasons.Names()
+    if isinstance(item, Meeting):
+        return reasons.meeting_reason(item, names, _locale(ctx))
+    return reasons.describe(item, names, _locale(ctx))
+
+
 def configure_environment(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -92,11 +105,11 @@ def configure_environment(env: Environment) -> None:
     env.globals.update(
         current_locale=_current_locale,
         pick=_pick,
+        reason_text=_reason_text,
         LOCALE_NAMES=i18n.LOCALE_NAMES,
     )
     env.filters.update(datetime=_fmt_datetime, time=_fmt_time, date=_fmt_date)
     vocabulary.install(env)
-    reasons.install(env)
     env.autoescape = True
     env.trim_blocks = True
     env.lstrip_blocks = True

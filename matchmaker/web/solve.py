@@ -6,7 +6,6 @@ schedule, publishing). Handlers are a few lines over ``matchmaker.scheduling`` a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
@@ -15,7 +14,7 @@ from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session, col, select
 
 from matchmaker import audit, publication, reasons
-from matchmaker.clock import utcnow
+from matchmaker.clock import as_utc, utcnow
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Event, RunReason, RunStatus, ScheduleVersion, SolveRun
@@ -38,12 +37,6 @@ from matchmaker.web.render import page as render_page
 from matchmaker.web.solve_charts import heat_colour, histogram, progress_chart
 
 HISTORY_LIMIT = 20
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -75,8 +68,8 @@ class RunFigures:
 
 def figures(run: SolveRun, published: int | None = None, draft: int | None = None) -> RunFigures:
     active = run.status in ACTIVE
-    start = _aware(run.started_at)
-    end = _aware(run.finished_at) or (utcnow() if active else None)
+    start = as_utc(run.started_at)
+    end = as_utc(run.finished_at) or (utcnow() if active else None)
     elapsed = (end - start).total_seconds() if start and end else None
     last = (run.progress or [{}])[-1] if run.progress else {}
     objective = run.objective or {}
