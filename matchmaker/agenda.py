@@ -1,4 +1,5 @@
-"""Personal agendas: an organisation's meetings, as a page, an iCalendar file and a PDF."""
+"""Personal agendas: a representative's meetings (or their whole organisation's, with who
+attends each), as a page, an iCalendar file and a PDF."""
 
 from __future__ import annotations
 
@@ -31,9 +32,11 @@ from matchmaker.publication import current_version, open_draft
 class AgendaItem:
     meeting: Meeting
     counterpart: Organisation
+    # Who the other side sends: the one person attending, or (not yet known) all of them.
     counterpart_people: list[Participant]
     slot: Slot | None
     table: MeetingTable | None
+    attendee: Participant | None = None  # who attends for the agenda's own organisation
 
     @property
     def cancelled(self) -> bool:
@@ -52,6 +55,9 @@ class Agenda:
     organisation: Organisation
     published: bool
     version: ScheduleVersion | None
+    # Whose agenda: one representative's meetings, or None for the whole organisation's.
+    person: Participant | None = None
+    team: list[Participant] = field(default_factory=list)  # the organisation's people
     days: list[AgendaDay] = field(default_factory=list)
     awaiting: list[AgendaItem] = field(default_factory=list)  # agreed, no slot yet
     unscheduled: list[AgendaItem] = field(default_factory=list)  # the solver could not place
@@ -76,13 +82,30 @@ def _meetings_of(session: Session, event: Event, org: Organisation) -> Sequence[
     ).all()
 
 
-def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
+def _own_person(meeting: Meeting, org: Organisation) -> int | None:
+    return meeting.person_a_id if meeting.org_a_id == org.id else meeting.person_b_id
+
+
+def _other_person(meeting: Meeting, org: Organisation) -> int | None:
+    return meeting.person_b_id if meeting.org_a_id == org.id else meeting.person_a_id
+
+
+def build_agenda(
+    session: Session, event: Event, org: Organisation, person: Participant | None = None
+) -> Agenda:
+    """``person``: that representative's agenda (the meetings they attend, and those
+    nobody of the organisation is named for yet); None: the whole organisation's."""
     version = current_version(session, event)
-    agenda = Agenda(event=event, organisation=org, published=version is not None, version=version)
+    agenda = Agenda(
+        event=event, organisation=org, published=version is not None, version=version,
+        person=person,
+    )  # fmt: skip
     agenda.draft = open_draft(session, event)
     final = dict(version.assignments or {}) if agenda.draft and version else {}
     shown = agenda.published or agenda.draft is not None
     meetings = _meetings_of(session, event, org)
+    if person is not None:
+        meetings = [m for m in meetings if _own_person(m, org) in (None, person.id)]
     if not meetings:
         return agenda
     other_ids = {m.org_b_id if m.org_a_id == org.id else m.org_a_id for m in meetings}
@@ -91,12 +114,15 @@ def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
         for o in session.exec(select(Organisation).where(col(Organisation.id).in_(other_ids)))
     }
     people: dict[int, list[Participant]] = {}
-    for person in session.exec(
+    by_id: dict[int | None, Participant] = {}
+    for rep in session.exec(
         select(Participant)
-        .where(col(Participant.organisation_id).in_(other_ids))
+        .where(col(Participant.organisation_id).in_(other_ids | {org.id}))
         .order_by(col(Participant.id))
     ):
-        people.setdefault(person.organisation_id, []).append(person)
+        people.setdefault(rep.organisation_id, []).append(rep)
+        by_id[rep.id] = rep
+    agenda.team = people.get(org.id or 0, [])
     slot_ids = {m.slot_id for m in meetings if m.slot_id}
     table_ids = {m.table_id for m in meetings if m.table_id}
     own = {str(m.id) for m in meetings}
@@ -112,12 +138,14 @@ def build_agenda(session: Session, event: Event, org: Organisation) -> Agenda:
     placed: list[AgendaItem] = []
     for meeting in meetings:
         other = meeting.org_b_id if meeting.org_a_id == org.id else meeting.org_a_id
+        theirs = by_id.get(_other_person(meeting, org))
         item = AgendaItem(
             meeting=meeting,
             counterpart=orgs[other],
-            counterpart_people=people.get(other, []),
+            counterpart_people=[theirs] if theirs else people.get(other, []),
             slot=slots.get(meeting.slot_id) if meeting.slot_id else None,
             table=tables.get(meeting.table_id) if meeting.table_id else None,
+            attendee=by_id.get(_own_person(meeting, org)),
         )
         if item.cancelled:
             agenda.cancelled.append(item)

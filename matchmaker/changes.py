@@ -6,7 +6,8 @@ that two organisers acting at once can never double-book anyone or any table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import product
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -49,9 +50,17 @@ def event_meeting(session: Session, event: Event, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _solution(
-    instance: Instance, maps: IdMaps, placed: dict[int, tuple[int, int | None]]
-) -> Solution:
+@dataclass(frozen=True)
+class Place:
+    """Where a meeting is: slot, table, and who attends for each side that has people
+    (organisation id -> participant id)."""
+
+    slot: int
+    table: int | None
+    persons: dict[int, int] = field(default_factory=dict)
+
+
+def _solution(instance: Instance, maps: IdMaps, placed: dict[int, Place]) -> Solution:
     assignments = []
     unscheduled = []
     for m in instance.meetings:
@@ -59,20 +68,33 @@ def _solution(
         if where is None:
             unscheduled.append(Unscheduled(meeting=m.id, reason=""))
         else:
-            slot_id, table_id = where
             assignments.append(
                 Assignment(
                     meeting=m.id,
-                    slot=maps.slot_code[slot_id],
-                    table=maps.table_code.get(table_id) if table_id is not None else None,
+                    slot=maps.slot_code[where.slot],
+                    table=maps.table_code.get(where.table) if where.table is not None else None,
+                    persons={
+                        maps.org_code[org]: maps.person_code[person]
+                        for org, person in where.persons.items()
+                        if org in maps.org_code and person in maps.person_code
+                    },
                 )
             )
     return Solution(status="FEASIBLE", assignments=assignments, unscheduled=unscheduled)
 
 
-def _current_placements(session: Session, event: Event) -> dict[int, tuple[int, int | None]]:
+def _persons_of(m: Meeting) -> dict[int, int]:
+    persons = {}
+    if m.person_a_id is not None:
+        persons[m.org_a_id] = m.person_a_id
+    if m.person_b_id is not None:
+        persons[m.org_b_id] = m.person_b_id
+    return persons
+
+
+def _current_placements(session: Session, event: Event) -> dict[int, Place]:
     return {
-        m.id: (m.slot_id, m.table_id)
+        m.id: Place(m.slot_id, m.table_id, _persons_of(m))
         for m in session.exec(
             select(Meeting).where(
                 Meeting.event_id == event.id,
@@ -85,7 +107,8 @@ def _current_placements(session: Session, event: Event) -> dict[int, tuple[int, 
 
 
 class MoveChecker:
-    """Checks placements of one meeting against the rest of the schedule."""
+    """Checks placements of one meeting against the rest of the schedule, and picks who
+    attends it: the people attending now if they can, else other representatives."""
 
     def __init__(self, session: Session, event: Event, meeting: Meeting) -> None:
         self.meeting = meeting
@@ -98,15 +121,43 @@ class MoveChecker:
         self.problem: Problem = build(self.instance)
         self.placed = _current_placements(session, event)
         self.placed.pop(meeting.id or 0, None)
+        self.candidates = self._candidates()
         # Problems the schedule already has without this meeting are not its fault.
         self.baseline = set(
             validate(self.instance, _solution(self.instance, self.maps, self.placed), self.problem)
         )
 
+    def _candidates(self) -> list[dict[int, int]]:
+        """Who could attend, best first: today's people, then every other pairing."""
+        m = self.meeting
+        now = _persons_of(m)
+        sides: list[list[tuple[int, int]]] = []
+        for org in (m.org_a_id, m.org_b_id):
+            people = [p for p, o in self.maps.org_of_person.items() if o == org]
+            if m.required_person_id in people:
+                people = [m.required_person_id or 0]
+            people.sort(key=lambda p: (p != now.get(org), p))
+            if people:
+                sides.append([(org, p) for p in people])
+        return [dict(pair) for pair in product(*sides)]
+
+    def pick(self, slot_id: int, table_id: int | None) -> tuple[dict[int, int], list[str]]:
+        """Who attends at that slot and table, and the rules the move breaks (none: a
+        legal move with those people; else the problems of the first pairing)."""
+        first: list[str] | None = None
+        for persons in self.candidates or [{}]:
+            placed = {**self.placed, self.meeting.id or 0: Place(slot_id, table_id, persons)}
+            solution = _solution(self.instance, self.maps, placed)
+            problems = [
+                p for p in validate(self.instance, solution, self.problem) if p not in self.baseline
+            ]
+            if not problems:
+                return persons, []
+            first = problems if first is None else first
+        return {}, first or []
+
     def problems(self, slot_id: int, table_id: int | None) -> list[str]:
-        placed = {**self.placed, self.meeting.id or 0: (slot_id, table_id)}
-        found = validate(self.instance, _solution(self.instance, self.maps, placed), self.problem)
-        return [p for p in found if p not in self.baseline]
+        return self.pick(slot_id, table_id)[1]
 
 
 def legal_targets(session: Session, event: Event, meeting: Meeting) -> list[Target]:
@@ -127,9 +178,9 @@ def legal_targets(session: Session, event: Event, meeting: Meeting) -> list[Targ
     homes = [t for t in tables if t.host_org_id in pair]
     candidates = homes or [t for t in tables if t.host_org_id is None]
     used: dict[int, set[int]] = {}
-    for slot_id, table_id in checker.placed.values():
-        if table_id is not None:
-            used.setdefault(slot_id, set()).add(table_id)
+    for place in checker.placed.values():
+        if place.table is not None:
+            used.setdefault(place.slot, set()).add(place.table)
     targets = []
     for sid, slot in sorted(slots.items(), key=lambda item: (item[1].position, item[0] or 0)):
         if sid is None:
@@ -181,13 +232,15 @@ def move(
         raise DomainError(N_("Choose a slot of this event."), field="slot")
     if table is None or table.event_id != event.id:
         raise DomainError(N_("Choose a table of this event."), field="table")
-    if any(table.id == t for s, t in checker.placed.values() if s == slot.id):
+    if any(table.id == p.table for p in checker.placed.values() if p.slot == slot.id):
         raise Conflict(N_("That table is taken in that slot; reload and choose again."))
-    problems = checker.problems(slot.id, table.id)
+    persons, problems = checker.pick(slot.id, table.id)
     if problems:
         raise Conflict(N_("This move breaks a rule: %(problem)s"), problem=problems[0])
     before = (meeting.slot_id, meeting.table_id)
     meeting.slot_id, meeting.table_id = slot.id, table.id
+    meeting.person_a_id = persons.get(meeting.org_a_id)
+    meeting.person_b_id = persons.get(meeting.org_b_id)
     meeting.status = MeetingStatus.scheduled
     meeting.unscheduled_reason = ""
     meeting.locked = True

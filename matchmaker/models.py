@@ -210,6 +210,8 @@ class MeetingRequest(SQLModel, table=True):
     message: str = Field(default="", max_length=1000)
     priority: Priority = Priority.would_like
     status: RequestStatus = RequestStatus.pending
+    # The host's representative the requester asked to meet (None: whoever attends).
+    to_participant_id: int | None = Field(default=None, foreign_key="participant.id")
     decline_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     answered_at: datetime | None = None
@@ -229,6 +231,13 @@ class Meeting(SQLModel, table=True):
     status: MeetingStatus = MeetingStatus.accepted
     slot_id: int | None = Field(default=None, foreign_key="slot.id")
     table_id: int | None = Field(default=None, foreign_key="meeting_table.id")
+    # Who attends for org_a and org_b (representatives, as the solve or a move picked
+    # them); None where the organisation has no representative or the schedule predates
+    # people: then every representative of that side sees the meeting.
+    person_a_id: int | None = Field(default=None, foreign_key="participant.id")
+    person_b_id: int | None = Field(default=None, foreign_key="participant.id")
+    # A representative who must attend (the requester asked for them), of either side.
+    required_person_id: int | None = Field(default=None, foreign_key="participant.id")
     locked: bool = False
     host_confirmation: HostConfirmation = HostConfirmation.pending
     host_refusal_reason: str = Field(default="", max_length=500)
@@ -311,6 +320,7 @@ class RunReason(BaseModel):
 class Placement(BaseModel):
     slot: int | None = None
     table: int | None = None
+    persons: dict[int, int] = PField(default_factory=dict)  # organisation -> participant
 
 
 class RunResult(BaseModel):

@@ -30,6 +30,9 @@ class PlacedMeeting:
     table: MeetingTable
     first: Organisation
     second: Organisation
+    # Who attends for each side; None: not named (every representative may come).
+    first_person: Participant | None = None
+    second_person: Participant | None = None
 
 
 @dataclass
@@ -61,8 +64,17 @@ def _placed_meetings(session: Session, event: Event) -> list[PlacedMeeting]:
         t.id: t for t in session.exec(select(MeetingTable).where(MeetingTable.event_id == event.id))
     }
     slots = {s.id: s for s in event_slots(session, event)}
+    people = {p.id: p for p in _event_people(session, event)}
     placed = [
-        PlacedMeeting(m, slots[m.slot_id], tables[m.table_id], orgs[m.org_a_id], orgs[m.org_b_id])
+        PlacedMeeting(
+            m,
+            slots[m.slot_id],
+            tables[m.table_id],
+            orgs[m.org_a_id],
+            orgs[m.org_b_id],
+            people.get(m.person_a_id),
+            people.get(m.person_b_id),
+        )
         for m in meetings
         if m.slot_id in slots and m.table_id in tables
     ]
@@ -107,24 +119,30 @@ class PersonAgenda:
     agenda: Agenda
 
 
+def _event_people(session: Session, event: Event) -> list[Participant]:
+    return list(
+        session.exec(
+            select(Participant)
+            .join(Organisation, col(Participant.organisation_id) == col(Organisation.id))
+            .where(Organisation.event_id == event.id)
+        )
+    )
+
+
 def all_agendas(session: Session, event: Event) -> list[PersonAgenda]:
-    """One agenda per participant, sorted by name, for the registration desk."""
-    people = session.exec(
-        select(Participant)
-        .join(Organisation, col(Participant.organisation_id) == col(Organisation.id))
-        .where(Organisation.event_id == event.id)
-    ).all()
-    by_org: dict[int, Agenda] = {}
+    """One agenda per participant, sorted by name, for the registration desk: each
+    representative's own meetings (a teammate's are on the teammate's sheet)."""
     orgs = {
         o.id: o for o in session.exec(select(Organisation).where(Organisation.event_id == event.id))
     }
-    result: list[PersonAgenda] = []
-    for person in sorted(people, key=lambda p: (p.name_folded or p.full_name.lower(), p.id or 0)):
-        org_id = person.organisation_id
-        if org_id not in by_org:
-            by_org[org_id] = build_agenda(session, event, orgs[org_id])
-        result.append(PersonAgenda(person, by_org[org_id]))
-    return result
+    people = sorted(
+        _event_people(session, event),
+        key=lambda p: (p.name_folded or p.full_name.lower(), p.id or 0),
+    )
+    return [
+        PersonAgenda(person, build_agenda(session, event, orgs[person.organisation_id], person))
+        for person in people
+    ]
 
 
 def group_by_day(plans: list[SlotPlan], event: Event) -> dict[date, list[SlotPlan]]:

@@ -74,7 +74,9 @@ __all__ = [
 DRAFT = "draft"
 FINAL = "final"
 
-Snapshot = dict[str, dict[str, Any]]  # {meeting id: {"slot": slot id, "table": table id}}
+# {meeting id: {"slot": slot id, "table": table id, "persons": [person a, person b]}};
+# "persons" only where someone is named (not in versions stored before people existed).
+Snapshot = dict[str, dict[str, Any]]
 
 
 def host_of(meeting: Meeting) -> int:
@@ -138,11 +140,18 @@ def _assignments(version: ScheduleVersion | Snapshot | None) -> Snapshot:
     return dict(version)
 
 
+def _place(entry: dict[str, Any], other: dict[str, Any]) -> tuple[Any, ...]:
+    """What a diff compares: persons only where both versions record them (an older
+    version's silence about people is not a change)."""
+    persons = entry.get("persons") if "persons" in other else None
+    return entry.get("slot"), entry.get("table"), persons
+
+
 def diff_versions(
     old: ScheduleVersion | Snapshot | None, new: ScheduleVersion | Snapshot | None
 ) -> VersionDiff:
-    """Meetings moved (slot or table changed), added and removed between two versions
-    (or two snapshots); ids ascending."""
+    """Meetings moved (slot, table or attending person changed), added and removed
+    between two versions (or two snapshots); ids ascending."""
     a, b = _assignments(old), _assignments(new)
     diff = VersionDiff()
     for key in sorted(set(a) | set(b), key=int):
@@ -150,7 +159,7 @@ def diff_versions(
             diff.added.append(int(key))
         elif key not in b:
             diff.removed.append(int(key))
-        elif (a[key].get("slot"), a[key].get("table")) != (b[key].get("slot"), b[key].get("table")):
+        elif _place(a[key], b[key]) != _place(b[key], a[key]):
             diff.moved.append(int(key))
     return diff
 
@@ -158,13 +167,20 @@ def diff_versions(
 def snapshot(session: Session, event: Event) -> Snapshot:
     """Where every scheduled meeting is now, as a version stores it."""
     rows = session.exec(
-        select(Meeting.id, Meeting.slot_id, Meeting.table_id).where(
+        select(Meeting).where(
             Meeting.event_id == event.id,
             Meeting.status == MeetingStatus.scheduled,
             col(Meeting.slot_id).is_not(None),
         )
     ).all()
-    return {str(mid): {"slot": slot_id, "table": table_id} for mid, slot_id, table_id in rows}
+    return {str(m.id): _entry(m) for m in rows}
+
+
+def _entry(m: Meeting) -> dict[str, Any]:
+    entry: dict[str, Any] = {"slot": m.slot_id, "table": m.table_id}
+    if m.person_a_id is not None or m.person_b_id is not None:
+        entry["persons"] = [m.person_a_id, m.person_b_id]
+    return entry
 
 
 def _store_version(

@@ -29,6 +29,7 @@ from matchmaker.models import (
     Meeting,
     MeetingStatus,
     Organisation,
+    Participant,
     RunReason,
     Slot,
 )
@@ -58,6 +59,7 @@ class Names:
 
     orgs: Mapping[int, str] = field(default_factory=dict)
     slots: Mapping[int, SlotTime] = field(default_factory=dict)
+    people: Mapping[int, str] = field(default_factory=dict)  # representatives' names
     timezone: str = "Asia/Ho_Chi_Minh"
 
     def __post_init__(self) -> None:
@@ -67,6 +69,11 @@ class Names:
     def load(cls, session: Session, event: Event) -> Names:
         orgs = session.exec(
             select(Organisation.id, Organisation.name).where(Organisation.event_id == event.id)
+        ).all()
+        people = session.exec(
+            select(Participant.id, Participant.full_name)
+            .join(Organisation, col(Participant.organisation_id) == col(Organisation.id))
+            .where(Organisation.event_id == event.id)
         ).all()
         slots = session.exec(
             select(Slot.id, Slot.start, Slot.session_id)
@@ -81,6 +88,7 @@ class Names:
                 for i, start, sid in slots
             },
             timezone=event.timezone,
+            people={int(i or 0): name for i, name in people},
         )
 
 
@@ -241,6 +249,14 @@ _RENDER: dict[str, Callable[[_Writer, Mapping[str, Any]], str]] = {
     "daily_limit": _taken,
     "order_or_consecutive": _taken,
     "no_common_slot": _no_common_slot,
+    "required_person_away": lambda w, p: w.say(
+        N_(
+            "%(person)s, who must attend for %(org)s, is never available when this meeting "
+            "could take place."
+        ),
+        person=w.names.people.get(p.get("person") or 0, "?"),
+        org=w.org(p.get("participant")),
+    ),
     "no_allowed_slot": lambda w, p: w.say(N_("No slot is allowed for this meeting.")),
     "no_slot": lambda w, p: w.say(N_("No slot is possible for this meeting.")),
     "fixed_unavailable": _fixed_unavailable,

@@ -11,8 +11,10 @@ How a solve result reaches the Meeting rows (decided here, used by the solve pag
   unscheduled reason) when ``matchmaker.publication`` publishes it or releases it as a
   draft; publication owns versions, calendar sequences, notices and the audit entry.
 
-Solver participants are *organisations*: a meeting is between two organisations, and
-an organisation with several representatives can hold that many meetings at once.
+Solver participants are *organisations*, their representatives the solver's *people*:
+a meeting is between two organisations, an organisation can hold as many meetings at
+once as representatives present, and each meeting names who attends for each side
+(``Meeting.person_a_id`` / ``person_b_id``).
 Every service here works on a caller's Session, raises DomainError and never commits.
 """
 
@@ -51,6 +53,7 @@ from solver.instance import Instance
 from solver.instance import Meeting as SMeeting
 from solver.instance import Options as SOptions
 from solver.instance import Participant as SParticipant
+from solver.instance import Person as SPerson
 from solver.instance import Slot as SSlot
 from solver.instance import Table as STable
 from solver.solution import ID_PARAMS, Reason, Solution
@@ -83,6 +86,9 @@ class IdMaps:
     org_code: dict[int, str] = field(default_factory=dict)  # organisation.id -> participant id
     org_id: dict[str, int] = field(default_factory=dict)
     meeting_id: dict[str, int] = field(default_factory=dict)  # solver meeting id -> meeting.id
+    person_code: dict[int, str] = field(default_factory=dict)  # participant.id -> person id
+    person_id: dict[str, int] = field(default_factory=dict)
+    org_of_person: dict[int, int] = field(default_factory=dict)  # participant -> organisation
     locked: dict[int, tuple[int, int | None]] = field(
         default_factory=dict
     )  # meeting -> slot, table
@@ -154,38 +160,42 @@ def _representatives(session: Session, org_ids: list[int]) -> dict[int, list[Par
 def _solver_participant(
     org: Organisation, people: list[Participant], grid: _Grid, rules: EventRules
 ) -> SParticipant:
-    """An organisation: present when any representative is, limits added up."""
-    unavailable: list[str] = []
-    if people:
-        present: set[str] = set()
-        for rep in people:
-            sessions = set(rep.available_sessions or [])
-            refused = {grid.from_stored.get(c, c) for c in rep.unavailable_slots or []}
-            present.update(
-                code
-                for code in grid.codes
-                if (not sessions or grid.session_of[code] in sessions) and code not in refused
-            )
-        unavailable = [code for code in grid.codes if code not in present]
-    per_day_limits = [
-        rep.max_per_day if rep.max_per_day is not None else rules.max_per_day for rep in people
-    ] or [rules.max_per_day]
-    per_day = (
-        None if any(v is None for v in per_day_limits) else sum(int(v or 0) for v in per_day_limits)
-    )
-    consecutive: int | None = None
-    if len(people) <= 1:
-        own = people[0].max_consecutive if people else None
-        consecutive = own if own is not None else rules.max_consecutive
-        if consecutive is not None and consecutive < 1:
-            consecutive = None
+    """An organisation whose representatives are its people: as many meetings at once as
+    representatives present, each with their own attendance and limits (a representative's
+    own limit wins over the event's rule). Without representatives, one seat."""
+    if not people:
+        return SParticipant(
+            id=f"o{org.id}",
+            name=org.name,
+            max_per_day=rules.max_per_day,
+            max_consecutive=_consecutive(None, rules),
+        )
     return SParticipant(
         id=f"o{org.id}",
         name=org.name,
-        capacity=max(1, len(people)),
-        unavailable=unavailable,
-        max_per_day=per_day,
-        max_consecutive=consecutive,
+        people=[_solver_person(rep, grid, rules) for rep in people],
+    )
+
+
+def _consecutive(own: int | None, rules: EventRules) -> int | None:
+    limit = own if own is not None else rules.max_consecutive
+    return limit if limit is not None and limit >= 1 else None
+
+
+def _solver_person(rep: Participant, grid: _Grid, rules: EventRules) -> SPerson:
+    sessions = set(rep.available_sessions or [])
+    refused = {grid.from_stored.get(c, c) for c in rep.unavailable_slots or []}
+    away = [
+        code
+        for code in grid.codes
+        if (sessions and grid.session_of[code] not in sessions) or code in refused
+    ]
+    return SPerson(
+        id=f"r{rep.id}",
+        name=rep.full_name,
+        unavailable=away,
+        max_per_day=rep.max_per_day if rep.max_per_day is not None else rules.max_per_day,
+        max_consecutive=_consecutive(rep.max_consecutive, rules),
     )
 
 
@@ -207,9 +217,16 @@ def _solver_meeting(m: Meeting, maps: IdMaps, grid: _Grid, has_version: bool) ->
         and has_version
         and not host_refused
     )
+    required = maps.person_code.get(m.required_person_id) if m.required_person_id else None
+    persons = {}
+    if required is not None:
+        org = maps.org_of_person[m.required_person_id or 0]
+        if org in (m.org_a_id, m.org_b_id):
+            persons[maps.org_code[org]] = required
     return SMeeting(
         id=str(m.id),
         participants=[maps.org_code[m.org_a_id], maps.org_code[m.org_b_id]],
+        persons=persons,
         weight=max(0, m.weight),
         allowed_slots=[c for c in grid.codes if c != cur_slot] if host_refused else None,
         fixed_slot=fixed,
@@ -228,12 +245,12 @@ def build_instance(
 ) -> tuple[Instance, IdMaps]:
     """The event's scheduling problem as the solver sees it.
 
-    * participants are organisations: capacity = number of representatives; a slot is
-      unavailable when none of its representatives attends it (``available_sessions``:
-      session codes, empty = all; ``unavailable_slots``: slot codes);
-    * per-day limits add up over representatives (a representative's own limit wins over
-      ``Event.rules["max_per_day"]``); the consecutive limit applies to organisations with
-      one representative (with two or more, they can take turns);
+    * participants are organisations, people their representatives: each person is away
+      outside their ``available_sessions`` (session codes, empty = all) and in their
+      ``unavailable_slots`` (slot codes); per-day and consecutive limits hold per person
+      (a representative's own limit wins over the event's rules); an organisation without
+      representatives is one seat under the event's rules;
+    * a meeting's ``required_person_id`` (the person a requester asked for) must attend;
     * a table with a host organisation is that organisation's home table;
     * meetings accepted, scheduled or unscheduled (not cancelled) with their weight;
       locked meetings keep their slot (``fixed_slot``) and table; meetings in the current
@@ -273,6 +290,11 @@ def build_instance(
         if org.id in needed:
             maps.org_code[org.id] = f"o{org.id}"
             maps.org_id[f"o{org.id}"] = org.id
+            for rep in reps.get(org.id, []):
+                assert rep.id is not None
+                maps.person_code[rep.id] = f"r{rep.id}"
+                maps.person_id[f"r{rep.id}"] = rep.id
+                maps.org_of_person[rep.id] = org.id
             participants.append(_solver_participant(org, reps.get(org.id, []), grid, rules))
     solver_tables = [
         STable(
@@ -354,6 +376,7 @@ def store_solution(
     """Keep a solution on its run as the proposed schedule (``run.outcome``, a
     ``RunResult`` in database ids); Meeting rows stay as they are."""
     proposal: dict[int, dict[str, int | None]] = {}
+    persons: dict[int, dict[int, int]] = {}
     for a in solution.assignments:
         mid = maps.meeting_id.get(a.meeting)
         if mid is None or a.slot not in maps.slot_id:
@@ -361,6 +384,11 @@ def store_solution(
         proposal[mid] = {
             "slot": maps.slot_id[a.slot],
             "table": maps.table_id.get(a.table) if a.table is not None else None,
+        }
+        persons[mid] = {
+            maps.org_id[p]: maps.person_id[r]
+            for p, r in a.persons.items()
+            if p in maps.org_id and r in maps.person_id
         }
     if proposal:
         meetings = session.exec(
@@ -374,7 +402,9 @@ def store_solution(
     diagnosis = solution.diagnosis or [Reason(text=text) for text in solution.reasons]
     outcome = RunResult(
         status=solution.status.value,
-        assignments={mid: Placement(**place) for mid, place in proposal.items()},
+        assignments={
+            mid: Placement(**place, persons=persons.get(mid, {})) for mid, place in proposal.items()
+        },
         unscheduled={
             maps.meeting_id[u.meeting]: RunReason(
                 code=u.code, params=db_params(u.params, maps), text=u.reason
@@ -399,9 +429,11 @@ def store_solution(
 
 def db_params(params: dict[str, Any], maps: IdMaps) -> dict[str, Any]:
     """A reason's params with solver ids (``ID_PARAMS``) turned into database ids:
-    organisation, slot and meeting ids; an id the maps do not know becomes None."""
+    organisation, representative, slot and meeting ids; an id the maps do not know
+    becomes None."""
     lookup: dict[str, dict[str, int]] = {
         "participant": maps.org_id,
+        "person": maps.person_id,
         "slot": maps.slot_id,
         "meeting": maps.meeting_id,
     }
@@ -437,22 +469,26 @@ def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
     now = utcnow()
     for m in meetings:
         assert m.id is not None
-        before = (m.slot_id, m.table_id, m.status)
+        before = (m.slot_id, m.table_id, m.status, m.person_a_id, m.person_b_id)
         if m.locked and m.slot_id is not None:
             m.status = MeetingStatus.scheduled
+            if m.id in assignments and assignments[m.id].slot == m.slot_id:
+                _keep_persons(m, assignments[m.id])
         elif m.id in assignments:
             place = assignments[m.id]
             m.slot_id, m.table_id = place.slot, place.table
             m.status = MeetingStatus.scheduled
+            _keep_persons(m, place)
             _keep_reason(m, RunReason())
         elif m.id in unscheduled:
             m.slot_id = None
             m.table_id = None
+            m.person_a_id = m.person_b_id = None
             m.status = MeetingStatus.unscheduled
             _keep_reason(m, unscheduled[m.id])
         else:
             continue  # accepted after the run started: the next solve places it
-        if (m.slot_id, m.table_id, m.status) != before:
+        if (m.slot_id, m.table_id, m.status, m.person_a_id, m.person_b_id) != before:
             changed.add(m.id)
             if (m.slot_id, m.table_id) != before[:2] and (
                 m.host_confirmation == HostConfirmation.impossible
@@ -463,6 +499,12 @@ def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
     session.flush()
     _check_no_double_booking(session, event)
     return changed
+
+
+def _keep_persons(meeting: Meeting, place: Placement) -> None:
+    """Who attends, as the run picked them (None for a side without representatives)."""
+    meeting.person_a_id = place.persons.get(meeting.org_a_id)
+    meeting.person_b_id = place.persons.get(meeting.org_b_id)
 
 
 def _keep_reason(meeting: Meeting, reason: RunReason) -> None:
@@ -483,9 +525,10 @@ def _check_no_double_booking(session: Session, event: Event) -> None:
 
 def double_bookings(session: Session, event_id: int) -> int:
     """How many meetings too many the stored schedule puts somewhere: at one table in
-    one slot, or for an organisation in one slot beyond its representatives."""
+    one slot, for an organisation in one slot beyond its representatives, or for one
+    representative in one slot."""
     rows = session.exec(
-        select(Meeting.org_a_id, Meeting.org_b_id, Meeting.slot_id, Meeting.table_id).where(
+        select(Meeting).where(
             Meeting.event_id == event_id,
             Meeting.status == MeetingStatus.scheduled,
             col(Meeting.slot_id).is_not(None),
@@ -500,12 +543,17 @@ def double_bookings(session: Session, event_id: int) -> int:
     )
     busy: Counter[tuple[int, int | None]] = Counter()
     tables: Counter[tuple[int, int | None]] = Counter()
-    for a, b, slot_id, table_id in rows:
-        busy[(a, slot_id)] += 1
-        busy[(b, slot_id)] += 1
-        if table_id is not None:
-            tables[(table_id, slot_id)] += 1
+    persons: Counter[tuple[int, int | None]] = Counter()
+    for m in rows:
+        busy[(m.org_a_id, m.slot_id)] += 1
+        busy[(m.org_b_id, m.slot_id)] += 1
+        if m.table_id is not None:
+            tables[(m.table_id, m.slot_id)] += 1
+        for person in (m.person_a_id, m.person_b_id):
+            if person is not None:
+                persons[(person, m.slot_id)] += 1
     over = sum(max(0, n - max(1, reps.get(org, 0))) for (org, _), n in busy.items())
+    over += sum(n - 1 for n in persons.values() if n > 1)
     return over + sum(n - 1 for n in tables.values() if n > 1)
 
 

@@ -41,6 +41,7 @@ ID_PARAMS = {
     "meeting": "meeting",
     "cycle": "meeting",
     "before": "meeting",
+    "person": "person",  # a person id of the reason's "participant"
 }
 
 

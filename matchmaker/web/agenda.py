@@ -5,12 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from litestar import Request, Response, Router, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 from sqlmodel import select
 
 from matchmaker import accounts
-from matchmaker.agenda import build_agenda, to_ics
+from matchmaker.agenda import Agenda, build_agenda, to_ics
 from matchmaker.documents import render_pdf
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
@@ -44,33 +44,37 @@ def _pdf_response(body: bytes, filename: str) -> Response:
     )
 
 
+def _own_agenda(db: DB, user: User, event: MaybeEvent, team: bool = False) -> Agenda:
+    """The signed-in representative's meetings; ``team``: their whole organisation's."""
+    participant, organisation = own_participant(db, user)
+    return build_agenda(db, _event(event), organisation, None if team else participant)
+
+
 @get("/", name="my_agenda", sync_to_thread=False)
-def my_agenda(db: DB, user: User, event: MaybeEvent) -> Response:
-    _, organisation = own_participant(db, user)
-    current = _event(event)
+def my_agenda(db: DB, user: User, event: MaybeEvent, team: FromQuery[bool] = False) -> Response:
     return page(
         "agenda/page.html",
         account=user,
-        agenda=build_agenda(db, current, organisation),
+        agenda=_own_agenda(db, user, event, team),
         feed_row=accounts.calendar_feed_created(db, user),
         feed_url="",
-        pdf_url="/me/agenda/agenda.pdf",
+        pdf_url="/me/agenda/agenda.pdf" + ("?team=1" if team else ""),
         ics_url="/me/agenda/agenda.ics",
     )
 
 
 @get("/agenda.ics", name="my_agenda_ics", sync_to_thread=False)
 def my_agenda_ics(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
-    _, organisation = own_participant(db, user)
-    agenda = build_agenda(db, _event(event), organisation)
-    body = to_ics(agenda, domain=_domain(request), title=organisation.name)
+    agenda = _own_agenda(db, user, event)
+    body = to_ics(agenda, domain=_domain(request), title=agenda.organisation.name)
     return _ics_response(body, "agenda.ics")
 
 
 @get("/agenda.pdf", name="my_agenda_pdf", sync_to_thread=True)
-def my_agenda_pdf(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
-    _, organisation = own_participant(db, user)
-    agenda = build_agenda(db, _event(event), organisation)
+def my_agenda_pdf(
+    request: Request, db: DB, user: User, event: MaybeEvent, team: FromQuery[bool] = False
+) -> Response:
+    agenda = _own_agenda(db, user, event, team)
     env = request.app.template_engine.engine  # type: ignore[union-attr]
     body = render_pdf(env, "agenda/print.html", locale=locale_of(request), sheets=[(None, agenda)])
     return _pdf_response(body, "agenda.pdf")
@@ -78,12 +82,11 @@ def my_agenda_pdf(request: Request, db: DB, user: User, event: MaybeEvent) -> Re
 
 @post("/feed", name="calendar_feed_new", sync_to_thread=False)
 def calendar_feed_new(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
-    _, organisation = own_participant(db, user)
     token = accounts.new_calendar_feed(db, user)
     return page(
         "agenda/page.html",
         account=user,
-        agenda=build_agenda(db, _event(event), organisation),
+        agenda=_own_agenda(db, user, event),
         feed_row=accounts.calendar_feed_created(db, user),
         feed_url=site_url(request) + path_to(request, "calendar_feed", token=f"{token}.ics"),
         pdf_url="/me/agenda/agenda.pdf",
@@ -107,7 +110,7 @@ def calendar_feed(request: Request, db: DB, event: MaybeEvent, token: FromPath[s
     organisation = db.get(Organisation, participant.organisation_id) if participant else None
     if organisation is None:
         raise NotFound(N_("No such calendar."))
-    agenda = build_agenda(db, _event(event), organisation)
+    agenda = build_agenda(db, _event(event), organisation, participant)
     return Response(
         to_ics(agenda, domain=_domain(request), title=organisation.name),
         media_type="text/calendar; charset=utf-8",

@@ -255,10 +255,9 @@ def test_build_instance_lets_a_refused_meeting_move_even_when_locked(
     assert (refused.fixed_slot, refused.previous_slot, refused.previous_table) == (None, None, None)
     assert refused.allowed_slots is not None and w.slots[1].code not in refused.allowed_slots
     assert kept.previous_slot == w.slots[0].code  # a draft counts as the current schedule
-    assert (
-        w.slots[1].code
-        in next(p for p in instance.participants if p.name == w.host.name).unavailable
-    )
+    host = next(p for p in instance.participants if p.name == w.host.name)
+    # the host's representative (its one person) is away in the refused slot
+    assert [w.slots[1].code in person.unavailable for person in host.people] == [True]
 
 
 def test_host_refusal_then_resolve_moves_only_that_meeting_away_from_the_refused_slot(
@@ -308,7 +307,12 @@ def test_host_refusal_then_resolve_moves_only_that_meeting_away_from_the_refused
     assert (final.version.number, final.version.kind) == (1, "final")  # drafts do not count
     assert {m.host_confirmation for m in w.meetings} == {HostConfirmation.accepted}
     assert final.version.assignments == {
-        str(m.id): {"slot": m.slot_id, "table": m.table_id} for m in w.meetings
+        str(m.id): {
+            "slot": m.slot_id,
+            "table": m.table_id,
+            "persons": [m.person_a_id, m.person_b_id],
+        }
+        for m in w.meetings
     }
     assert publication.open_draft(db, w.event) is None
 

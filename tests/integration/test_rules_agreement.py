@@ -31,7 +31,8 @@ def test_partial_rules_give_the_same_limits_to_solver_and_request_checks(db: Ses
 
     instance, maps = scheduling.build_instance(db, event)
 
-    by_org = {maps.org_id[p.id]: p for p in instance.participants}
+    # Representatives are the solver's people: the limits hold per person.
+    by_org = {maps.org_id[p.id]: (p.people or [])[0] for p in instance.participants}
     assert rules.max_per_day == DEFAULT_MAX_PER_DAY
     assert rules.max_consecutive == DEFAULT_MAX_CONSECUTIVE
     assert by_org[startup.id].max_per_day == DEFAULT_MAX_PER_DAY
@@ -56,5 +57,7 @@ def test_rules_without_a_limit_leave_it_off_in_the_instance(db: Session) -> None
 
     instance, _ = scheduling.build_instance(db, event)
 
-    assert [p.max_per_day for p in instance.participants] == [None, None]
-    assert [p.max_consecutive for p in instance.participants] == [None, None]
+    people = [q for p in instance.participants for q in p.people or []]
+    assert len(people) == 2
+    assert [q.max_per_day for q in people] == [None, None]
+    assert [q.max_consecutive for q in people] == [None, None]
