@@ -37,6 +37,7 @@ are not serialised: two simultaneous accepts may exceed a meeting limit by one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -403,6 +404,9 @@ def _make_meeting(
                 weight=weight,
                 slot_id=None,
                 table_id=None,
+                person_a_id=None,
+                person_b_id=None,
+                required_person_id=request.to_participant_id,
                 locked=False,
                 unscheduled_reason="",
                 sequence=existing.sequence + 1,
@@ -422,6 +426,7 @@ def _make_meeting(
         host_org_id=host_org_id,
         weight=weight,
         status=MeetingStatus.accepted,
+        required_person_id=request.to_participant_id,
         created_at=now,
         updated_at=now,
     )
@@ -442,9 +447,11 @@ def create_request(
     priority: object,
     by_account: Account,
     *,
+    with_person: object = None,
     now: datetime | None = None,
 ) -> MeetingRequest:
-    """`by_account` (a representative of `from_org`) asks `to_org_id` for a meeting.
+    """`by_account` (a representative of `from_org`) asks `to_org_id` for a meeting,
+    with one of its representatives by name (`with_person`) or with whoever attends.
 
     Returns the new request: pending, or already accepted when the other side
     had asked first (a mutual request; the meeting then exists, weight 3).
@@ -458,9 +465,33 @@ def create_request(
     rules = rules_of(event)
     text = clean_message(message, required=rules.message_required)
     level = clean_priority(priority)
+    person = clean_person(session, to_org, with_person)
     if reverse is not None:
-        return _agree_mutual(session, event, from_org, to_org, reverse, text, level, now)
-    return _send(session, event, from_org, to_org, by_account, text, level, now)
+        return _agree_mutual(session, event, from_org, to_org, reverse, text, level, now, person)
+    return _send(session, event, from_org, to_org, by_account, text, level, now, person)
+
+
+def people_of(session: Session, org: Organisation) -> Sequence[Participant]:
+    """The representatives a requester may ask for by name."""
+    return session.exec(
+        select(Participant)
+        .where(Participant.organisation_id == org.id)
+        .order_by(col(Participant.id))
+    ).all()
+
+
+def clean_person(session: Session, org: Organisation, value: object) -> int | None:
+    """The representative of `org` a requester asked for; empty: whoever attends."""
+    if value in (None, ""):
+        return None
+    try:
+        person_id = int(str(value))
+    except ValueError:
+        person_id = 0
+    person = session.get(Participant, person_id) if person_id > 0 else None
+    if person is None or person.organisation_id != org.id:
+        raise DomainError(N_("Choose one of this organisation's representatives."), field="person")
+    return person_id
 
 
 def _agree_mutual(
@@ -472,6 +503,7 @@ def _agree_mutual(
     text: str,
     level: Priority,
     now: datetime,
+    person: int | None = None,
 ) -> MeetingRequest:
     """`to_org` had asked first: both requests are accepted and the meeting is agreed."""
     assert from_org.id is not None and to_org.id is not None
@@ -484,12 +516,17 @@ def _agree_mutual(
         message=text,
         priority=level,
         status=RequestStatus.accepted,
+        to_participant_id=person,
         created_at=now,
         answered_at=now,
     )
     session.add(request)
     session.flush()
-    _make_meeting(session, reverse, host_org_id=from_org.id, weight=MUTUAL_WEIGHT, now=now)
+    meeting = _make_meeting(
+        session, reverse, host_org_id=from_org.id, weight=MUTUAL_WEIGHT, now=now
+    )
+    if person is not None:  # the later request asked for someone: that one must attend
+        meeting.required_person_id = person
     notify_organisation(
         session,
         to_org.id,
@@ -513,6 +550,7 @@ def _send(
     text: str,
     level: Priority,
     now: datetime,
+    person: int | None = None,
 ) -> MeetingRequest:
     """A pending request, with its answer deadline, and the host's notice."""
     assert from_org.id is not None and to_org.id is not None
@@ -524,6 +562,7 @@ def _send(
         message=text,
         priority=level,
         status=RequestStatus.pending,
+        to_participant_id=person,
         created_at=now,
         expires_at=now + timedelta(hours=hours) if hours else None,
     )

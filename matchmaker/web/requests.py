@@ -4,6 +4,7 @@ JavaScript the same forms post and redirect back to the list)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from litestar import Response, Router, get, post
@@ -12,7 +13,7 @@ from litestar.plugins.htmx import HTMXRequest
 
 from matchmaker import requests as service
 from matchmaker.errors import DomainError, NotFound
-from matchmaker.models import Event, Priority, RequestStatus
+from matchmaker.models import Event, Participant, Priority, RequestStatus
 from matchmaker.rules import MESSAGE_MAX_LENGTH, rules_of
 from matchmaker.web.actions import act, path_to, redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
@@ -85,6 +86,7 @@ def _form_page(
     target: Any,
     values: dict[str, str],
     errors: dict[str, str],
+    people: Sequence[Participant] = (),
     blocked: str = "",
     status: int = 200,
 ) -> Response:
@@ -94,6 +96,7 @@ def _form_page(
         account=user,
         event=event,
         target=target,
+        people=people,
         values=values,
         errors=errors,
         blocked=blocked,
@@ -118,9 +121,15 @@ def request_form(
         raise
     except DomainError as exc:
         blocked = error_text(request, exc)
-    values = {"message": "", "priority": Priority.would_like.value}
+    values = {"message": "", "priority": Priority.would_like.value, "person": ""}
     return _form_page(
-        user=user, event=current, target=target, values=values, errors={}, blocked=blocked
+        user=user,
+        event=current,
+        target=target,
+        values=values,
+        errors={},
+        people=service.people_of(db, target),
+        blocked=blocked,
     )
 
 
@@ -135,6 +144,7 @@ def request_submit(
     values = {
         "message": text(data, "message", 20 * MESSAGE_MAX_LENGTH),
         "priority": text(data, "priority", 40),
+        "person": text(data, "person", 40),
     }
     try:
         created = service.create_request(
@@ -145,18 +155,20 @@ def request_submit(
             values["message"],
             values["priority"],
             user,
+            with_person=values["person"],
         )
     except NotFound:
         raise
     except DomainError as exc:
         db.rollback()
         message = error_text(request, exc)
-        field = exc.field if exc.field in ("message", "priority") else ""
+        field = exc.field if exc.field in ("message", "priority", "person") else ""
         return _form_page(
             user=user,
             event=current,
             target=target,
             values=values,
+            people=service.people_of(db, target),
             errors={field: message} if field else {},
             blocked="" if field else message,
             status=exc.status_code,

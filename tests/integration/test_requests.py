@@ -666,6 +666,50 @@ def test_request_submit_creates_request_and_redirects(client: TestClient, db: Se
     assert "Quỹ Đầu tư Sáng tạo Cần Thơ" in page.text
 
 
+def test_a_request_for_a_named_representative_makes_them_required_at_the_meeting(
+    client: TestClient, db: Session
+) -> None:
+    w = make_world(db)
+    wanted, _ = make_participant(db, w.b, "Phạm Minh Châu")
+    db.commit()
+    sign_in_as(client, w.a_user, db)
+    form = client.get(f"/requests/new?to={w.b.id}").text
+    assert 'name="person"' in form and "Phạm Minh Châu" in form
+    response = post_form(
+        client,
+        "/requests/new",
+        {"to": str(w.b.id), "message": "Xin gặp chị Châu.", "priority": "must",
+         "person": str(wanted.id)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303
+    [row] = db.exec(select(MeetingRequest)).all()
+    assert row.to_participant_id == wanted.id
+    meeting = svc.accept(db, row.id or 0, w.b_user, now=RECENT)
+    db.commit()
+    assert meeting.required_person_id == wanted.id
+
+
+def test_a_request_for_someone_of_another_organisation_is_refused_by_the_field(
+    client: TestClient, db: Session
+) -> None:
+    w = make_world(db)
+    make_participant(db, w.b, "Phạm Minh Châu")
+    outsider, _ = make_participant(db, w.c, "Võ Thị Dung")
+    db.commit()
+    sign_in_as(client, w.a_user, db)
+    for value in (str(outsider.id), "abc", "-1"):
+        response = post_form(
+            client,
+            "/requests/new",
+            {"to": str(w.b.id), "message": "Xin chào", "priority": "must", "person": value},
+        )
+        assert response.status_code == 400
+        assert 'id="person-error"' in response.text
+        assert "Hãy chọn một trong những người đại diện của tổ chức này." in response.text
+    assert count(db, MeetingRequest) == 0
+
+
 @pytest.mark.parametrize(
     ("message", "priority", "expected"),
     [
