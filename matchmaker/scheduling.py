@@ -580,6 +580,11 @@ class RunReview:
     breaks: int | None
     min_share: float | None
     worst_org: str
+    # Fairness as the solver proved it: participants left at zero although they had a
+    # schedulable meeting, and bounds over every schedule of the same weight.
+    zero_meeting: int
+    share_bound: float | None
+    zero_bound: int | None
     utilisation: float
     n_tables: int
     days: list[tuple[int, Any, list[SlotCell]]]  # (day number, date, cells)
@@ -654,6 +659,7 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
         if m is not None:
             rows.append((m, orgs.get(m.org_a_id, ""), orgs.get(m.org_b_id, ""), reason))
     objective = run.objective or {}
+    bound = run.bound or {}
     n_slots = len(slot_rows)
     return RunReview(
         scheduled=len(assignments),
@@ -664,6 +670,9 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
         breaks=objective.get("breaks"),
         min_share=min_share,
         worst_org=worst_org,
+        zero_meeting=int(objective.get("zero_meeting", hist.get(0, 0))),
+        share_bound=bound.get("min_share"),
+        zero_bound=bound.get("zero_meeting"),
         utilisation=(len(assignments) / (n_slots * n_tables)) if n_slots and n_tables else 0.0,
         n_tables=n_tables,
         days=[(number, on_date, cells) for number, (on_date, cells) in sorted(days.items())],

@@ -411,6 +411,12 @@ def test_review_counts_figures_of_a_run(db: Session) -> None:
     assert review.utilisation == 2 / (8 * 2)
     assert review.histogram == [(1, 2), (2, 1)]
     assert [cell.used for cell in review.days[0][2]] == [1, 1, 0, 0]
+    # fairness as the solver reports it; without its figures, counted from the proposal
+    assert (review.zero_meeting, review.share_bound, review.zero_bound) == (0, None, None)
+    run.objective = {"zero_meeting": 1}
+    run.bound = {"min_share": 0.5, "zero_meeting": 0}
+    again = scheduling.review_run(db, event, run)
+    assert (again.zero_meeting, again.share_bound, again.zero_bound) == (1, 0.5, 0)
     schedule = scheduling.org_schedule(db, event, run, orgs[2].id or 0)
     assert [(row[0].id if row[0] else None, row[3], row[4]) for row in schedule] == [
         (slots[1].id, "Sở TT&TT", None),

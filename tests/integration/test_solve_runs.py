@@ -269,6 +269,7 @@ def test_solve_page_starts_a_run_and_review_publishes_it(
     assert review.status_code == 200
     assert "heat-cell" in review.text
     assert 'class="bar"' in review.text
+    assert "Bên tham gia không có cuộc gặp nào" in review.text
 
     meeting_id = next(iter(outcome.assignments or outcome.unscheduled))
     with Session(engine, expire_on_commit=False) as session:
