@@ -169,7 +169,7 @@ def bench_b2bsp(args: argparse.Namespace) -> None:
 
 
 def _synthetic_worker(kind: str, time_limit: float, workers: int, queue: mp.Queue) -> None:
-    instance = synthetic.demo() if kind == "demo" else synthetic.large()
+    instance = {"demo": synthetic.demo, "teams": synthetic.teams, "10x": synthetic.large}[kind]()
     problem = build(instance)
     t = time.monotonic()
     greedy_slots = first_fit(problem)
@@ -196,7 +196,13 @@ def _synthetic_worker(kind: str, time_limit: float, workers: int, queue: mp.Queu
 
 
 def bench_synthetic(args: argparse.Namespace) -> None:
-    kinds = {"demo": ["demo"], "10x": ["10x"], "all": ["demo", "10x"], "none": []}[args.synthetic]
+    kinds = {
+        "demo": ["demo"],
+        "teams": ["teams"],
+        "10x": ["10x"],
+        "all": ["demo", "teams", "10x"],
+        "none": [],
+    }[args.synthetic]
     if not kinds:
         return
     print(
@@ -235,7 +241,12 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     )
     ap.add_argument("--filter", default=None, help="only B2BSP instances whose name contains this")
     ap.add_argument("--time-limit", type=float, default=60.0, help="per B2BSP instance")
-    ap.add_argument("--synthetic", choices=["demo", "10x", "all", "none"], default="demo")
+    ap.add_argument(
+        "--synthetic",
+        choices=["demo", "teams", "10x", "all", "none"],
+        default="demo",
+        help="teams: the demo event whose hosts send two people, the second on day 1 only",
+    )
     ap.add_argument("--synthetic-time-limit", type=float, default=120.0)
     ap.add_argument("--workers", type=int, default=2)
 
