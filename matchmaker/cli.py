@@ -6,13 +6,15 @@ import argparse
 import secrets
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from matchmaker import accounts
+from matchmaker import accounts, backup
+from matchmaker.clock import utcnow
 from matchmaker.db import make_engine, session_scope, upgrade
 from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Role
@@ -275,6 +277,69 @@ def cmd_publish(args: argparse.Namespace) -> None:
         engine.dispose()
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    """Back up the whole database, also while the application runs."""
+    settings = _settings()
+    url = settings.resolved_database_url()
+    output: Path | None = args.output
+    try:
+        if output is None:
+            output = backup.default_path(backup.backup_dir(settings.var_dir), url, utcnow())
+        elif output.is_dir():
+            output = backup.default_path(output, url, utcnow())
+        done = backup.backup(url, output)
+    except backup.BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"wrote {done.path} ({backup.human_size(done.size)}, schema revision {done.revision})")
+
+
+def _confirmed(url: str, path: Path) -> bool:
+    """Whether the person at a terminal agrees that the restore replaces the data the
+    database holds; a refusal changes nothing. Without a terminal, only --force does."""
+    if not sys.stdin.isatty():
+        return False
+    engine = make_engine(url)
+    try:
+        rows = backup.stored_rows(engine)
+    finally:
+        engine.dispose()
+    if not rows:
+        return False
+    try:
+        answer = input(
+            f"{backup.describe(url)} holds {rows} rows. Replace them with {path}? [y/N] "
+        )
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise CommandError("restore: cancelled, nothing changed")
+    return True
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    """Replace the database's contents with a backup, then migrate it to this version."""
+    settings = _settings()
+    url = settings.resolved_database_url()
+    try:
+        if not settings.database_url:
+            private_dir(settings.var_dir)  # it is to hold every participant's data
+    except OSError as exc:
+        raise CommandError(
+            f"{settings.var_dir}: cannot create the folder ({exc.strerror})"
+        ) from exc
+    try:
+        backup.inspect_backup(args.file, url)  # a bad file is reported before any question
+        force = args.force or _confirmed(url, args.file)
+        done = backup.restore(url, args.file, force=force)
+    except backup.BackupError as exc:
+        raise CommandError(str(exc)) from exc
+    migrated = "" if done.revision == done.head else f", migrated to {done.head}"
+    print(
+        f"restored {args.file} into {backup.describe(url)} "
+        f"(schema revision {done.revision}{migrated})"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matchmaker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -311,6 +376,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "expire-requests", help="expire unanswered meeting requests past their deadline"
     ).set_defaults(func=cmd_expire_requests)
+
+    dump = sub.add_parser("backup", help="back up the database (also while it is in use)")
+    dump.add_argument(
+        "output",
+        nargs="?",
+        type=Path,
+        help="file or folder to write (default: a timestamped file in var/backups)",
+    )
+    dump.set_defaults(func=cmd_backup)
+
+    load = sub.add_parser("restore", help="replace the database's contents with a backup")
+    load.add_argument("file", type=Path, help="a file written by `matchmaker backup`")
+    load.add_argument("--force", action="store_true", help="replace a database holding data")
+    load.set_defaults(func=cmd_restore)
 
     mail = sub.add_parser("send-mail", help="send the notifications outbox by SMTP")
     mail.add_argument("--limit", type=int, default=500, help="messages to send in this run")
