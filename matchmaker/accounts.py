@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from matchmaker.clock import utcnow
@@ -192,9 +193,18 @@ def redeem_sign_in_token(session: Session, token: str) -> Account:
     account = session.get(Account, row.account_id)
     if account is None or not account.active:
         raise DomainError(N_("This sign-in link is not valid."))
-    row.used_at = utcnow()
-    account.last_login_at = row.used_at
-    session.add(row)
+    now = utcnow()
+    # Conditional, so that of two redemptions at once (two tabs, two worker processes)
+    # exactly one wins: the other finds the row already used.
+    used = session.execute(
+        update(SignInToken)
+        .where(col(SignInToken.id) == row.id, col(SignInToken.used_at).is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:  # type: ignore[attr-defined]
+        raise DomainError(N_("This sign-in link has already been used. Ask for a new one."))
+    account.last_login_at = now
     session.add(account)
     return account
 

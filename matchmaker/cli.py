@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 from collections.abc import Sequence
@@ -142,13 +143,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from matchmaker.web.app import create_app
 
     settings = _settings()
+    workers = _workers(args.workers, settings)
     _check_port_free(args.host, args.port)
     created = load_demo(settings, seed=2023, scale=1.0, if_empty=True) if args.demo else None
+    # Built once here, before the workers: migrations run, the secret key is made, and a
+    # broken configuration stops here with its message instead of in every worker.
     app = create_app(settings)
     url = served_url(args.host, args.port)
     if not settings.base_url:  # links in e-mails (`send-mail`) point here
         settings.record_served_url(url)
-    print(f"\n  Matchmaker is running at {url}  (Ctrl+C stops it)")
+    print(f"\n  Matchmaker is running at {url}  ({workers} worker processes; Ctrl+C stops it)")
     if not settings.base_url and args.host in ("", "0.0.0.0", "::"):
         print(f"  Links in e-mails point at {url}: set MATCHMAKER_BASE_URL for other machines")
     credentials = settings.var_dir / "demo-organiser.txt"
@@ -164,15 +168,27 @@ def cmd_serve(args: argparse.Namespace) -> None:
         if not organisers:
             print("  No organiser yet: run `matchmaker create-organiser EMAIL`")
     print()
+    engine.dispose()
     proxy_headers, forwarded_allow_ips = proxy_options(settings)
+    # uvicorn's own supervisor: it restarts a worker that dies and pings the others; each
+    # worker builds the app from the same environment (web.app.served_app).
     uvicorn.run(
-        app,
+        "matchmaker.web.app:served_app",
+        factory=True,
+        workers=workers,
         host=args.host,
         port=args.port,
         log_level="warning",
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
     )
+
+
+def _workers(requested: int | None, settings: Settings) -> int:
+    count = requested if requested is not None else settings.workers
+    if count < 0 or count > 64:
+        raise CommandError("--workers: must be between 1 and 64 (0: one per core)")
+    return count or os.cpu_count() or 1
 
 
 def proxy_options(settings: Settings) -> tuple[bool, list[str] | None]:
@@ -364,6 +380,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load the demo event when empty")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default MATCHMAKER_WORKERS, else one per core)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     pub = sub.add_parser("publish", help="publish a solve run or the hosts' draft (audited)")

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     # (comma-separated, e.g. "127.0.0.1"); unset, nobody's is believed, so a client
     # cannot pick the address the sign-in rate limits count.
     trusted_proxies: str = ""
+    # `matchmaker serve`: worker processes (0: one per core), and when a process sheds
+    # reads with a quick 503 (requests in flight; how late its event loop may run).
+    workers: int = Field(default=0, ge=0, le=64)
+    max_inflight: int = Field(default=64, ge=1)
+    max_lag_ms: int = Field(default=500, ge=1)
     smtp: SMTPSettings = Field(default_factory=SMTPSettings)
 
     @field_validator("default_locale")

@@ -525,6 +525,17 @@ def _on_term(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
+SOLVE_NICENESS = 10  # participants' pages come first; the solve takes what is left
+
+
+def _lower_priority() -> None:
+    """A solve uses every core it gets for minutes: run it below the web workers."""
+    try:
+        os.nice(SOLVE_NICENESS)
+    except OSError as exc:  # not permitted here: the solve still runs, at normal priority
+        logging.getLogger(__name__).warning("could not lower the solve's priority: %s", exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or not args[0].isdigit():
@@ -532,6 +543,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     signal.signal(signal.SIGTERM, _on_term)
+    _lower_priority()
     url = os.environ.get("MATCHMAKER_DATABASE_URL", "")
     if not url:  # started by hand: the same settings as the web application
         from matchmaker.settings import Settings

@@ -17,7 +17,7 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.types import Message, Scope
+from litestar.types import ASGIApp, Message, Scope
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError
 
@@ -57,6 +57,7 @@ from matchmaker.web.errors import (
 from matchmaker.web.forms import refuse_non_form_bodies
 from matchmaker.web.guards import signed_in
 from matchmaker.web.nav import nav_counts
+from matchmaker.web.overload import OverloadGuard
 from matchmaker.web.render import configure_environment
 from matchmaker.web.session_cookie import IdentityMiddleware, SessionSigner
 
@@ -195,3 +196,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         request_max_body_size=settings.max_body_bytes,
         debug=settings.debug,
     )
+
+
+def served_app() -> ASGIApp:
+    """What `matchmaker serve` runs in each worker process: the app behind the guard
+    that answers "busy, retry" at once when the process is past its ceiling."""
+    settings = Settings()
+    return OverloadGuard(
+        create_app(settings),
+        max_inflight=settings.max_inflight,
+        max_lag=settings.max_lag_ms / 1000,
+    )
+
