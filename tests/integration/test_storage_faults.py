@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar.testing import TestClient
@@ -30,7 +31,7 @@ from tests.factories import (
     make_participant,
 )
 
-PROFILE = {
+PROFILE: dict[str, Any] = {
     "name": "Công ty Nông nghiệp Số",
     "kind": "startup",
     "sectors": ["agritech"],
