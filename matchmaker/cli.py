@@ -342,9 +342,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"matchmaker: database: cannot connect or query ({reason})", file=sys.stderr)
         return 2
     except OSError as exc:
-        if storage.storage_fault(exc) is None and not isinstance(exc, PermissionError):
+        # A file it cannot write (var/ read-only, full, or not a folder): name the file.
+        if exc.filename is None and storage.storage_fault(exc) is None:
             raise
-        print(f"matchmaker: {exc.filename or 'file'}: {exc.strerror or exc}", file=sys.stderr)
+        where = exc.filename if exc.filename is not None else "var"
+        print(f"matchmaker: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
 

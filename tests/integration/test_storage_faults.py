@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 from sqlalchemy import Engine, event, inspect
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from matchmaker import storage
+from matchmaker import cli, storage
 from matchmaker.db import make_engine
 from matchmaker.models import Account, Organisation
 from matchmaker.settings import Settings
@@ -323,3 +323,43 @@ def test_startup_check_names_a_var_folder_that_cannot_be_written(
     (warning,) = storage.startup_warnings(settings, engine)
 
     assert warning.startswith(f"cannot write in the var folder {blocker / 'var'}: Not a directory.")
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_cli_on_a_read_only_database_exits_saying_it_cannot_write(
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(
+        "MATCHMAKER_DATABASE_URL", f"sqlite:///file:{engine.url.database}?mode=ro&uri=true"
+    )
+    monkeypatch.setenv("MATCHMAKER_VAR_DIR", str(tmp_path / "var"))
+
+    code = cli.main(["create-organiser", "btc@example.vn", "--password", "mat-khau-rat-dai-1"])
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "matchmaker: database: cannot write (attempt to write a readonly database)\n"
+    )
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_cli_with_a_var_folder_it_cannot_write_exits_naming_the_folder(
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("MATCHMAKER_DATABASE_URL", f"sqlite:///{engine.url.database}")
+    monkeypatch.setenv("MATCHMAKER_VAR_DIR", str(blocker / "var"))
+
+    code = cli.main(["demo", "--scale", "0.05"])
+
+    assert code == 2
+    assert capsys.readouterr().err == f"matchmaker: {blocker / 'var'}: Not a directory\n"
+    with Session(engine) as session:  # the demo's rows went with the failed command
+        assert session.exec(select(Organisation)).first() is None
