@@ -131,15 +131,26 @@ _PROBE_TABLE = "matchmaker_write_probe"
 
 
 def database_write_problem(engine: Engine) -> str | None:
-    """Why the database refuses writes (None when it takes them). A table is created
-    and rolled back: a read-only SQLite file, a read-only PostgreSQL transaction or
-    server refuse that, while reads alone would not notice."""
+    """Why the database refuses writes (None when it takes them); errors that are not
+    storage faults (the server cannot be reached, ...) are raised.
+
+    SQLite: a table is created and rolled back, which a file opened read-only refuses
+    (reads alone would not notice). PostgreSQL: the session's own answer, whether its
+    transactions are read-only (default_transaction_read_only, a standby); a probe table
+    would also need CREATE on the schema, which an application role may lack."""
     try:
         with engine.connect() as connection:
+            if engine.dialect.name == "postgresql":
+                read_only = connection.exec_driver_sql("SHOW transaction_read_only").scalar()
+                if str(read_only).lower() == "on":
+                    return (
+                        f"{_database_name(engine)} is read-only: its transactions are "
+                        "read-only (default_transaction_read_only, or a standby server)"
+                    )
+                return None
             try:
-                if engine.dialect.name == "sqlite":
-                    # Python's sqlite3 runs DDL outside a transaction unless one is begun.
-                    connection.exec_driver_sql("BEGIN")
+                # Python's sqlite3 runs DDL outside a transaction unless one is begun.
+                connection.exec_driver_sql("BEGIN")
                 connection.exec_driver_sql(f"CREATE TABLE {_PROBE_TABLE} (x INTEGER)")
             finally:
                 connection.rollback()

@@ -292,7 +292,8 @@ def test_startup_check_names_a_read_only_database(engine: Engine, tmp_path: Path
     else:
         assert warning.startswith(
             f"the database {engine.url.render_as_string(hide_password=True)} is read-only: "
-            "cannot execute CREATE TABLE in a read-only transaction."
+            "its transactions are read-only (default_transaction_read_only, or a standby "
+            "server)."
         )
 
 
