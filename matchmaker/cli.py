@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from matchmaker import accounts, backup
+from matchmaker import accounts, backup, storage
 from matchmaker.clock import utcnow
 from matchmaker.db import make_engine, session_scope, upgrade
 from matchmaker.errors import DomainError
@@ -145,13 +145,22 @@ def cmd_serve(args: argparse.Namespace) -> None:
     settings = _settings()
     workers = _workers(args.workers, settings)
     _check_port_free(args.host, args.port)
+    engine = make_engine(settings.resolved_database_url())
+    # Before anything writes: a read-only database or a full disk is said here, naming
+    # the path, rather than found out by the first participant who cannot sign in.
+    warnings = storage.startup_warnings(settings, engine)
+    for warning in warnings:
+        print(f"  WARNING: {warning}", file=sys.stderr)
     created = load_demo(settings, seed=2023, scale=1.0, if_empty=True) if args.demo else None
     # Built once here, before the workers: migrations run, the secret key is made, and a
     # broken configuration stops here with its message instead of in every worker.
-    app = create_app(settings)
+    app = create_app(settings, engine=engine)
     url = served_url(args.host, args.port)
     if not settings.base_url:  # links in e-mails (`send-mail`) point here
-        settings.record_served_url(url)
+        try:
+            settings.record_served_url(url)
+        except OSError as exc:
+            print(f"  WARNING: links in e-mails cannot point here: {exc}", file=sys.stderr)
     print(f"\n  Matchmaker is running at {url}  ({workers} worker processes; Ctrl+C stops it)")
     if not settings.base_url and args.host in ("", "0.0.0.0", "::"):
         print(f"  Links in e-mails point at {url}: set MATCHMAKER_BASE_URL for other machines")
@@ -428,7 +437,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OperationalError as exc:
         reason = str(exc.orig or exc).strip().splitlines()[0]
-        print(f"matchmaker: database: cannot connect or query ({reason})", file=sys.stderr)
+        if storage.storage_fault(exc) is not None:
+            print(f"matchmaker: database: cannot write ({reason})", file=sys.stderr)
+        else:
+            print(f"matchmaker: database: cannot connect or query ({reason})", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        # A file it cannot write (var/ read-only, full, or not a folder): name the file.
+        if exc.filename is None and storage.storage_fault(exc) is None:
+            raise
+        where = exc.filename if exc.filename is not None else "var"
+        print(f"matchmaker: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
 

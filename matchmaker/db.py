@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session, create_engine
 
 from matchmaker.paths import resource_dir
@@ -23,8 +24,9 @@ def make_engine(url: str) -> Engine:
     # addresses, names, tokens).
     kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            _private_file(Path(parsed.database))
+        path = sqlite_file(parsed)
+        if path is not None and not sqlite_read_only(parsed):
+            _private_file(path)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     elif parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
@@ -32,6 +34,39 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _sqlite_uri(url: URL) -> tuple[str, dict[str, list[str]]] | None:
+    """The path and options of a SQLite URI filename (`sqlite:///file:PATH?mode=ro&uri=true`)."""
+    database = url.database or ""
+    if str(url.query.get("uri", "")).lower() not in ("1", "true") or not database.startswith(
+        "file:"
+    ):
+        return None
+    parts = urlsplit(database)
+    options = parse_qs(parts.query)
+    for name, value in url.query.items():  # SQLAlchemy hands these to SQLite in the URI too
+        options.setdefault(name, [value] if isinstance(value, str) else list(value))
+    return unquote(parts.path), options
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite database (None for other databases and in-memory ones)."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    uri = _sqlite_uri(url)
+    if uri is None:
+        return Path(url.database)
+    path, options = uri
+    if not path or options.get("mode", [""])[-1] == "memory":
+        return None
+    return Path(path)
+
+
+def sqlite_read_only(url: URL) -> bool:
+    """Opened with `mode=ro`: SQLite must not create the file (nor may we)."""
+    uri = _sqlite_uri(url)
+    return uri is not None and uri[1].get("mode", [""])[-1] == "ro"
 
 
 def _private_file(path: Path) -> None:

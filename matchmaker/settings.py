@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     login_max_client_attempts: int = Field(default=100, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
     sign_in_link_hours: int = Field(default=72, ge=1)
+    # `matchmaker serve` warns when the disk of the database or of var_dir has less free.
+    min_free_mb: int = Field(default=200, ge=0)
     secure_cookies: bool = False
     # Addresses of the reverse proxies whose X-Forwarded-For names the real client
     # (comma-separated, e.g. "127.0.0.1"); unset, nobody's is believed, so a client

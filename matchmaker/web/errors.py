@@ -9,13 +9,18 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.htmx import HTMXDetails
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_401_UNAUTHORIZED,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from matchmaker.errors import DomainError
 from matchmaker.i18n import N_
-from matchmaker.models import Account
+from matchmaker.models import Account, Role
+from matchmaker.storage import Fault, describe, storage_fault
 from matchmaker.web.guards import identity_of
 from matchmaker.web.render import error_text, gettext_for
 from matchmaker.web.session_cookie import read_identity
@@ -34,6 +39,15 @@ TITLES = {
     429: N_("Too many attempts"),
     500: N_("Something went wrong on our side"),
 }
+STORAGE_TITLES = {
+    Fault.read_only: N_("The database is read-only"),
+    Fault.disk_full: N_("The server's disk is full"),
+}
+NOT_SAVED = N_("What you entered was not saved. Please tell the organisers.")
+NOT_SAVED_ORGANISER = N_(
+    "What you entered was not saved. Tell whoever runs the server: its log names the "
+    "file at fault."
+)
 
 
 def wants_json(request: Request) -> bool:
@@ -71,15 +85,18 @@ def _signin_path(request: Request, target: str) -> str:
     return f"{request.app.route_reverse('signin')}?next={quote(target, safe='/')}"
 
 
-def _respond(request: Request, status: int, detail: str) -> Response:
+def _respond(
+    request: Request, status: int, detail: str, *, title: str = "", code: str = ""
+) -> Response:
     _read_identity(request)
-    title = gettext_for(request, TITLES.get(status, TITLES[400] if status < 500 else TITLES[500]))
+    title = title or gettext_for(
+        request, TITLES.get(status, TITLES[400] if status < 500 else TITLES[500])
+    )
     if wants_json(request):
-        return Response(
-            {"status_code": status, "error": title, "detail": detail},
-            status_code=status,
-            media_type=MediaType.JSON,
-        )
+        body: dict[str, object] = {"status_code": status, "error": title, "detail": detail}
+        if code:
+            body["code"] = code
+        return Response(body, status_code=status, media_type=MediaType.JSON)
     # Handlers for unrouted requests get a plain Request: read htmx's headers the same way.
     htmx = HTMXDetails(request)
     if status == HTTP_401_UNAUTHORIZED and htmx:
@@ -135,6 +152,36 @@ def unstorable_input_handler(request: Request, exc: Exception) -> Response:
     return _respond(request, 400, gettext_for(request, "Some fields are missing or not valid."))
 
 
+def storage_fault_response(request: Request, exc: Exception, fault: Fault) -> Response:
+    """The database is read-only or the disk full: the person learns that nothing was
+    saved and whom to tell; the operator's log gets one line saying what to fix."""
+    log.error(
+        "not saved (%s %s): %s",
+        request.method,
+        request.url.path,
+        describe(exc, request.app.state.engine),
+    )
+    account = _signed_in_account(request)
+    organiser = account is not None and account.role == Role.organiser
+    response = _respond(
+        request,
+        HTTP_503_SERVICE_UNAVAILABLE,
+        gettext_for(request, NOT_SAVED_ORGANISER if organiser else NOT_SAVED),
+        title=gettext_for(request, STORAGE_TITLES[fault]),
+        code=fault.value,
+    )
+    if HTMXDetails(request) and not wants_json(request):
+        # A click handled by htmx would otherwise fail silently: the whole page becomes
+        # the notice (base.html lets htmx swap a 503).
+        response.headers.update(
+            {"HX-Retarget": "body", "HX-Reswap": "innerHTML", "HX-Reselect": "unset"}
+        )
+    return response
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
+    fault = storage_fault(exc)
+    if fault is not None:
+        return storage_fault_response(request, exc, fault)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _respond(request, HTTP_500_INTERNAL_SERVER_ERROR, "")
