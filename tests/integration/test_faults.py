@@ -99,9 +99,12 @@ class Served:
                     HOST,
                     "--port",
                     str(self.port),
+                    "--workers",
+                    "2",
                 ],
                 env=env,
                 cwd=self.var_dir.parent,
+                start_new_session=True,  # its own process group: the supervisor and workers
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -121,7 +124,8 @@ class Served:
         """SIGKILL: no shutdown handler, no last commit, as when the machine's OOM killer
         or an operator's `kill -9` takes it."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
+        # the whole group at once, as the OOM killer or systemd's KillMode takes a service
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
