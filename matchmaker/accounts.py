@@ -104,6 +104,27 @@ def _recent_failures(session: Session, key: str, window: timedelta) -> int:
 EMAIL_ATTEMPTS_FACTOR = 10
 
 
+def _checked_limits(
+    session: Session,
+    email: str,
+    *,
+    client: str,
+    max_attempts: int,
+    window_seconds: int,
+    max_client_attempts: int | None,
+) -> list[str]:
+    """The keys a password attempt counts under; RateLimited when one is used up."""
+    window = timedelta(seconds=window_seconds)
+    limits = {
+        f"email:{email}|client:{client}": max_attempts,
+        f"client:{client}": max_client_attempts or max_attempts,
+        f"email:{email}": max_attempts * EMAIL_ATTEMPTS_FACTOR,
+    }
+    if any(_recent_failures(session, key, window) >= limit for key, limit in limits.items()):
+        raise RateLimited(N_("Too many failed attempts. Try again in a few minutes."))
+    return list(limits)
+
+
 def authenticate(
     session: Session,
     email: str,
@@ -121,17 +142,24 @@ def authenticate(
     spread over many addresses). So someone who knows the organiser's e-mail cannot
     lock the organiser out from their own address. The caller commits in both cases."""
     email = normalise_email(email)
-    window = timedelta(seconds=window_seconds)
-    limits = {
-        f"email:{email}|client:{client}": max_attempts,
-        f"client:{client}": max_client_attempts or max_attempts,
-        f"email:{email}": max_attempts * EMAIL_ATTEMPTS_FACTOR,
-    }
-    keys = list(limits)
-    if any(_recent_failures(session, key, window) >= limit for key, limit in limits.items()):
-        raise RateLimited(N_("Too many failed attempts. Try again in a few minutes."))
+    keys = _checked_limits(
+        session,
+        email,
+        client=client,
+        max_attempts=max_attempts,
+        window_seconds=window_seconds,
+        max_client_attempts=max_client_attempts,
+    )
     account = account_by_email(session, email)
-    ok = account is not None and account.active and verify_password(account.password_hash, password)
+    # The password is checked first in every case, so the time taken does not tell an
+    # unknown, inactive or unconfirmed account from a wrong password.
+    password_ok = verify_password(account.password_hash if account else None, password)
+    ok = (
+        account is not None
+        and password_ok
+        and account.active
+        and not account.confirmation_pending
+    )
     for key in keys:
         session.add(LoginAttempt(key=key, success=ok))
     if not ok or account is None:
@@ -139,6 +167,41 @@ def authenticate(
     account.last_login_at = utcnow()
     session.add(account)
     return account
+
+
+def check_current_password(
+    session: Session,
+    account: Account,
+    password: str,
+    *,
+    client: str,
+    max_attempts: int,
+    window_seconds: int,
+    max_client_attempts: int | None = None,
+) -> None:
+    """Refuse a wrong current password (before a change of password). Attempts count
+    under the same limits as signing in: a stolen session gets no more guesses at the
+    password than the sign-in form gives. The caller commits in both cases."""
+    keys = _checked_limits(
+        session,
+        account.email,
+        client=client,
+        max_attempts=max_attempts,
+        window_seconds=window_seconds,
+        max_client_attempts=max_client_attempts,
+    )
+    ok = verify_password(account.password_hash, password)
+    for key in keys:
+        session.add(LoginAttempt(key=key, success=ok))
+    if not ok:
+        raise DomainError(N_("This is not your current password."), field="current_password")
+
+
+def change_password(session: Session, account: Account, password: str) -> None:
+    """A new password, and every session opened before it ends (someone who knew the
+    old one is signed out); the caller opens a new session for the person changing it."""
+    set_password(session, account, password)
+    end_sessions(session, account)
 
 
 def end_sessions(session: Session, account: Account) -> None:
@@ -175,6 +238,11 @@ def issue_token(
     )
     session.flush()
     return token
+
+
+def sign_in_path(token: str) -> str:
+    """The local path of a personal sign-in link (the web layer's `signin_link` route)."""
+    return f"/signin/link/{token}"
 
 
 def redeem_sign_in_token(session: Session, token: str) -> Account:

@@ -180,6 +180,10 @@ class Account(SQLModel, table=True):
     # generation it was opened in, and signing out moves the account to the next one.
     sessions_revoked_at: datetime | None = None
     session_generation: int = Field(default=0)
+    # A self-registration whose address is not yet shown to be the registrant's: it
+    # cannot sign in with its password, and its organisation is not listed, until the
+    # personal link sent to that address is used.
+    confirmation_pending: bool = False
 
 
 class SignInToken(SQLModel, table=True):
@@ -379,6 +383,10 @@ class Notification(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body: str = ""
     link: str = Field(default="", max_length=500)
+    # Set when the e-mail carries a personal sign-in link: the link is made, valid this
+    # many hours, at the moment the e-mail is sent, so no usable secret is ever stored
+    # here (`link` is then where the in-app copy leads).
+    sign_in_hours: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
     sent_at: datetime | None = None

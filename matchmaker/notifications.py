@@ -4,6 +4,9 @@ sent by e-mail only when SMTP is configured (`send_pending`, `matchmaker send-ma
 Texts are English msgids rendered in the recipient account's language at the
 moment the notification is written, so the stored subject and body are exactly
 what the person reads.
+
+A personal sign-in link is never stored: a row asks for one (`sign_in_hours`) and the
+token is made when the e-mail is sent, so the outbox holds nothing that signs anyone in.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from matchmaker import accounts
 from matchmaker.clock import utcnow
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_, fmt_datetime, normalise_locale, translations
@@ -72,9 +76,13 @@ def notify(
     body: str,
     params: Mapping[str, Any] | None = None,
     link: str = "",
+    *,
+    sign_in_hours: int | None = None,
 ) -> Notification:
     """Write one outbox row for `to`, in the recipient's language. `subject` and
-    `body` are msgids; `link` is a local path ("/requests?box=incoming")."""
+    `body` are msgids; `link` is a local path ("/requests?box=incoming"). With
+    `sign_in_hours` the e-mail carries a personal sign-in link valid that long, made
+    when it is sent (`to` must have an account)."""
     account, email, locale = _recipient(session, to)
     note = Notification(
         account_id=account.id if account else None,
@@ -82,6 +90,7 @@ def notify(
         subject=render(locale, subject, params)[:SUBJECT_MAX],
         body=render(locale, body, params),
         link=link,
+        sign_in_hours=sign_in_hours,
     )
     session.add(note)
     return note
@@ -177,15 +186,26 @@ class SendResult:
     error: str = ""  # the connection failed; unsent rows are left for the next run
 
 
-def _email(note: Notification, smtp: SMTPSettings, base_url: str) -> EmailMessage:
+def _email_link(session: Session, note: Notification) -> str:
+    """The local path the e-mail links to: for a sign-in notification a personal link
+    made now (only its hash is kept), else the row's own link."""
+    if note.sign_in_hours is None:
+        return note.link
+    account = session.get(Account, note.account_id) if note.account_id else None
+    if account is None or not account.active:
+        return ""
+    return accounts.sign_in_path(accounts.issue_token(session, account, hours=note.sign_in_hours))
+
+
+def _email(note: Notification, link: str, smtp: SMTPSettings, base_url: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = smtp.sender
     message["To"] = note.to_email
     message["Subject"] = note.subject
     message["Message-ID"] = make_msgid(domain="matchmaker.local")
     body = note.body
-    if note.link:
-        body = f"{body}\n\n{base_url.rstrip('/')}{note.link}"
+    if link:
+        body = f"{body}\n\n{base_url.rstrip('/')}{link}"
     message.set_content(body)
     return message
 
@@ -230,7 +250,8 @@ def send_pending(
                 server.login(smtp.username, smtp.password)
             for note in notes:
                 try:
-                    server.send_message(_email(note, smtp, base_url))
+                    link = _email_link(session, note)
+                    server.send_message(_email(note, link, smtp, base_url))
                 except (
                     smtplib.SMTPRecipientsRefused,
                     smtplib.SMTPDataError,

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from matchmaker import accounts, audit
+from matchmaker import accounts, audit, notifications
+from matchmaker.clock import utcnow
 from matchmaker.errors import Conflict, DomainError, NotFound
-from matchmaker.i18n import N_, translations
+from matchmaker.i18n import N_
 from matchmaker.models import (
     Account,
     AuditLog,
@@ -37,6 +38,8 @@ from matchmaker.vocabulary import LANGUAGES, SECTORS, STAGES, TAGS
 MAX_TAGS = 8  # per list (offers, seeks)
 MAX_SECTORS = 4
 MAX_REPRESENTATIVES = 4
+# How long the personal link e-mailed to a new representative works.
+REPRESENTATIVE_LINK_HOURS = 24 * 14
 NAME_MIN, NAME_MAX = 2, 200
 PERSON_MAX = 160
 TITLE_MAX = 160
@@ -222,9 +225,15 @@ def email_taken(session: Session, email: str, *, except_participant: int | None 
 
 
 def representative_errors(
-    session: Session, data: RepresentativeInput, *, except_participant: int | None = None
+    session: Session,
+    data: RepresentativeInput,
+    *,
+    except_participant: int | None = None,
+    check_taken: bool = True,
 ) -> dict[str, DomainError]:
-    """Every problem of a representative's fields (normalising `data` in place)."""
+    """Every problem of a representative's fields (normalising `data` in place); an
+    address already in use is one unless `check_taken` is false (registration, which
+    must not tell who has an account)."""
     errors: dict[str, DomainError] = {}
     data.full_name = " ".join(data.full_name.split())
     data.title = " ".join(data.title.split())
@@ -239,7 +248,7 @@ def representative_errors(
         errors["email"] = _error(N_("At most %(n)s characters."), "email", n=EMAIL_MAX)
     elif not _EMAIL.match(data.email):
         errors["email"] = _error(N_("Enter a valid email address."), "email")
-    elif email_taken(session, data.email, except_participant=except_participant):
+    elif check_taken and email_taken(session, data.email, except_participant=except_participant):
         errors["email"] = _error(N_("This email address is already registered."), "email")
     if data.phone and not _PHONE.match(data.phone):
         errors["phone"] = _error(
@@ -311,10 +320,21 @@ def register(
     organisation: OrganisationInput,
     representative: RepresentativeInput,
     password: str,
-) -> tuple[Organisation, Participant, Account]:
-    """Self-registration: the organisation, its first representative and their
-    account (with `password`). Unlisted until approved when the event requires it."""
-    errors = organisation_errors(organisation) | representative_errors(session, representative)
+    *,
+    link_hours: int,
+) -> Account | None:
+    """Self-registration, answered the same whether or not the address has an account.
+
+    A new address gets the organisation, its first representative and their account
+    (with `password`), all waiting for confirmation: the outbox e-mails a personal link,
+    and until it is used the password does not sign in and the organisation is not
+    listed. An address that already has a registration waiting is registered anew over
+    it (whoever typed it first never showed the address was theirs). An address in use
+    gets a message instead ("someone tried to register with your address") and nothing
+    is created; the answer is None."""
+    errors = organisation_errors(organisation) | representative_errors(
+        session, representative, check_taken=False
+    )
     try:
         accounts.check_password_strength(password)
     except DomainError as exc:
@@ -322,18 +342,127 @@ def register(
     if errors:
         raise InvalidInput(errors)
     assert event.id is not None
-    org = Organisation(
-        event_id=event.id, name="", kind=OrgKind.startup, approved=not event.require_approval
+    # Hashed on every path, so the time taken does not tell the cases apart either.
+    password_hash = accounts.hash_password(password)
+    existing = accounts.account_by_email(session, representative.email)
+    if existing is not None and existing.confirmation_pending:
+        account = _register_again(session, existing, organisation, representative)
+    elif existing is not None or email_taken(session, representative.email):
+        _tell_owner_of_attempt(session, existing, representative.email, link_hours)
+        return None
+    else:
+        org = Organisation(event_id=event.id, name="", kind=OrgKind.startup, approved=False)
+        apply_organisation(org, organisation)
+        session.add(org)
+        session.flush()
+        _, account = new_representative(session, org, representative)
+    account.password_hash = password_hash
+    account.confirmation_pending = True
+    session.add(account)
+    notifications.notify(
+        session,
+        account,
+        N_("Confirm your registration at Matchmaker"),
+        N_(
+            "Open this link to confirm your email address and sign in. %(org)s is listed "
+            "once you have. If you did not register, ignore this message."
+        ),
+        {"org": organisation.name},
+        sign_in_hours=link_hours,
     )
+    audit.record(
+        session,
+        "organisation.register",
+        event=event,
+        account=account,
+        organisation_id=own_organisation(session, account).id,
+    )
+    return account
+
+
+def _register_again(
+    session: Session,
+    account: Account,
+    organisation: OrganisationInput,
+    representative: RepresentativeInput,
+) -> Account:
+    """Write a new registration over one that was never confirmed (its account never
+    signed in, its organisation was never listed)."""
+    org = own_organisation(session, account)
     apply_organisation(org, organisation)
     session.add(org)
-    session.flush()
-    participant, account = new_representative(session, org, representative)
-    account.password_hash = accounts.hash_password(password)
+    participant = own_participant(session, account)
+    apply_representative(participant, representative)
+    session.add(participant)
+    account.display_name = representative.full_name
+    # Links already mailed for the earlier registration stop working.
+    for token in session.exec(
+        select(SignInToken).where(
+            SignInToken.account_id == account.id, col(SignInToken.used_at).is_(None)
+        )
+    ):
+        token.used_at = utcnow()
+        session.add(token)
+    return account
+
+
+def _tell_owner_of_attempt(
+    session: Session, account: Account | None, email: str, link_hours: int
+) -> None:
+    """Someone registered with an address in use: its owner hears of it. A participant
+    gets a personal link with it; an organiser (who signs in only with a password) or a
+    representative without an account is pointed to the usual ways in."""
+    if account is not None and account.role is Role.participant:
+        notifications.notify(
+            session,
+            account,
+            _ATTEMPT_SUBJECT,
+            N_(
+                "Someone tried to register at Matchmaker with this email address, which "
+                "already has an account. If it was you, sign in with your password or with "
+                "the personal link below; once signed in you can set a new password. If it "
+                "was not you, ignore this message: nothing was changed."
+            ),
+            sign_in_hours=link_hours,
+        )
+        return
+    to: Account | Participant | None = account or session.exec(
+        select(Participant).where(func.lower(Participant.email) == email)
+    ).first()
+    if to is not None:
+        notifications.notify(
+            session,
+            to,
+            _ATTEMPT_SUBJECT,
+            N_(
+                "Someone tried to register at Matchmaker with this email address, which "
+                "already has an account. If it was you, sign in with your password, or ask "
+                "the organisers for your personal link. If it was not you, ignore this "
+                "message: nothing was changed."
+            ),
+        )
+
+
+_ATTEMPT_SUBJECT = N_("Someone tried to register with your email address")
+
+
+def confirm_registration(session: Session, account: Account) -> bool:
+    """The account's address is shown to be its owner's (a personal link was used):
+    a registration waiting for that is complete, and its organisation listed unless
+    the organisers approve registrations first. Whether there was one waiting."""
+    if not account.confirmation_pending:
+        return False
+    account.confirmation_pending = False
+    session.add(account)
+    org = own_organisation(session, account)
+    event = session.get(Event, org.event_id)
+    if event is not None and not event.require_approval:
+        org.approved = True
+        session.add(org)
     audit.record(
-        session, "organisation.register", event=event, account=account, organisation_id=org.id
+        session, "organisation.confirm", event=event, account=account, organisation_id=org.id
     )
-    return org, participant, account
+    return True
 
 
 def own_participant(session: Session, account: Account) -> Participant:
@@ -395,8 +524,7 @@ def add_representative(
     session: Session, account: Account, data: RepresentativeInput
 ) -> tuple[Participant, Account]:
     """A new representative of `account`'s organisation with their own account;
-    their personal sign-in link goes to the outbox (a path, like every notification
-    link: the e-mail puts the site's address in front)."""
+    the outbox e-mails them a personal sign-in link (made when it is sent)."""
     org = own_organisation(session, account)
     if len(representatives(session, org)) >= MAX_REPRESENTATIVES:
         raise Conflict(
@@ -408,22 +536,13 @@ def add_representative(
     if errors:
         raise InvalidInput(errors)
     participant, new_account = new_representative(session, org, data)
-    token = accounts.issue_token(session, new_account, hours=24 * 14)
-    gettext = translations(new_account.locale).gettext
-    session.add(
-        Notification(
-            account_id=new_account.id,
-            to_email=new_account.email,
-            subject=gettext(N_("You now represent %(org)s at Matchmaker")) % {"org": org.name},
-            body=gettext(
-                N_(
-                    "%(who)s added you as a representative of %(org)s. "
-                    "Open your personal link to sign in."
-                )
-            )
-            % {"who": account.display_name or account.email, "org": org.name},
-            link=f"/signin/link/{token}",
-        )
+    notifications.notify(
+        session,
+        new_account,
+        N_("You now represent %(org)s at Matchmaker"),
+        N_("%(who)s added you as a representative of %(org)s. Open your personal link to sign in."),
+        {"who": account.display_name or account.email, "org": org.name},
+        sign_in_hours=REPRESENTATIVE_LINK_HOURS,
     )
     audit.record(session, "representative.add", account=account, participant_id=participant.id)
     return participant, new_account
@@ -499,11 +618,21 @@ def remove_representative(session: Session, account: Account, participant_id: in
 
 
 def pending_organisations(session: Session, event: Event) -> list[Organisation]:
-    """Self-registered organisations waiting for an organiser's approval."""
+    """Self-registered organisations waiting for an organiser's approval (not those
+    whose registration still waits for its address to be confirmed)."""
+    unconfirmed = (
+        select(Participant.organisation_id)
+        .join(Account, col(Account.participant_id) == col(Participant.id))
+        .where(col(Account.confirmation_pending).is_(True))
+    )
     return list(
         session.exec(
             select(Organisation)
-            .where(Organisation.event_id == event.id, col(Organisation.approved).is_(False))
+            .where(
+                Organisation.event_id == event.id,
+                col(Organisation.approved).is_(False),
+                col(Organisation.id).not_in(unconfirmed),
+            )
             .order_by(col(Organisation.created_at), col(Organisation.id))
         )
     )

@@ -22,6 +22,7 @@ from matchmaker.settings import Settings
 from matchmaker.web.app import create_app
 from tests.factories import ORGANISER_PASSWORD
 from tests.pgserver import PostgresServer, find_bin
+from tests.smtp import SMTPServer, running_smtp_server
 
 accounts.use_fast_hashing()
 
@@ -120,6 +121,13 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def app(settings: Settings, engine: Engine) -> Litestar:
     return create_app(settings, engine=engine)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPServer]:
+    """A local SMTP server that keeps what it receives (tests.smtp)."""
+    with running_smtp_server() as server:
+        yield server
 
 
 @pytest.fixture

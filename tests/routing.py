@@ -35,6 +35,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/calendar/{token:str}"): "calendar feed (the token is the credential)",
     ("GET", "/register"): "self-registration form",
     ("POST", "/register"): "self-registration",
+    ("GET", "/register/sent"): "self-registration: check your email",
 }
 
 # Served files, not pages.

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from matchmaker import accounts
+from matchmaker import accounts, profiles
+from matchmaker.clock import utcnow
 from matchmaker.errors import DomainError
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Role
 from matchmaker.web.actions import path_to
 from matchmaker.web.deps import DB, MaybeAccount
 from matchmaker.web.forms import FormData, safe_next, text
-from matchmaker.web.guards import signed_in
+from matchmaker.web.guards import identity_of, signed_in
 from matchmaker.web.render import error_text, page
 from matchmaker.web.session_cookie import (
     Identity,
@@ -34,11 +37,20 @@ def landing(request: Request, account: Account) -> str:
 CSRF_COOKIE = "csrftoken"  # Litestar's CSRFConfig default
 
 
-def signed_in_redirect(request: Request, account: Account, target: str) -> Redirect:
+def signed_in_redirect(
+    request: Request, account: Account, target: str, *, by_link: bool = False
+) -> Redirect:
+    """Open a session for `account` (in its current generation) and go to `target`;
+    `by_link` when a personal link opened it."""
     settings = request.app.state.settings
     assert account.id is not None
     value = request.app.state.signer.dumps(
-        Identity(account.id, account.role.value, account.session_generation)
+        Identity(
+            account.id,
+            account.role.value,
+            account.session_generation,
+            link_at=int(utcnow().timestamp()) if by_link else 0,
+        )
     )
     return Redirect(
         target,
@@ -53,6 +65,33 @@ def signed_in_redirect(request: Request, account: Account, target: str) -> Redir
             ),
         ],
     )
+
+
+# How long after signing in through a personal link a new password may be set without
+# the current one (the forgotten-password path: the link proved the address).
+LINK_PROOF_SECONDS = 15 * 60
+
+
+def opened_by_link_recently(request: Request) -> bool:
+    identity = identity_of(request)
+    if identity is None or not identity.link_at:
+        return False
+    return 0 <= utcnow().timestamp() - identity.link_at <= LINK_PROOF_SECONDS
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def password_limits(request: Request) -> dict[str, Any]:
+    """The sign-in form's rate limits, for every form that checks a password."""
+    settings = request.app.state.settings
+    return {
+        "client": client_address(request),
+        "max_attempts": settings.login_max_attempts,
+        "window_seconds": settings.login_window_seconds,
+        "max_client_attempts": settings.login_max_client_attempts,
+    }
 
 
 @get("/signin", name="signin", sync_to_thread=False)
@@ -74,18 +113,8 @@ def signin_submit(request: Request, db: DB, data: FormData) -> Response:
         errors["password"] = N_("Enter your password.")
     if errors:
         return page("auth/signin.html", status=400, values=values, errors=errors)
-    settings = request.app.state.settings
-    client = request.client.host if request.client else "unknown"
     try:
-        account = accounts.authenticate(
-            db,
-            email,
-            password,
-            client=client,
-            max_attempts=settings.login_max_attempts,
-            window_seconds=settings.login_window_seconds,
-            max_client_attempts=settings.login_max_client_attempts,
-        )
+        account = accounts.authenticate(db, email, password, **password_limits(request))
     except DomainError as exc:
         # The failed attempt must be stored even though the answer is an error.
         db.commit()
@@ -107,7 +136,9 @@ def signin_link_submit(request: Request, db: DB, token: FromPath[str]) -> Respon
         account = accounts.redeem_sign_in_token(db, token)
     except DomainError as exc:
         return page("auth/link.html", status=400, token="", error=error_text(request, exc))
-    return signed_in_redirect(request, account, landing(request, account))
+    if profiles.confirm_registration(db, account):
+        return signed_in_redirect(request, account, "/me/profile?saved=registered", by_link=True)
+    return signed_in_redirect(request, account, landing(request, account), by_link=True)
 
 
 @post("/signout", name="signout", guards=[signed_in], sync_to_thread=False)

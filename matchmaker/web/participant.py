@@ -9,7 +9,8 @@ from matchmaker import accounts
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Organisation, Participant
-from matchmaker.web.actions import redirect_to
+from matchmaker.web.actions import path_to
+from matchmaker.web.auth import opened_by_link_recently, password_limits, signed_in_redirect
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import participant_only
@@ -40,26 +41,58 @@ def participant_home(db: DB, user: User, event: MaybeEvent) -> Response:
     )
 
 
+def _needs_current_password(request: Request, user: User) -> bool:
+    """A password is changed only with the current one, unless there is none yet or
+    the session was opened through a personal link moments ago (a forgotten one)."""
+    return user.password_hash is not None and not opened_by_link_recently(request)
+
+
 @get("/password", name="password_form", sync_to_thread=False)
-def password_form(user: User) -> Response:
-    return page("participant/password.html", account=user, errors={}, saved=False)
+def password_form(request: Request, user: User) -> Response:
+    return page(
+        "participant/password.html",
+        account=user,
+        errors={},
+        saved=False,
+        needs_current=_needs_current_password(request, user),
+    )
 
 
 @post("/password", name="password_submit", sync_to_thread=False)
 def password_submit(request: Request, db: DB, user: User, data: FormData) -> Response:
     size = accounts.PASSWORD_FIELD_LENGTH
     password, repeat = text(data, "password", size), text(data, "password_repeat", size)
+    needs_current = _needs_current_password(request, user)
     errors: dict[str, str] = {}
+    status = 400
+    if needs_current:
+        current = text(data, "current_password", size)
+        if not current:
+            errors["current_password"] = N_("Enter your current password.")
+        else:
+            try:
+                accounts.check_current_password(db, user, current, **password_limits(request))
+            except DomainError as exc:  # wrong, or too many wrong guesses (429)
+                errors["current_password"] = error_text(request, exc)
+                status = exc.status_code
     if password != repeat:
         errors["password_repeat"] = N_("The two passwords differ.")
-    else:
+    elif not errors:
         try:
-            accounts.set_password(db, user, password)
+            accounts.change_password(db, user, password)
         except DomainError as exc:
             errors["password"] = error_text(request, exc)
     if errors:
-        return page("participant/password.html", status=400, account=user, errors=errors)
-    return redirect_to(request, "participant_home", query={"saved": "password"})
+        return page(
+            "participant/password.html",
+            status=status,
+            account=user,
+            errors=errors,
+            needs_current=needs_current,
+        )
+    # Every other session has ended; this one goes on in the account's new generation.
+    home = path_to(request, "participant_home", query={"saved": "password"})
+    return signed_in_redirect(request, user, home)
 
 
 router = Router(

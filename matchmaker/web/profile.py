@@ -13,7 +13,7 @@ from matchmaker.errors import DomainError
 from matchmaker.models import Account, Event, Organisation, OrgKind, Participant
 from matchmaker.profiles import InvalidInput, OrganisationInput, RepresentativeInput
 from matchmaker.web.actions import redirect_to
-from matchmaker.web.auth import landing, signed_in_redirect
+from matchmaker.web.auth import landing
 from matchmaker.web.deps import DB, MaybeAccount, MaybeEvent, User, require_event
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import participant_only
@@ -94,8 +94,13 @@ def register_submit(
         return Redirect(landing(request, account), status_code=303)
     org_in, rep_in = organisation_input(data), representative_input(data)
     try:
-        _, _, new_account = profiles.register(
-            db, current, org_in, rep_in, text(data, "password", accounts.PASSWORD_FIELD_LENGTH)
+        profiles.register(
+            db,
+            current,
+            org_in,
+            rep_in,
+            text(data, "password", accounts.PASSWORD_FIELD_LENGTH),
+            link_hours=request.app.state.settings.sign_in_link_hours,
         )
     except DomainError as exc:
         db.rollback()
@@ -107,7 +112,16 @@ def register_submit(
             errors=field_errors(request, exc),
             **_form_context(current),
         )
-    return signed_in_redirect(request, new_account, "/me/profile?saved=registered")
+    # The same answer whether the address was new or already had an account: the
+    # e-mail sent to it says which (and only its owner reads that).
+    return redirect_to(request, "register_sent")
+
+
+@get("/register/sent", name="register_sent", sync_to_thread=False)
+def register_sent(request: Request) -> Response:
+    return page(
+        "profile/register_sent.html", hours=request.app.state.settings.sign_in_link_hours
+    )
 
 
 # --- the profile ---------------------------------------------------------------
@@ -290,7 +304,9 @@ def representative_remove(
     return _saved(request, "representative_removed")
 
 
-registration_router = Router(path="/", route_handlers=[register_form, register_submit])
+registration_router = Router(
+    path="/", route_handlers=[register_form, register_submit, register_sent]
+)
 
 router = Router(
     path="/me",

@@ -30,6 +30,9 @@ class Identity:
     # The account's session generation when the cookie was signed: a sign-out moves the
     # account to the next one and every older cookie stops working (guards, deps).
     generation: int = 0
+    # When the session was opened through a personal link (Unix seconds; 0 otherwise): for
+    # a short while that proves control of the address, as a password reset link would.
+    link_at: int = 0
 
 
 class SessionSigner:
@@ -37,9 +40,14 @@ class SessionSigner:
         self._serializer = URLSafeTimedSerializer(secret, salt=SESSION_SALT)
 
     def dumps(self, identity: Identity) -> str:
-        return self._serializer.dumps(
-            {"a": identity.account_id, "r": identity.role, "g": identity.generation}
-        )
+        data: dict[str, Any] = {
+            "a": identity.account_id,
+            "r": identity.role,
+            "g": identity.generation,
+        }
+        if identity.link_at:
+            data["l"] = identity.link_at
+        return self._serializer.dumps(data)
 
     def loads(self, value: str) -> Identity | None:
         try:
@@ -49,10 +57,12 @@ class SessionSigner:
         if not isinstance(data, dict) or not isinstance(data.get("a"), int):
             return None
         generation = data.get("g", 0)
+        link_at = data.get("l", 0)
         return Identity(
             account_id=data["a"],
             role=str(data.get("r", "")),
             generation=generation if isinstance(generation, int) else -1,
+            link_at=link_at if isinstance(link_at, int) else 0,
         )
 
 

@@ -176,7 +176,8 @@ def participant_link(
     participant_id: FromPath[int],
     data: FormData,
 ) -> Response:
-    """A fresh personal sign-in link, shown to copy and, on request, sent by email."""
+    """A fresh personal sign-in link, shown to copy and, on request, sent by email
+    (the e-mail gets a link of its own, made when it is sent: the outbox keeps none)."""
     account = _participant_account(db, participant_id)
     settings = request.app.state.settings
     token = accounts.issue_token(db, account, hours=settings.sign_in_link_hours)
@@ -192,7 +193,7 @@ def participant_link(
                 "It works once and expires in %(hours)s hours."
             ),
             {"hours": settings.sign_in_link_hours},
-            link=path,
+            sign_in_hours=settings.sign_in_link_hours,
         )
     audit.record(
         db, "participant.link", event=event, account=user, participant=participant_id, emailed=sent

@@ -1,5 +1,6 @@
-"""A startup registers itself, marks its availability (saved without a page reload)
-and finds an investor by typing without accents."""
+"""A startup registers itself (confirming its address through the e-mailed link), marks
+its availability (saved without a page reload) and finds an investor by typing without
+accents."""
 
 from __future__ import annotations
 
@@ -9,10 +10,24 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from matchmaker import i18n
-from matchmaker.models import Organisation, OrgKind, Participant
+from matchmaker.models import Account, Organisation, OrgKind, Participant
 from tests.e2e.helpers import LiveServer, shot
 
 VI = i18n.translations("vi").gettext
+
+
+def _open_emailed_link(page: Page, live_server: LiveServer, email: str) -> None:
+    """On the "check your email" page, follow the personal link the outbox e-mails to
+    `email` (made here, as sending would: the outbox keeps none)."""
+    assert page.url.endswith("/register/sent"), page.url
+    expect(page.locator("h1")).to_have_text(VI("Check your email"))
+    shot(page, "register-sent")
+    with live_server.session() as db:
+        account = db.exec(select(Account).where(Account.email == email)).one()
+    assert account.id is not None
+    page.goto(live_server.sign_in_link(account.id))
+    with page.expect_navigation():
+        page.get_by_role("button", name=VI("Continue"), exact=True).click()
 
 
 def test_startup_registers_marks_availability_and_finds_an_investor(
@@ -36,6 +51,7 @@ def test_startup_registers_marks_availability_and_finds_an_investor(
     page.fill("#password", "mat-khau-e2e-dai")
     with page.expect_navigation():
         page.get_by_role("button", name=VI("Register"), exact=True).click()
+    _open_emailed_link(page, live_server, "tram@luathongminh-e2e.vn")
     assert page.url.endswith("/me/profile?saved=registered"), page.url
     expect(page.locator(".notice").first).to_have_text(
         VI("Welcome! Your organisation is registered and you are signed in.")

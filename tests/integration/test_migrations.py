@@ -82,3 +82,28 @@ def test_migrations_downgrade_to_base_and_up_again(empty_engine: Engine) -> None
     assert set(inspect(empty_engine).get_table_names()) == set(SQLModel.metadata.tables) | {
         "alembic_version"
     }
+
+
+def test_migrations_0007_removes_sign_in_links_kept_in_the_outbox(empty_engine: Engine) -> None:
+    cfg = alembic_config(empty_engine.url.render_as_string(hide_password=False))
+    with empty_engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0006")
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO notification (id, to_email, subject, body, link, created_at, "
+                "sent_at, send_error) VALUES "
+                "(1, 'a@x.vn', 's', 'b', '/signin/link/unsent-token', '2023-05-01', NULL, ''),"
+                "(2, 'b@x.vn', 's', 'b', '/signin/link/sent-token', '2023-05-01', "
+                "'2023-05-02', ''),"
+                "(3, 'c@x.vn', 's', 'b', '/me/agenda', '2023-05-01', NULL, '')"
+            )
+        )
+    upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT id, link, sign_in_hours FROM notification ORDER BY id")
+        ).all()
+    # The one still to send gets a fresh link when it is sent; the sent one keeps none.
+    assert [tuple(row) for row in rows] == [(1, "", 72), (2, "", None), (3, "/me/agenda", None)]

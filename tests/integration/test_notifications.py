@@ -3,18 +3,12 @@ and sending by SMTP (to a tiny SMTP server started by the test) only when config
 
 from __future__ import annotations
 
-import email
-import email.policy
 import socket
-import socketserver
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -28,76 +22,9 @@ from matchmaker.models import Account, Notification, Participant
 from matchmaker.settings import Settings, SMTPSettings
 from tests.conftest import TEST_SECRET, post_form, sign_in_as
 from tests.factories import make_event, make_org, make_participant
+from tests.smtp import SMTPHandler, SMTPServer, smtp_for
 
 NOW = datetime(2023, 5, 10, 3, 0, tzinfo=UTC)
-
-
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP for smtplib: EHLO, MAIL, RCPT (refusing *@refused.vn), DATA, QUIT."""
-
-    server: _SMTPServer
-
-    def _say(self, line: str) -> None:
-        self.wfile.write(line.encode() + b"\r\n")
-
-    def handle(self) -> None:
-        self._say("220 test ESMTP")
-        recipients: list[str] = []
-        while line := self.rfile.readline():
-            command = line.decode("utf-8", "replace").strip()
-            verb = command.split(" ", 1)[0].upper()
-            if verb in ("EHLO", "HELO"):
-                self._say("250-test")
-                self._say("250 8BITMIME")
-            elif verb == "MAIL":
-                recipients = []
-                self._say("250 OK")
-            elif verb == "RCPT":
-                address = command.split(":", 1)[1].strip().strip("<>")
-                if address.endswith("@refused.vn"):
-                    self._say("550 No such mailbox")
-                else:
-                    recipients.append(address)
-                    self._say("250 OK")
-            elif verb == "DATA":
-                self._say("354 End data with <CR><LF>.<CR><LF>")
-                data = b""
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data += chunk
-                parsed = email.message_from_bytes(data, policy=email.policy.default)
-                self.server.received.append((recipients, parsed))  # type: ignore[arg-type]
-                self._say("250 OK queued")
-            elif verb == "QUIT":
-                self._say("221 Bye")
-                return
-            else:
-                self._say("250 OK")
-
-
-class _SMTPServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    received: list[tuple[list[str], EmailMessage]]
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[_SMTPServer]:
-    server = _SMTPServer(("127.0.0.1", 0), _SMTPHandler)
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def smtp_for(server: _SMTPServer) -> SMTPSettings:
-    return SMTPSettings(
-        host="127.0.0.1",
-        port=server.server_address[1],
-        starttls=False,
-        sender="Matchmaker <no-reply@hau-giang.vn>",
-    )
 
 
 def people(db: Session) -> tuple[Account, Account]:
@@ -171,7 +98,7 @@ def test_send_pending_does_nothing_without_smtp(db: Session) -> None:
 
 
 def test_send_pending_sends_marks_and_records_refusals(
-    db: Session, smtp_server: _SMTPServer
+    db: Session, smtp_server: SMTPServer
 ) -> None:
     vi, en = people(db)
     refused = Account(email="nobody@refused.vn", role=vi.role, display_name="Nobody")
@@ -205,7 +132,7 @@ def test_send_pending_keeps_rows_when_server_is_unreachable(db: Session) -> None
     vi, _ = people(db)
     notifications.notify(db, vi, "Mark as read", "Mark as read")
     db.commit()
-    server = _SMTPServer(("127.0.0.1", 0), _SMTPHandler)
+    server = SMTPServer(("127.0.0.1", 0), SMTPHandler)
     port = server.server_address[1]
     server.server_close()  # nothing listens there any more
     result = notifications.send_pending(db, SMTPSettings(host="127.0.0.1", port=port))
@@ -217,7 +144,7 @@ def test_send_pending_keeps_rows_when_server_is_unreachable(db: Session) -> None
 
 def test_cli_send_mail_sends_the_outbox(
     db: Session,
-    smtp_server: _SMTPServer,
+    smtp_server: SMTPServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -235,7 +162,7 @@ def test_cli_send_mail_sends_the_outbox(
 
 
 def _send_mail_env(
-    monkeypatch: pytest.MonkeyPatch, db: Session, server: _SMTPServer, var_dir: Path
+    monkeypatch: pytest.MonkeyPatch, db: Session, server: SMTPServer, var_dir: Path
 ) -> None:
     monkeypatch.setenv("MATCHMAKER_DATABASE_URL", database_url(db))
     monkeypatch.setenv("MATCHMAKER_VAR_DIR", str(var_dir))
@@ -272,7 +199,7 @@ def _serve_until_it_answers(port: int) -> None:
 
 
 def test_cli_send_mail_without_base_url_links_to_where_serve_listened(
-    db: Session, smtp_server: _SMTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    db: Session, smtp_server: SMTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     vi, _ = people(db)
     notifications.notify(db, vi, "Mark as read", "Mark as read", link="/requests")
@@ -289,7 +216,7 @@ def test_cli_send_mail_without_base_url_links_to_where_serve_listened(
 
 
 def test_cli_send_mail_with_base_url_links_there(
-    db: Session, smtp_server: _SMTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    db: Session, smtp_server: SMTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     vi, _ = people(db)
     notifications.notify(db, vi, "Mark as read", "Mark as read", link="/requests")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 
+from litestar import Litestar
 from litestar.testing import TestClient
 from sqlmodel import Session, func, select
 
+from matchmaker import notifications
 from matchmaker.models import Account, Notification, Organisation, OrgKind, Participant, Role
 from tests.conftest import post_form, sign_in_as
 from tests.factories import make_event, make_org, make_organiser, make_participant
+from tests.smtp import SMTPServer, sign_in_links, smtp_for
 
 VALID = {
     "name": "Công ty Cổ phần Nông nghiệp Số Hậu Giang",
@@ -51,12 +54,28 @@ def english(client: TestClient) -> None:
     client.cookies.set("mm_lang", "en")
 
 
-def test_register_creates_profile_account_and_signs_in(client: TestClient, db: Session) -> None:
+def send_outbox(db: Session, smtp_server: SMTPServer) -> None:
+    """What `matchmaker send-mail` does, to the test's SMTP server."""
+    db.expire_all()
+    notifications.send_pending(db, smtp_for(smtp_server), base_url="http://testserver.local")
+    db.commit()
+
+
+def without_csrf(html: str) -> str:
+    """A page with its CSRF tokens (new for every client) blanked out."""
+    html = re.sub(r'(name="_csrf_token" value=")[^"]*', r"\1", html)
+    return re.sub(r'("x-csrftoken": ")[^"]*', r"\1", html)
+
+
+def test_register_creates_profile_and_account_waiting_for_the_emailed_link(
+    client: TestClient, db: Session, smtp_server: SMTPServer
+) -> None:
     make_event(db)
     db.commit()
     response = post_form(client, "/register", VALID, follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == "/me/profile?saved=registered"
+    assert response.headers["location"] == "/register/sent"
+    assert "Hãy kiểm tra email của bạn" in client.get("/register/sent").text
     org = db.exec(select(Organisation)).one()
     assert (org.name, org.kind, org.sectors, org.website) == (
         "Công ty Cổ phần Nông nghiệp Số Hậu Giang",
@@ -66,18 +85,48 @@ def test_register_creates_profile_account_and_signs_in(client: TestClient, db: S
     )
     assert org.name_folded == "cong ty co phan nong nghiep so hau giang"
     assert org.seeks == ["seed_investment", "pilot_customer"]
-    assert org.approved is True
+    assert org.approved is False  # listed once the address is confirmed
     person = db.exec(select(Participant)).one()
     assert (person.email, person.languages, person.organisation_id) == (
-        "mai@nongnghieso.vn".replace("nongnghieso", "nongnghiepso"),
+        "mai@nongnghiepso.vn",
         ["vi", "en"],
         org.id,
     )
     account = db.exec(select(Account)).one()
     assert (account.role, account.participant_id) == (Role.participant, person.id)
-    page = client.get("/me/profile")
+    assert account.confirmation_pending is True
+    # Not signed in, and the password does not sign in before the address is confirmed.
+    assert client.get("/me/profile", follow_redirects=False).status_code == 302
+    refused = post_form(
+        client,
+        "/signin",
+        {"email": "mai@nongnghiepso.vn", "password": VALID["password"]},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 400
+
+    send_outbox(db, smtp_server)
+    [link] = sign_in_links(smtp_server, "mai@nongnghiepso.vn")
+    confirmed = post_form(client, link, {}, follow_redirects=False)
+
+    assert confirmed.status_code == 303
+    assert confirmed.headers["location"] == "/me/profile?saved=registered"
+    page = client.get("/me/profile?saved=registered")
     assert page.status_code == 200
     assert "Công ty Cổ phần Nông nghiệp Số Hậu Giang" in page.text
+    assert "Tổ chức của bạn đã được đăng ký và bạn đã đăng nhập." in page.text
+    db.refresh(org)
+    db.refresh(account)
+    assert (org.approved, account.confirmation_pending) == (True, False)
+    assert org.name in client.get("/directory").text
+    post_form(client, "/signout", {}, follow_redirects=False)
+    signed_in = post_form(
+        client,
+        "/signin",
+        {"email": "mai@nongnghiepso.vn", "password": VALID["password"]},
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303
 
 
 def test_register_with_nothing_shows_each_required_error_and_writes_nothing(
@@ -150,20 +199,104 @@ def test_register_errors_are_vietnamese_by_default(client: TestClient, db: Sessi
     assert field_error(response.text, "email") == "Trường này là bắt buộc."
 
 
-def test_register_refuses_an_email_already_registered(client: TestClient, db: Session) -> None:
+def test_register_with_an_address_in_use_answers_as_for_a_new_one_and_tells_its_owner(
+    app: Litestar, db: Session, smtp_server: SMTPServer
+) -> None:
     event = make_event(db)
-    make_participant(db, make_org(db, event, "Quỹ Mekong"), "Lê Văn An", "mai@nongnghiepso.vn")
+    owner, owner_account = make_participant(
+        db, make_org(db, event, "Quỹ Mekong"), "Lê Văn An", "mai@nongnghiepso.vn"
+    )
     db.commit()
-    english(client)
     before = counts(db)
-    response = post_form(client, "/register", VALID)
-    assert response.status_code == 400
-    assert field_error(response.text, "email") == "This email address is already registered."
+    answers = []
+    for email in ("mai@nongnghiepso.vn", "moi@nongnghiepso.vn"):
+        with TestClient(app, base_url="http://testserver.local") as visitor:
+            response = post_form(
+                visitor, "/register", {**VALID, "email": email}, follow_redirects=False
+            )
+            shown = visitor.get(response.headers["location"])
+            answers.append(
+                (
+                    response.status_code,
+                    response.headers["location"],
+                    sorted(response.headers.keys()),
+                    response.text,
+                    shown.status_code,
+                    without_csrf(shown.text),
+                    sorted(visitor.cookies.keys()),
+                )
+            )
+
+    assert answers[0] == answers[1]
+    # Only the new address made an organisation, a representative and an account.
+    assert counts(db) == tuple(n + 1 for n in before)
+    accounts_of_owner = db.exec(
+        select(Account).where(Account.email == "mai@nongnghiepso.vn")
+    ).all()
+    assert [a.id for a in accounts_of_owner] == [owner_account.id]
+    db.refresh(owner)
+    assert owner.full_name == "Lê Văn An"
+    note = db.exec(select(Notification).where(Notification.account_id == owner_account.id)).one()
+    assert note.subject == "Có người đã thử đăng ký bằng địa chỉ email của bạn"
+    # The owner's message signs them in.
+    send_outbox(db, smtp_server)
+    [link] = sign_in_links(smtp_server, "mai@nongnghiepso.vn")
+    with TestClient(app, base_url="http://testserver.local") as owner_browser:
+        signed_in = post_form(owner_browser, link, {}, follow_redirects=False)
+        assert signed_in.status_code == 303
+        assert owner_browser.get("/api/me").json()["email"] == "mai@nongnghiepso.vn"
+
+
+def test_register_with_an_organisers_address_tells_them_without_a_sign_in_link(
+    client: TestClient, db: Session
+) -> None:
+    make_event(db)
+    organiser = make_organiser(db, "mai@nongnghiepso.vn")
+    db.commit()
+    before = counts(db)
+
+    response = post_form(client, "/register", VALID, follow_redirects=False)
+
+    assert (response.status_code, response.headers["location"]) == (303, "/register/sent")
     assert counts(db) == before
+    note = db.exec(select(Notification).where(Notification.account_id == organiser.id)).one()
+    assert (note.subject, note.link, note.sign_in_hours) == (
+        "Có người đã thử đăng ký bằng địa chỉ email của bạn",
+        "",
+        None,
+    )
+
+
+def test_register_again_over_an_unconfirmed_registration_replaces_it(
+    client: TestClient, db: Session, smtp_server: SMTPServer
+) -> None:
+    make_event(db)
+    db.commit()
+    post_form(client, "/register", {**VALID, "name": "Công ty Mạo Danh"}, follow_redirects=False)
+    send_outbox(db, smtp_server)
+    [first_link] = sign_in_links(smtp_server, "mai@nongnghiepso.vn")
+    before = counts(db)
+
+    again = post_form(
+        client, "/register", {**VALID, "password": "mat-khau-that-cua-mai"}, follow_redirects=False
+    )
+
+    assert again.headers["location"] == "/register/sent"
+    assert counts(db) == before
+    org = db.exec(select(Organisation)).one()
+    assert org.name == VALID["name"]
+    # The link mailed for the first registration no longer works; the new one does.
+    assert post_form(client, first_link, {}, follow_redirects=False).status_code == 400
+    send_outbox(db, smtp_server)
+    second_link = sign_in_links(smtp_server, "mai@nongnghiepso.vn")[-1]
+    assert post_form(client, second_link, {}, follow_redirects=False).status_code == 303
+    post_form(client, "/signout", {}, follow_redirects=False)
+    first_password = {"email": "mai@nongnghiepso.vn", "password": VALID["password"]}
+    assert post_form(client, "/signin", first_password, follow_redirects=False).status_code == 400
 
 
 def test_register_when_approval_required_hides_until_organiser_approves(
-    client: TestClient, db: Session, app: object
+    client: TestClient, db: Session, smtp_server: SMTPServer
 ) -> None:
     event = make_event(db)
     event.require_approval = True
@@ -171,6 +304,16 @@ def test_register_when_approval_required_hides_until_organiser_approves(
     db.commit()
     assert post_form(client, "/register", VALID, follow_redirects=False).status_code == 303
     org = db.exec(select(Organisation)).one()
+    assert org.approved is False
+    # Until the address is confirmed the organisers do not see it among those to approve.
+    client.cookies.clear()
+    sign_in_as(client, organiser, db)
+    assert org.name not in client.get("/organiser/approvals").text
+    client.cookies.clear()
+    send_outbox(db, smtp_server)
+    [link] = sign_in_links(smtp_server, "mai@nongnghiepso.vn")
+    assert post_form(client, link, {}, follow_redirects=False).status_code == 303
+    db.refresh(org)
     assert org.approved is False
     profile = client.get("/me/profile")
     assert "Tổ chức của bạn đang chờ ban tổ chức duyệt" in profile.text
@@ -287,7 +430,7 @@ def test_profile_edit_with_errors_keeps_values_and_changes_nothing(
 
 
 def test_add_representative_creates_account_and_outbox_link(
-    client: TestClient, db: Session
+    client: TestClient, db: Session, smtp_server: SMTPServer
 ) -> None:
     event = make_event(db)
     org = make_org(db, event, "Quỹ Đầu tư Mekong", kind=OrgKind.investor)
@@ -306,7 +449,12 @@ def test_add_representative_creates_account_and_outbox_link(
     new_account = db.exec(select(Account).where(Account.email == "ha@mekong.vn")).one()
     assert (new_account.role, new_account.participant_id) == (Role.participant, person.id)
     note = db.exec(select(Notification).where(Notification.to_email == "ha@mekong.vn")).one()
-    assert "/signin/link/" in note.link
+    assert (note.link, note.sign_in_hours) == ("", 14 * 24)
+    send_outbox(db, smtp_server)
+    [link] = sign_in_links(smtp_server, "ha@mekong.vn")
+    client.cookies.clear()
+    assert post_form(client, link, {}, follow_redirects=False).status_code == 303
+    assert client.get("/api/me").json()["email"] == "ha@mekong.vn"
 
 
 def test_add_representative_stops_at_four(client: TestClient, db: Session) -> None:

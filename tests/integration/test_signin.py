@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,8 +14,8 @@ from matchmaker import accounts
 from matchmaker.clock import utcnow
 from matchmaker.models import Account, LoginAttempt, SignInToken
 from matchmaker.settings import Settings
-from matchmaker.web.session_cookie import SESSION_COOKIE
-from tests.conftest import TEST_SECRET, post_form, sign_in_as
+from matchmaker.web.session_cookie import SESSION_COOKIE, Identity
+from tests.conftest import TEST_SECRET, csrf_token, post_form, sign_in_as
 from tests.factories import (
     ORGANISER_PASSWORD,
     make_event,
@@ -371,3 +372,136 @@ def test_participant_password_too_short_or_different_is_refused(
     assert "Mật khẩu phải có ít nhất 10 ký tự." in short.text
     assert differ.status_code == 400
     assert "Hai mật khẩu không giống nhau." in differ.text
+
+
+OLD_PASSWORD = "bưởi-cũ-năm-2022"
+NEW_PASSWORD = "bưởi-mới-năm-2023"
+
+
+def _participant_with_password(db: Session) -> Account:
+    account = _participant(db)
+    account.password_hash = accounts.hash_password(OLD_PASSWORD)
+    db.add(account)
+    db.commit()
+    return account
+
+
+def _change_password(client: TestClient, current: str, new: str = NEW_PASSWORD):  # type: ignore[no-untyped-def]
+    return post_form(
+        client,
+        "/me/password",
+        {"current_password": current, "password": new, "password_repeat": new},
+        follow_redirects=False,
+    )
+
+
+def _current_password_error(html: str) -> str:
+    found = re.search(r'id="current_password-error" role="alert">([^<]*)</p>', html)
+    return found.group(1) if found else ""
+
+
+def test_password_change_asks_for_the_current_password(client: TestClient, db: Session) -> None:
+    _participant_with_password(db)
+    assert _sign_in(client, "mai@buoi.vn", OLD_PASSWORD).status_code == 303
+    form = client.get("/me/password")
+    assert 'name="current_password"' in form.text
+    missing = _change_password(client, "")
+    assert missing.status_code == 400
+    assert _current_password_error(missing.text) == "Hãy nhập mật khẩu hiện tại của bạn."
+
+
+def test_password_change_with_a_wrong_current_password_keeps_the_old_one(
+    client: TestClient, db: Session
+) -> None:
+    account = _participant_with_password(db)
+    assert _sign_in(client, "mai@buoi.vn", OLD_PASSWORD).status_code == 303
+    generation = account.session_generation
+
+    response = _change_password(client, "not-the-password")
+
+    assert response.status_code == 400
+    assert _current_password_error(response.text) == "Đây không phải mật khẩu hiện tại của bạn."
+    db.refresh(account)
+    assert accounts.verify_password(account.password_hash, OLD_PASSWORD)
+    assert not accounts.verify_password(account.password_hash, NEW_PASSWORD)
+    assert account.session_generation == generation
+    assert client.get("/me", follow_redirects=False).status_code == 200  # still signed in
+
+
+def test_password_change_wrong_current_passwords_are_limited_like_signing_in(
+    client: TestClient, db: Session
+) -> None:
+    account = _participant_with_password(db)
+    assert _sign_in(client, "mai@buoi.vn", OLD_PASSWORD).status_code == 303
+    for _ in range(5):
+        assert _change_password(client, "a-wrong-guess").status_code == 400
+
+    right_but_late = _change_password(client, OLD_PASSWORD)
+
+    assert right_but_late.status_code == 429
+    assert _current_password_error(right_but_late.text) == (
+        "Đăng nhập sai quá nhiều lần. Hãy thử lại sau vài phút."
+    )
+    db.refresh(account)
+    assert accounts.verify_password(account.password_hash, OLD_PASSWORD)
+    # The guesses count for the sign-in form too: the password form is no way around it.
+    assert _sign_in(client, "mai@buoi.vn", OLD_PASSWORD).status_code == 429
+
+
+def test_password_change_signs_out_every_other_session_and_keeps_this_one(
+    client: TestClient, db: Session
+) -> None:
+    _participant_with_password(db)
+    assert _sign_in(client, "mai@buoi.vn", OLD_PASSWORD).status_code == 303
+    elsewhere = client.cookies[SESSION_COOKIE]  # another browser, signed in earlier
+    client.cookies.clear()
+    assert _sign_in(client, "mai@buoi.vn", OLD_PASSWORD).status_code == 303
+
+    changed = _change_password(client, OLD_PASSWORD)
+
+    assert changed.status_code == 303
+    assert changed.headers["location"] == "/me?saved=password"
+    assert "Mật khẩu của bạn đã được lưu." in client.get("/me?saved=password").text
+    here = client.cookies[SESSION_COOKIE]
+    client.cookies.set(SESSION_COOKIE, elsewhere)
+    assert client.get("/me", follow_redirects=False).status_code == 302
+    assert client.get("/api/me").status_code == 401
+    client.cookies.set(SESSION_COOKIE, here)
+    assert client.get("/api/me").json()["email"] == "mai@buoi.vn"
+    post_form(client, "/signout", {}, follow_redirects=False)
+    assert _sign_in(client, "mai@buoi.vn", OLD_PASSWORD).status_code == 400
+    assert _sign_in(client, "mai@buoi.vn", NEW_PASSWORD).status_code == 303
+
+
+def test_password_forgotten_is_replaced_right_after_a_personal_link(
+    client: TestClient, db: Session
+) -> None:
+    account = _participant_with_password(db)
+    response = post_form(client, f"/signin/link/{_link(db, account)}", {}, follow_redirects=False)
+    assert response.status_code == 303
+    assert 'name="current_password"' not in client.get("/me/password").text
+
+    assert _change_password(client, "").status_code == 303
+
+    db.refresh(account)
+    assert accounts.verify_password(account.password_hash, NEW_PASSWORD)
+    # The link's proof is used up: the next change asks for the current password again.
+    assert 'name="current_password"' in client.get("/me/password").text
+
+
+def test_password_change_a_while_after_a_personal_link_asks_for_the_current_one(
+    client: TestClient, db: Session
+) -> None:
+    account = _participant_with_password(db)
+    assert account.id is not None
+    long_ago = int(utcnow().timestamp()) - 16 * 60
+    csrf_token(client)
+    client.cookies.set(
+        SESSION_COOKIE,
+        client.app.state.signer.dumps(
+            Identity(account.id, account.role.value, account.session_generation, link_at=long_ago)
+        ),
+    )
+    response = _change_password(client, "")
+    assert response.status_code == 400
+    assert _current_password_error(response.text) == "Hãy nhập mật khẩu hiện tại của bạn."
