@@ -296,18 +296,15 @@ def _sqlite_restore(engine: Engine, path: Path) -> None:
 def _pg_restore(engine: Engine, path: Path) -> None:
     url = engine.url
     restore_bin = _program("pg_restore")
-    listing = _run([restore_bin, "--list", str(path)], url, failure=f"{path}: unreadable")
-    in_backup = _archive_objects(listing)
-    _drop_missing_objects(engine, in_backup)
+    _run([restore_bin, "--list", str(path)], url, failure=f"{path}: unreadable")
+    _empty_schema(engine)
     _run(
         [
             restore_bin,
-            "--clean",
-            "--if-exists",
             "--no-owner",
             # Grants name roles of the server the backup came from, which may not exist here.
             "--no-privileges",
-            # All or nothing: a failure leaves the database as it was.
+            # All or nothing: a failure leaves the database empty, never half restored.
             "--single-transaction",
             f"--dbname={_libpq_uri(url)}",
             str(path),
@@ -317,26 +314,14 @@ def _pg_restore(engine: Engine, path: Path) -> None:
     )
 
 
-def _archive_objects(listing: str) -> set[tuple[str, str]]:
-    """(kind, name) of the archive's tables and types: `215; 1259 16390 TABLE public
-    account postgres` is a line of `pg_restore --list`."""
-    objects = set()
-    for line in listing.splitlines():
-        parts = line.split()
-        if len(parts) >= 6 and parts[3] in ("TABLE", "TYPE") and parts[4] == "public":
-            objects.add((parts[3], parts[5]))
-    return objects
-
-
-def _drop_missing_objects(engine: Engine, in_backup: set[tuple[str, str]]) -> None:
-    """Tables and types a newer schema added and the backup lacks: `--clean` drops only
-    what the archive holds, and the migrations that follow would find these in their way."""
+def _empty_schema(engine: Engine) -> None:
+    """Every table and enum type of the schema dropped, the backup then restored into the
+    empty schema: `pg_restore --clean` drops only what the archive holds, so a newer
+    schema's tables, and its foreign keys onto the archive's tables, stood in its way."""
     with engine.begin() as conn:
         preparer = conn.dialect.identifier_preparer
-        tables = inspect(conn).get_table_names(schema="public")
-        for table in tables:
-            if ("TABLE", table) not in in_backup:
-                conn.execute(text(f"DROP TABLE IF EXISTS {preparer.quote(table)} CASCADE"))
+        for table in inspect(conn).get_table_names(schema="public"):
+            conn.execute(text(f"DROP TABLE IF EXISTS {preparer.quote(table)} CASCADE"))
         types = conn.execute(
             text(
                 "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
@@ -344,8 +329,7 @@ def _drop_missing_objects(engine: Engine, in_backup: set[tuple[str, str]]) -> No
             )
         ).scalars()
         for name in list(types):
-            if ("TYPE", name) not in in_backup:
-                conn.execute(text(f"DROP TYPE IF EXISTS {preparer.quote(name)} CASCADE"))
+            conn.execute(text(f"DROP TYPE IF EXISTS {preparer.quote(name)} CASCADE"))
 
 
 # --- PostgreSQL programs -----------------------------------------------------------------
