@@ -12,7 +12,7 @@ from __future__ import annotations
 from solver.problem import Problem, host_capacity
 
 
-class _State:
+class State:
     def __init__(self, problem: Problem) -> None:
         self.pr = problem
         self.load = [[0] * problem.n_slots for _ in range(problem.n_people)]
@@ -23,6 +23,7 @@ class _State:
         self.slot: list[int | None] = [None] * problem.n_meetings
         self.successors: list[list[int]] = [[] for _ in range(problem.n_meetings)]
         self.attends: dict[tuple[int, int], set[int]] = {}  # (team, person) -> their slots
+        self.attendee: dict[tuple[int, int], int] = {}  # (meeting, team) -> its person
         for m, befores in enumerate(problem.after):
             for a in befores:
                 self.successors[a].append(m)
@@ -91,13 +92,16 @@ class _State:
             return r
         return None
 
-    def place(self, m: int, t: int) -> None:
+    def place(self, m: int, t: int, persons: dict[int, int] | None = None) -> None:
+        """Put ``m`` into ``t`` (after ``fits``); ``persons``: who attends for a team, as
+        ``remove`` returned it (putting a meeting back as it was)."""
         pr = self.pr
         for p in pr.ends[m]:
             if p in pr.teams and pr.teams[p].size > 1:
-                r = self._person(m, p, t)
+                r = persons[p] if persons and p in persons else self._person(m, p, t)
                 assert r is not None  # place follows fits
                 self.attends.setdefault((p, r), set()).add(t)
+                self.attendee[(m, p)] = r
             self.load[p][t] += 1
             self.placed[p] += 1
             d = pr.day_of[t]
@@ -108,6 +112,28 @@ class _State:
         else:
             self.home_used[(h, t)] = self.home_used.get((h, t), 0) + 1
         self.slot[m] = t
+
+    def remove(self, m: int) -> dict[int, int]:
+        """Take a placed meeting out again (the local search of ``solver.compaction``);
+        who attended it for each team."""
+        pr, t = self.pr, self.slot[m]
+        assert t is not None
+        persons = {}
+        for p in pr.ends[m]:
+            r = self.attendee.pop((m, p), None)
+            if r is not None:
+                self.attends[(p, r)].discard(t)
+                persons[p] = r
+            self.load[p][t] -= 1
+            self.placed[p] -= 1
+            self.per_day[p][pr.day_of[t]] -= 1
+        h = pr.home_of[m]
+        if h is None:
+            self.free_used[t] -= 1
+        else:
+            self.home_used[(h, t)] -= 1
+        self.slot[m] = None
+        return persons
 
 
 def _streak(pr: Problem, slots: set[int], t: int) -> int:
@@ -125,7 +151,7 @@ def _streak(pr: Problem, slots: set[int], t: int) -> int:
 
 def first_fit(problem: Problem, order: list[int] | None = None) -> list[int | None]:
     """Slot index per meeting (None = left out), in request order after fixed meetings."""
-    state = _State(problem)
+    state = State(problem)
     fixed = [m for m in range(problem.n_meetings) if problem.fixed[m] is not None]
     for m in fixed:
         t = problem.fixed[m]
@@ -146,7 +172,7 @@ def compact(problem: Problem) -> list[int | None]:
     """A first schedule that also tries to keep each participant's meetings together:
     most constrained meetings first, each into the fitting slot next to its participants'
     other meetings (fewest new breaks), else the earliest."""
-    state = _State(problem)
+    state = State(problem)
     for m in range(problem.n_meetings):
         t = problem.fixed[m]
         if t is not None and problem.domain[m] and state.fits(m, t):
@@ -186,7 +212,7 @@ def compact(problem: Problem) -> list[int | None]:
 
 def complete(problem: Problem, partial: list[int | None]) -> list[int | None]:
     """Keep ``partial`` where it fits (in order), then add the rest first-fit."""
-    state = _State(problem)
+    state = State(problem)
     for m, t in enumerate(partial):
         if t is not None and problem.fixed[m] is not None and state.fits(m, t):
             state.place(m, t)

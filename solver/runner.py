@@ -159,11 +159,17 @@ class Runner:
         hint = self._lean_phases(hint, names, levels)
         if self.stopped or self.infeasible or not with_breaks:
             return hint
+        hint = self.before_breaks(hint)
         if self.opts.fairness_max_diff is not None:
             return self._fair_breaks(levels, hint)
         model, v = self._breaks_model(levels)
         expr, maximize = self._objective("breaks", model, v)
         hint, _ = self._phase(model, v, "breaks", expr, maximize, hint)
+        return hint
+
+    def before_breaks(self, hint: list[int | None]) -> list[int | None]:
+        """A better start for the break phase, if the subclass knows one (the whole solve
+        does, on large events: ``solver.compaction``)."""
         return hint
 
     def _lean_phases(
