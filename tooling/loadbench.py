@@ -112,6 +112,8 @@ class RouteStats:
     latencies_ms: list[float] = field(default_factory=list)  # answered, 503s excepted
     errors: int = 0  # no answer, or a status other than 2xx, 3xx and 503
     busy: int = 0  # 503: shed by the overload guard
+    busy_at: list[float] = field(default_factory=list)  # when, seconds into the scenario
+    resent: int = 0  # sent again once: the keep-alive connection closed unanswered
     statuses: Counter[int] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)  # no answer: the exception
 
@@ -492,19 +494,33 @@ def _headers(route: Route) -> dict[str, str]:
 Users = dict[Role, list[httpx.AsyncClient]]
 
 
-async def _send(client: httpx.AsyncClient, route: Route, url: str, entry: RouteStats) -> None:
+async def _send(
+    client: httpx.AsyncClient, route: Route, url: str, entry: RouteStats, start: float
+) -> None:
     began = time.perf_counter()
-    try:
-        response = await client.get(url, headers=_headers(route))
-        await response.aread()
-        status = response.status_code
-    except httpx.HTTPError as exc:
-        status = 0
-        entry.failures[type(exc).__name__] += 1
+    status = 0
+    for attempt in range(2):
+        try:
+            response = await client.get(url, headers=_headers(route))
+            await response.aread()
+            status = response.status_code
+            break
+        except httpx.RemoteProtocolError as exc:
+            # uvicorn closes a keep-alive connection idle for 5 s, about the mean think
+            # time: a request sent as it closes finds no answer. Browsers resend a GET
+            # on a reused connection that closed unanswered; so does this, once.
+            if attempt == 0:
+                entry.resent += 1
+                continue
+            entry.failures[type(exc).__name__] += 1
+        except httpx.HTTPError as exc:
+            entry.failures[type(exc).__name__] += 1
+            break
     elapsed = (time.perf_counter() - began) * 1000
     entry.statuses[status] += 1
     if status == BUSY:
         entry.busy += 1
+        entry.busy_at.append(began - start)
         return
     if status:
         entry.latencies_ms.append(elapsed)
@@ -536,9 +552,8 @@ async def _drive(
         await asyncio.sleep(ramp * n / max(1, config.users))
         while time.perf_counter() < deadline:
             route = rng.choices(routes, weights)[0]
-            await _send(
-                rng.choice(users[route.role]), route, route.url(fx, rng), stats[route.label]
-            )
+            client = rng.choice(users[route.role])
+            await _send(client, route, route.url(fx, rng), stats[route.label], start)
             pause = rng.expovariate(1 / config.think) if config.think > 0 else 0.0
             if time.perf_counter() + pause >= deadline:
                 return
@@ -923,8 +938,10 @@ async def _against(
         measured.signins = len(participants) + len(organisers)
         measured.signin_s = time.perf_counter() - began
         users: Users = {Role.participant: participants, Role.organiser: organisers}
-        # Untimed requests first: each worker process compiles templates on first use.
-        warm = 2 * max(1, worker_processes(server.pid))
+        # Untimed requests first: each worker process compiles templates and reads the
+        # suggestions' corpus on first use. Each client keeps its connection to one
+        # worker, so several clients make sure that every worker gets some.
+        warm = 4 * max(1, worker_processes(server.pid))
         for route in ROUTES:
             for n in range(warm if users.get(route.role) else 0):
                 client = users[route.role][n % len(users[route.role])]
@@ -1055,6 +1072,16 @@ def _scenario_lines(scenario: ScenarioResult) -> list[str]:
         f"({scenario.total_requests} requests in {scenario.elapsed_s:.1f} s)",
         f"server RSS peak: {scenario.rss_peak_mb:.0f} MiB",
     ]
+    resent = sum(s.resent for s in scenario.routes.values())
+    if resent:
+        lines.append(f"resent once after the server closed an idle keep-alive connection: {resent}")
+    shed = sorted(t for s in scenario.routes.values() for t in s.busy_at)
+    if shed:
+        windows = Counter(int(t // 5) * 5 for t in shed)
+        lines.append(
+            "503s by when (s into the scenario): "
+            + ", ".join(f"{w}-{w + 5}: {n}" for w, n in sorted(windows.items()))
+        )
     for label, s in scenario.routes.items():
         if s.errors:
             bad = [f"{n}x HTTP {code}" for code, n in s.statuses.items() if code and code >= 400]
