@@ -1,33 +1,54 @@
 """The web load benchmark (`python -m tooling bench-load`).
 
-Loads the demo event into a fresh database, publishes a schedule (a real solve in its
-own process), serves the real app with uvicorn on 127.0.0.1 in a background thread,
-signs in virtual participants (personal links) and organisers (password), then drives
-a realistic mix of page requests with a bounded number of requests and a time limit.
-It prints latency percentiles per route, the throughput and the peak memory, and then
-checks that parallel writes cannot double-book: K parallel accepts of one pending
-request and K parallel moves of different meetings into one slot and table.
+Loads the demo event into a fresh database and publishes a schedule (a real solve),
+then starts the server as an operator does, `python -m matchmaker serve --host
+127.0.0.1 --port P [--workers N]`, in its own process group (the supervisor and its
+worker processes, each behind the overload guard). This process only generates load:
+it signs in participants (personal links) and organisers (password), and virtual
+users arrive over a ramp, each sending one request of a realistic page mix and then
+thinking for an exponentially distributed time before the next (open-loop arrivals,
+so a slow server is not spared new visitors). `GET /health` (no database, template or
+sign-in) runs in the same mix as the reference for what the server costs by itself.
+
+Scenarios: `quiet`, and `solve`, where a real solve of the event runs alongside the
+load (its own process, as the Solve page starts it), competing for the cores.
+
+It prints per route the p50/p95/p99 latency of answered requests, errors, 503s (the
+overload guard's quick "busy, retry", counted apart from errors), the throughput and
+the resident memory of the server's process tree (VmRSS of the supervisor and its
+descendants, sampled during the load). CPU ms per request is measured afterwards, one
+request at a time, as the utime+stime the server's processes gained (idle ticking
+subtracted). The SQL-statements-per-request column of earlier versions is gone: it
+counted statements on an engine shared with an in-process server, and the server is
+another process now. Last, it checks that parallel writes cannot double-book: K
+parallel accepts of one pending request and K parallel moves of different meetings into
+one slot and table, and counts double bookings in the stored schedule.
 
 Traffic goes to the loopback interface only. Figures are printed, never asserted:
-the machine is shared and noisy. Sign-in is not timed in the table (argon2 password
-hashing is slow on purpose)."""
+the machine is shared and noisy, and the load generator shares its cores with the
+server. Sign-in is not timed in the table (argon2 password hashing is slow on
+purpose)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import dataclasses
 import itertools
 import logging
+import math
+import os
 import random
 import re
-import resource
+import signal
 import socket
+import subprocess
+import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +56,6 @@ from typing import Any
 
 import httpx
 from sqlalchemy import Engine, func
-from sqlalchemy import event as sa_event
 from sqlmodel import Session, col, select
 
 from matchmaker import accounts, scheduling
@@ -54,13 +74,16 @@ from matchmaker.models import (
     RunStatus,
     SolveRun,
 )
-from matchmaker.settings import Settings
 from tooling import UsageError
 
 HOST = "127.0.0.1"
 ORGANISER_PASSWORD = "bench-organiser-password-2023"
 SECRET = "load-benchmark-secret-key-" + "x" * 32
 REQUEST_TIMEOUT = 60.0
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ("quiet", "solve")
+BUSY = 503  # the overload guard's answer: shed, not failed
+HEALTH = "GET /health"
 
 
 # --- configuration and results -----------------------------------------------------------
@@ -69,26 +92,34 @@ REQUEST_TIMEOUT = 60.0
 @dataclass(frozen=True)
 class BenchConfig:
     scale: float = 1.0
-    concurrency: int = 16
-    requests: int = 400
-    seconds: float = 60.0
-    participants: int = 40  # virtual participant users
-    organisers: int = 2  # virtual organiser users
+    users: int = 200  # virtual users arriving over the ramp, in each scenario
+    think: float = 5.0  # mean think time between a user's requests, seconds
+    ramp: float = 10.0  # users arrive evenly over this many seconds
+    seconds: float = 60.0  # length of each scenario, the ramp included
+    scenarios: tuple[str, ...] = SCENARIOS
+    workers: int | None = None  # serve's --workers; None: what serve defaults to
+    participants: int = 40  # signed-in participant sessions the users share
+    organisers: int = 2  # signed-in organiser sessions
     contenders: int = 8  # K parallel writers in the double-booking check
     solve_seconds: int = 10  # time limit of the solve that publishes the schedule
+    cpu_repeats: int = 10  # requests per route in the one-at-a-time CPU measure
     seed: int = 2023
     database_url: str = ""
 
 
 @dataclass
 class RouteStats:
-    latencies_ms: list[float] = field(default_factory=list)
-    errors: int = 0
+    latencies_ms: list[float] = field(default_factory=list)  # answered, 503s excepted
+    errors: int = 0  # no answer, or a status other than 2xx, 3xx and 503
+    busy: int = 0  # 503: shed by the overload guard
+    busy_at: list[float] = field(default_factory=list)  # when, seconds into the scenario
+    resent: int = 0  # sent again once: the keep-alive connection closed unanswered
     statuses: Counter[int] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)  # no answer: the exception
-    # Measured alone afterwards (one request at a time): robust on a busy machine.
-    statements: int = 0
-    cpu_ms: float = 0.0
+
+    @property
+    def sent(self) -> int:
+        return sum(self.statuses.values())
 
     def percentile(self, p: float) -> float:
         """Nearest-rank percentile of the latencies, in ms (0 when none)."""
@@ -97,6 +128,37 @@ class RouteStats:
         ordered = sorted(self.latencies_ms)
         rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
         return ordered[rank - 1]
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    routes: dict[str, RouteStats]
+    elapsed_s: float
+    rss_peak_mb: float
+    note: str = ""  # what ran alongside
+
+    @property
+    def total_requests(self) -> int:
+        return sum(s.sent for s in self.routes.values())
+
+    @property
+    def total_errors(self) -> int:
+        return sum(s.errors for s in self.routes.values())
+
+    @property
+    def total_busy(self) -> int:
+        return sum(s.busy for s in self.routes.values())
+
+    @property
+    def throughput(self) -> float:
+        """Requests answered other than 503, per second."""
+        served = (
+            self.total_requests
+            - self.total_busy
+            - sum(sum(s.failures.values()) for s in self.routes.values())
+        )
+        return served / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
 
 @dataclass
@@ -113,61 +175,90 @@ class BenchResult:
     config: BenchConfig
     backend: str
     setup: dict[str, Any]
-    routes: dict[str, RouteStats]
-    elapsed_s: float
+    server_pid: int  # the supervisor's, stopped by the time the result is returned
+    server_processes: int
+    server_workers: int
     signins: int
     signin_s: float
     rss_before_mb: float
-    rss_peak_mb: float
+    scenarios: list[ScenarioResult]
+    cpu_ms: dict[str, float]
+    idle_cpu_ms_per_s: float
     races: list[RaceResult]
     double_bookings: int
 
     @property
     def total_requests(self) -> int:
-        return sum(len(s.latencies_ms) for s in self.routes.values())
+        return sum(s.total_requests for s in self.scenarios)
 
     @property
     def total_errors(self) -> int:
-        return sum(s.errors for s in self.routes.values()) + sum(r.errors for r in self.races)
-
-    @property
-    def throughput(self) -> float:
-        return self.total_requests / self.elapsed_s if self.elapsed_s > 0 else 0.0
+        return sum(s.total_errors for s in self.scenarios) + sum(r.errors for r in self.races)
 
 
-# --- memory ------------------------------------------------------------------------------------
+# --- the server's process tree (Linux /proc) ---------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _status_kib(key: str) -> int | None:
+def _stat_fields(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat from field 3 (state) on: the name before it may hold spaces."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    except OSError:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
         return None
-    return None
 
 
-def _reset_peak_rss() -> bool:
-    """Reset the kernel's high-water mark of resident memory (Linux), so the peak
-    measures the load phase, not the demo loading before it."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
+def process_tree(root: int) -> list[int]:
+    """`root` and every process descended from it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat_fields(int(entry.name))
+            if fields is not None:
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
 
 
-def _rss_mb() -> float:
-    kib = _status_kib("VmRSS")
-    return (kib or 0) / 1024
+def worker_processes(root: int) -> int:
+    """The supervisor's worker processes (multiprocessing's spawned children; its
+    resource tracker, also a child, is not one)."""
+    count = 0
+    for pid in process_tree(root):
+        try:
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                count += 1
+        except OSError:
+            continue
+    return count
 
 
-def _peak_rss_mb() -> float:
-    kib = _status_kib("VmHWM")
-    if kib is None:
-        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return kib / 1024
+def tree_rss_mb(root: int) -> float:
+    """VmRSS summed over the tree: pages the processes share count in each."""
+    total_kib = 0
+    for pid in process_tree(root):
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kib += int(line.split()[1])
+        except OSError:
+            continue  # it ended meanwhile
+    return total_kib / 1024
+
+
+def tree_cpu_s(root: int) -> float:
+    """utime + stime of the tree's processes, every thread included, in seconds."""
+    ticks = 0
+    for pid in process_tree(root):
+        fields = _stat_fields(pid)
+        if fields is not None:
+            ticks += int(fields[11]) + int(fields[12])  # fields 14 and 15 of stat(5)
+    return ticks / CLOCK_TICKS
 
 
 # --- the event -------------------------------------------------------------------------------
@@ -313,8 +404,11 @@ class Route:
         return path
 
 
-# A participant-heavy mix: roughly what a busy event morning looks like.
+# A participant-heavy mix: roughly what a busy event morning looks like; and the bare
+# reference route, in the same mix so it meets the same queues (sent with a
+# participant's cookies, which it ignores).
 ROUTES = [
+    Route(HEALTH, Role.participant, 5),
     Route("GET /me", Role.participant, 10),
     Route("GET /me/suggestions/top", Role.participant, 8, "top-suggestions"),
     Route("GET /directory", Role.participant, 6),
@@ -346,9 +440,23 @@ def _client(base_url: str) -> httpx.AsyncClient:
     )
 
 
+async def _get(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    """A GET outside the measured load (sign-in, warm-up, CPU measure): a 503 of the
+    overload guard is retried after a pause, as its page does by itself."""
+    for _ in range(30):
+        response = await client.get(path, headers=headers)
+        await response.aread()
+        if response.status_code != BUSY:
+            return response
+        await asyncio.sleep(0.5)
+    return response
+
+
 async def _csrf(client: httpx.AsyncClient, path: str) -> str:
     if "csrftoken" not in client.cookies:
-        await client.get(path)
+        await _get(client, path)
     return str(client.cookies.get("csrftoken", ""))
 
 
@@ -374,7 +482,7 @@ async def sign_in_password(client: httpx.AsyncClient, email: str) -> None:
 async def _land(client: httpx.AsyncClient, signed_in: httpx.Response) -> None:
     """Open the page the sign-in sends to, as a browser does: signing in renews the
     CSRF token, and that page hands out the new one."""
-    await client.get(signed_in.headers["location"])
+    await _get(client, signed_in.headers["location"])
 
 
 def _headers(route: Route) -> dict[str, str]:
@@ -383,87 +491,109 @@ def _headers(route: Route) -> dict[str, str]:
     return {"hx-request": "true", "hx-target": route.htmx_target}
 
 
-class StatementCounter:
-    """Counts SQL statements run on an engine (the app's and the nav badges' sessions)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.count = 0
-        sa_event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *_: Any) -> None:
-        self.count += 1
-
-    def close(self) -> None:
-        sa_event.remove(self.engine, "before_cursor_execute", self._seen)
+Users = dict[Role, list[httpx.AsyncClient]]
 
 
-async def _measure_alone(
-    users: dict[Role, list[httpx.AsyncClient]],
-    fx: Fixtures,
-    stats: dict[str, RouteStats],
-    counter: StatementCounter,
-    rng: random.Random,
-    repeats: int = 3,
+async def _send(
+    client: httpx.AsyncClient, route: Route, url: str, entry: RouteStats, start: float
 ) -> None:
-    """SQL statements and process CPU time of each route, one request at a time
-    (the median of a few requests by different users)."""
-    for route in ROUTES:
-        entry = stats.get(route.label)
-        if entry is None:
-            continue
-        counts: list[int] = []
-        cpu: list[float] = []
-        for n in range(repeats):
-            client = users[route.role][n % len(users[route.role])]
-            url = route.url(fx, rng)
-            before, began = counter.count, time.process_time()
+    began = time.perf_counter()
+    status = 0
+    for attempt in range(2):
+        try:
             response = await client.get(url, headers=_headers(route))
             await response.aread()
-            cpu.append((time.process_time() - began) * 1000)
-            counts.append(counter.count - before)
-        entry.statements = sorted(counts)[len(counts) // 2]
-        entry.cpu_ms = sorted(cpu)[len(cpu) // 2]
+            status = response.status_code
+            break
+        except httpx.RemoteProtocolError as exc:
+            # uvicorn closes a keep-alive connection idle for 5 s, about the mean think
+            # time: a request sent as it closes finds no answer. Browsers resend a GET
+            # on a reused connection that closed unanswered; so does this, once.
+            if attempt == 0:
+                entry.resent += 1
+                continue
+            entry.failures[type(exc).__name__] += 1
+        except httpx.HTTPError as exc:
+            entry.failures[type(exc).__name__] += 1
+            break
+    elapsed = (time.perf_counter() - began) * 1000
+    entry.statuses[status] += 1
+    if status == BUSY:
+        entry.busy += 1
+        entry.busy_at.append(began - start)
+        return
+    if status:
+        entry.latencies_ms.append(elapsed)
+    if not 200 <= status < 400:
+        entry.errors += 1
+
+
+async def _sample_rss(pid: int, peak: list[float]) -> None:
+    while True:
+        peak[0] = max(peak[0], tree_rss_mb(pid))
+        await asyncio.sleep(0.5)
 
 
 async def _drive(
-    users: dict[Role, list[httpx.AsyncClient]],
-    fx: Fixtures,
-    config: BenchConfig,
-    rng: random.Random,
-) -> tuple[dict[str, RouteStats], float]:
+    users: Users, fx: Fixtures, config: BenchConfig, rng: random.Random, server_pid: int
+) -> tuple[dict[str, RouteStats], float, float]:
+    """One scenario's load: `config.users` virtual users arrive evenly over the ramp;
+    each sends a request, waits for its answer, thinks (exponential, mean
+    `config.think`) and sends the next, until the scenario's time is up. Returns the
+    routes' figures, the elapsed seconds and the server tree's peak RSS (MiB)."""
     routes = [r for r in ROUTES if users.get(r.role)]
     weights = [r.weight for r in routes]
     stats: dict[str, RouteStats] = {r.label: RouteStats() for r in routes}
-    issued = 0
     start = time.perf_counter()
     deadline = start + config.seconds
+    ramp = min(config.ramp, config.seconds)
 
-    async def worker() -> None:
-        nonlocal issued
-        while issued < config.requests and time.perf_counter() < deadline:
-            issued += 1
+    async def user(n: int) -> None:
+        await asyncio.sleep(ramp * n / max(1, config.users))
+        while time.perf_counter() < deadline:
             route = rng.choices(routes, weights)[0]
             client = rng.choice(users[route.role])
-            url = route.url(fx, rng)
-            began = time.perf_counter()
-            try:
-                response = await client.get(url, headers=_headers(route))
-                await response.aread()
-                status = response.status_code
-            except httpx.HTTPError as exc:
-                status = 0
-                stats[route.label].failures[type(exc).__name__] += 1
-            elapsed = (time.perf_counter() - began) * 1000
-            entry = stats[route.label]
-            entry.latencies_ms.append(elapsed)
-            entry.statuses[status] += 1
-            if not 200 <= status < 400:
-                entry.errors += 1
+            await _send(client, route, route.url(fx, rng), stats[route.label], start)
+            pause = rng.expovariate(1 / config.think) if config.think > 0 else 0.0
+            if time.perf_counter() + pause >= deadline:
+                return
+            await asyncio.sleep(pause)
 
-    tasks = [asyncio.create_task(worker()) for _ in range(max(1, config.concurrency))]
-    await asyncio.wait_for(asyncio.gather(*tasks), timeout=config.seconds + REQUEST_TIMEOUT + 5)
-    return {k: v for k, v in stats.items() if v.latencies_ms}, time.perf_counter() - start
+    peak = [tree_rss_mb(server_pid)]
+    sampler = asyncio.create_task(_sample_rss(server_pid, peak))
+    try:
+        await asyncio.wait_for(
+            asyncio.gather(*(user(n) for n in range(config.users))),
+            timeout=config.seconds + REQUEST_TIMEOUT + 5,
+        )
+    finally:
+        sampler.cancel()
+    elapsed = time.perf_counter() - start
+    peak[0] = max(peak[0], tree_rss_mb(server_pid))
+    return {k: v for k, v in stats.items() if v.sent}, elapsed, peak[0]
+
+
+async def _measure_cpu(
+    users: Users, fx: Fixtures, rng: random.Random, server_pid: int, repeats: int
+) -> tuple[dict[str, float], float]:
+    """CPU ms per request of each route: the server tree's utime+stime gained over
+    `repeats` requests sent one at a time (the kernel counts in ticks of 10 ms, hence
+    several), less what the idle server spends meanwhile (the guards' monitors, the
+    supervisor's pings). Returns (route -> ms, idle ms per second)."""
+    before, began = tree_cpu_s(server_pid), time.perf_counter()
+    await asyncio.sleep(2.0)
+    idle_per_s = (tree_cpu_s(server_pid) - before) / (time.perf_counter() - began)
+    found: dict[str, float] = {}
+    for route in ROUTES:
+        clients = users.get(route.role)
+        if not clients:
+            continue
+        before, began = tree_cpu_s(server_pid), time.perf_counter()
+        for n in range(repeats):
+            await _get(clients[n % len(clients)], route.url(fx, rng), _headers(route))
+        used = tree_cpu_s(server_pid) - before - idle_per_s * (time.perf_counter() - began)
+        found[route.label] = max(0.0, used) * 1000 / repeats
+    return found, idle_per_s * 1000
 
 
 # --- the double-booking check ---------------------------------------------------------------------
@@ -637,63 +767,167 @@ async def _races(
 # --- the server --------------------------------------------------------------------------------
 
 
-@contextmanager
-def serve(engine: Engine, var_dir: Path) -> Iterator[str]:
-    """The real app on a free loopback port, in a background thread."""
-    import uvicorn
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int  # the supervisor's, also its process group's
+    log_path: Path
 
-    from matchmaker.web.app import create_app
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, 0))
-    sock.listen(512)
-    url = f"http://{HOST}:{sock.getsockname()[1]}"
-    settings = Settings(var_dir=var_dir, secret_key=SECRET, base_url=url, login_max_attempts=1000)
-    app = create_app(settings, engine=engine)
-    config = uvicorn.Config(
-        app, log_level="warning", ws="none", lifespan="on", access_log=False, backlog=512
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="bench-uvicorn", daemon=True
-    )
-    thread.start()
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def _log_tail(path: Path, lines: int = 20) -> str:
     try:
-        deadline = time.monotonic() + 30
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@contextmanager
+def serve(database_url: str, var_dir: Path, workers: int | None) -> Iterator[Server]:
+    """`python -m matchmaker serve` on a free loopback port, configured by the
+    environment as the README does, in its own process group; stopped at the end with
+    SIGTERM to the group (SIGKILL if it is still there 20 s later)."""
+    port = _free_port()
+    url = f"http://{HOST}:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHMAKER_")}
+    env.update(
+        MATCHMAKER_DATABASE_URL=database_url,
+        MATCHMAKER_VAR_DIR=str(var_dir),
+        MATCHMAKER_SECRET_KEY=SECRET,
+        MATCHMAKER_BASE_URL=url,
+        MATCHMAKER_LOGIN_MAX_ATTEMPTS="1000",
+        # this checkout's code, wherever the command is run from
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+    )
+    command = [sys.executable, "-m", "matchmaker", "serve", "--host", HOST, "--port", str(port)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    var_dir.mkdir(parents=True, exist_ok=True)
+    log_path = var_dir.parent / "serve.log"
+    with log_path.open("wb") as out:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=var_dir.parent,
+            start_new_session=True,  # its own process group: the supervisor and workers
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 120
         while True:
-            if not thread.is_alive():
-                raise RuntimeError("the benchmark server stopped while starting")
+            if process.poll() is not None:
+                raise RuntimeError(f"the benchmark's server stopped:\n{_log_tail(log_path)}")
             try:
-                with urllib.request.urlopen(url + "/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the benchmark server at {url} did not start") from None
-                time.sleep(0.05)
-        yield url
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server at {url} did not start:\n{_log_tail(log_path)}")
+            time.sleep(0.1)
+        yield Server(url=url, pid=process.pid, log_path=log_path)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+        _stop(process)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the group; then a few seconds for its last members (the resource
+    tracker exits once the supervisor has, and init reaps it), SIGKILL to what is left."""
+    if not _group_alive(process.pid):
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=20)  # the supervisor stops its workers first
+    deadline = time.monotonic() + 5
+    while _group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+# --- a solve alongside ---------------------------------------------------------------------
+
+
+def start_background_solve(engine: Engine, event_id: int, seconds: float) -> int:
+    """A real solve of the event in its own process, as the Solve page starts it,
+    with a time limit as long as the scenario; returns the run id."""
+    from matchmaker.solve_worker import start_solve
+
+    limit = max(1, min(3600, math.ceil(seconds)))
+    return start_solve(engine, event_id, {"time_limit": str(limit)}, None)
+
+
+async def finish_background_solve(
+    engine: Engine, event_id: int, run_id: int, timeout: float = 60.0
+) -> str:
+    """Ask the solve to stop if it still runs, wait until it ends; says how it ended."""
+    from matchmaker.solve_worker import ACTIVE, request_stop
+
+    with session_scope(engine) as session:
+        run, event = session.get(SolveRun, run_id), session.get(Event, event_id)
+        assert run is not None and event is not None
+        if run.status in ACTIVE:
+            request_stop(session, event, run_id)
+    deadline = time.monotonic() + timeout
+    while True:
+        with session_scope(engine) as session:
+            run = session.get(SolveRun, run_id)
+            assert run is not None
+            status = run.status
+        if status not in ACTIVE or time.monotonic() > deadline:
+            return status.value
+        await asyncio.sleep(0.5)
 
 
 # --- the whole run ------------------------------------------------------------------------
 
 
-async def _load_phase(
-    engine: Engine, base_url: str, fx: Fixtures, config: BenchConfig, rng: random.Random
-) -> tuple[dict[str, RouteStats], float, int, float]:
-    participants = [_client(base_url) for _ in fx.participant_tokens]
-    organisers = [_client(base_url) for _ in fx.organiser_emails]
+@dataclass
+class _Measured:
+    signins: int = 0
+    signin_s: float = 0.0
+    rss_before_mb: float = 0.0
+    scenarios: list[ScenarioResult] = field(default_factory=list)
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+    idle_cpu_ms_per_s: float = 0.0
+    races: list[RaceResult] = field(default_factory=list)
+
+
+async def _against(
+    server: Server,
+    engine: Engine,
+    event_id: int,
+    fx: Fixtures,
+    config: BenchConfig,
+    rng: random.Random,
+    log: Callable[..., Any],
+) -> _Measured:
+    measured = _Measured()
+    participants = [_client(server.url) for _ in fx.participant_tokens]
+    organisers = [_client(server.url) for _ in fx.organiser_emails]
     try:
         began = time.perf_counter()
-        sem = asyncio.Semaphore(max(1, config.concurrency))
+        sem = asyncio.Semaphore(8)
 
-        async def bounded(coro: Any) -> None:
+        async def bounded(step: Awaitable[None]) -> None:
             async with sem:
-                await coro
+                await step
 
         pairs = zip(participants, fx.participant_tokens, strict=True)
         staff = zip(organisers, fx.organiser_emails, strict=True)
@@ -701,26 +935,49 @@ async def _load_phase(
             *(bounded(sign_in_link(c, t)) for c, t in pairs),
             *(bounded(sign_in_password(c, e)) for c, e in staff),
         )
-        signin_s = time.perf_counter() - began
-        users = {Role.participant: participants, Role.organiser: organisers}
-        # One untimed request per route first: templates compile on their first use.
+        measured.signins = len(participants) + len(organisers)
+        measured.signin_s = time.perf_counter() - began
+        users: Users = {Role.participant: participants, Role.organiser: organisers}
+        # Untimed requests first: each worker process compiles templates and reads the
+        # suggestions' corpus on first use. Each client keeps its connection to one
+        # worker, so several clients make sure that every worker gets some.
+        warm = 4 * max(1, worker_processes(server.pid))
         for route in ROUTES:
-            if users.get(route.role):
-                await users[route.role][0].get(route.url(fx, rng), headers=_headers(route))
-        stats, elapsed = await _drive(users, fx, config, rng)
-        counter = StatementCounter(engine)
-        try:
-            await _measure_alone(users, fx, stats, counter, rng)
-        finally:
-            counter.close()
+            for n in range(warm if users.get(route.role) else 0):
+                client = users[route.role][n % len(users[route.role])]
+                await _get(client, route.url(fx, rng), _headers(route))
+        measured.rss_before_mb = tree_rss_mb(server.pid)
+        for name in config.scenarios:
+            scenario_fx, note, run_id = fx, "", None
+            if name == "solve":
+                run_id = start_background_solve(engine, event_id, config.seconds)
+                # the organisers' progress polls follow the live run
+                scenario_fx = dataclasses.replace(fx, run_id=run_id)
+            log(
+                f"scenario {name}: {config.users} users over {config.ramp:g} s, think "
+                f"{config.think:g} s, {config.seconds:g} s"
+                + (f", solve run {run_id} alongside" if run_id else "")
+                + " ..."
+            )
+            stats, elapsed, peak = await _drive(users, scenario_fx, config, rng, server.pid)
+            if run_id is not None:
+                ended = await finish_background_solve(engine, event_id, run_id)
+                note = f"solve run {run_id} alongside (time limit {config.seconds:g} s): {ended}"
+            measured.scenarios.append(ScenarioResult(name, stats, elapsed, peak, note))
+        log(f"CPU per request, {config.cpu_repeats} requests a route one at a time ...")
+        measured.cpu_ms, measured.idle_cpu_ms_per_s = await _measure_cpu(
+            users, fx, rng, server.pid, config.cpu_repeats
+        )
     finally:
         for client in participants + organisers:
             await client.aclose()
-    return stats, elapsed, len(participants) + len(organisers), signin_s
+    log("parallel writes: accepts of one request, moves into one slot and table ...")
+    measured.races = await _races(server.url, engine, event_id, config, rng)
+    return measured
 
 
 def run_bench(
-    config: BenchConfig, engine: Engine | None = None, *, log: Any = print
+    config: BenchConfig, engine: Engine | None = None, *, log: Callable[..., Any] = print
 ) -> BenchResult:
     """Run the whole benchmark; `engine` must point at an empty database (a temporary
     SQLite file is made when neither it nor config.database_url is given)."""
@@ -746,21 +1003,18 @@ def run_bench(
             setup["scheduled"] = scheduled
             log(f"  {scheduled} meetings scheduled")
             fx = prepare_fixtures(engine, setup["event_id"], run_id, config, rng)
-            with serve(engine, var_dir) as base_url:
-                rss_before = _rss_mb()
-                _reset_peak_rss()
+            database_url = engine.url.render_as_string(hide_password=False)
+            with serve(database_url, var_dir, config.workers) as server:
+                server_pid, processes = server.pid, len(process_tree(server.pid))
+                workers = worker_processes(server.pid)
                 log(
-                    f"signing in {len(fx.participant_tokens)} participants and "
-                    f"{len(fx.organiser_emails)} organisers at {base_url}; then at most "
-                    f"{config.requests} requests in {config.seconds:g} s, "
-                    f"{config.concurrency} at a time ..."
+                    f"serving at {server.url} ({workers} workers); signing in "
+                    f"{len(fx.participant_tokens)} participants and "
+                    f"{len(fx.organiser_emails)} organisers ..."
                 )
-                stats, elapsed, signins, signin_s = asyncio.run(
-                    _load_phase(engine, base_url, fx, config, rng)
+                measured = asyncio.run(
+                    _against(server, engine, setup["event_id"], fx, config, rng, log)
                 )
-                rss_peak = _peak_rss_mb()
-                log("parallel writes: accepts of one request, moves into one slot and table ...")
-                races = asyncio.run(_races(base_url, engine, setup["event_id"], config, rng))
             with session_scope(engine) as session:
                 doubles = double_bookings(session, setup["event_id"])
         finally:
@@ -770,55 +1024,100 @@ def run_bench(
         config=config,
         backend=backend,
         setup=setup,
-        routes=stats,
-        elapsed_s=elapsed,
-        signins=signins,
-        signin_s=signin_s,
-        rss_before_mb=rss_before,
-        rss_peak_mb=rss_peak,
-        races=races,
+        server_pid=server_pid,
+        server_processes=processes,
+        server_workers=workers,
+        signins=measured.signins,
+        signin_s=measured.signin_s,
+        rss_before_mb=measured.rss_before_mb,
+        scenarios=measured.scenarios,
+        cpu_ms=measured.cpu_ms,
+        idle_cpu_ms_per_s=measured.idle_cpu_ms_per_s,
+        races=measured.races,
         double_bookings=doubles,
     )
 
 
+ROW = "{:<42} {:>8} {:>6} {:>5} {:>7} {:>7} {:>7}"
+
+
+def _route_row(label: str, s: RouteStats) -> str:
+    return ROW.format(
+        label,
+        s.sent,
+        s.errors,
+        s.busy,
+        f"{s.percentile(50):.0f}",
+        f"{s.percentile(95):.0f}",
+        f"{s.percentile(99):.0f}",
+    )
+
+
+def _scenario_lines(scenario: ScenarioResult) -> list[str]:
+    lines = [
+        f"scenario {scenario.name}" + (f": {scenario.note}" if scenario.note else ""),
+        ROW.format("route", "requests", "errors", "503", "p50 ms", "p95 ms", "p99 ms"),
+    ]
+    ordered = sorted(scenario.routes.items(), key=lambda item: -item[1].percentile(50))
+    lines += [_route_row(label, s) for label, s in ordered]
+    every = RouteStats(
+        latencies_ms=[x for s in scenario.routes.values() for x in s.latencies_ms],
+        errors=scenario.total_errors,
+        busy=scenario.total_busy,
+        statuses=sum((s.statuses for s in scenario.routes.values()), Counter()),
+    )
+    lines += [
+        _route_row("all", every),
+        f"throughput: {scenario.throughput:.1f} req/s answered other than 503 "
+        f"({scenario.total_requests} requests in {scenario.elapsed_s:.1f} s)",
+        f"server RSS peak: {scenario.rss_peak_mb:.0f} MiB",
+    ]
+    resent = sum(s.resent for s in scenario.routes.values())
+    if resent:
+        lines.append(f"resent once after the server closed an idle keep-alive connection: {resent}")
+    shed = sorted(t for s in scenario.routes.values() for t in s.busy_at)
+    if shed:
+        windows = Counter(int(t // 5) * 5 for t in shed)
+        lines.append(
+            "503s by when (s into the scenario): "
+            + ", ".join(f"{w}-{w + 5}: {n}" for w, n in sorted(windows.items()))
+        )
+    for label, s in scenario.routes.items():
+        if s.errors:
+            bad = [f"{n}x HTTP {code}" for code, n in s.statuses.items() if code and code >= 400]
+            bad = [b for b in bad if not b.endswith(f" {BUSY}")]
+            bad += [f"{n}x {name}" for name, n in s.failures.items()]
+            lines.append(f"errors on {label}: {', '.join(bad)}")
+    return lines
+
+
 def format_report(result: BenchResult) -> str:
     c = result.config
+    option = "" if c.workers is None else f" --workers {c.workers}"
     lines = [
         f"Web load benchmark: demo event scale {c.scale:g} on {result.backend} "
         f"({result.setup['organisations']} organisations, {result.setup['participants']} "
         f"participants, {result.setup.get('scheduled', 0)} scheduled meetings)",
-        f"{result.signins} virtual users signed in in {result.signin_s:.1f} s (not timed below); "
-        f"concurrency {c.concurrency}",
+        f"server: python -m matchmaker serve{option}: {result.server_workers} workers; RSS of "
+        f"its {result.server_processes} processes (supervisor, workers, resource tracker; "
+        f"VmRSS summed) {result.rss_before_mb:.0f} MiB before the load",
+        f"load: {c.users} virtual users arriving over {c.ramp:g} s, exponential think time "
+        f"of mean {c.think:g} s, {c.seconds:g} s a scenario; {result.signins} sessions signed "
+        f"in in {result.signin_s:.1f} s (not timed)",
+        "latencies: answered requests, 503s (the overload guard shedding) left out and "
+        "counted apart",
         "",
-        f"{'route':<42} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'SQL':>5} {'CPU ms':>7}",
     ]
-    for label, s in sorted(result.routes.items(), key=lambda item: -item[1].percentile(50)):
-        lines.append(
-            f"{label:<42} {len(s.latencies_ms):>8} {s.errors:>6} {s.percentile(50):>7.0f} "
-            f"{s.percentile(95):>7.0f} {s.percentile(99):>7.0f} {s.statements:>5} {s.cpu_ms:>7.1f}"
-        )
-    every = RouteStats(
-        latencies_ms=[x for s in result.routes.values() for x in s.latencies_ms],
-        errors=sum(s.errors for s in result.routes.values()),
+    for scenario in result.scenarios:
+        lines += [*_scenario_lines(scenario), ""]
+    lines.append(
+        f"CPU ms per request ({c.cpu_repeats} requests a route one at a time after the load: "
+        f"utime+stime of the server's processes, idle {result.idle_cpu_ms_per_s:.1f} ms/s "
+        "subtracted)"
     )
-    lines += [
-        f"{'all':<42} {len(every.latencies_ms):>8} {every.errors:>6} "
-        f"{every.percentile(50):>7.0f} {every.percentile(95):>7.0f} {every.percentile(99):>7.0f}",
-        "(SQL: statements per request and CPU ms: process CPU time per request, both measured "
-        "one request at a time after the load)",
-        "",
-        f"throughput: {result.throughput:.1f} req/s ({result.total_requests} requests in "
-        f"{result.elapsed_s:.1f} s)",
-        f"memory: RSS {result.rss_before_mb:.0f} MiB before the load, peak "
-        f"{result.rss_peak_mb:.0f} MiB during it (server and load client share the process)",
-        "",
-    ]
-    for label, s in result.routes.items():
-        if s.errors:
-            bad = [f"{n}x HTTP {code}" for code, n in s.statuses.items() if code and code >= 400]
-            bad += [f"{n}x {name}" for name, n in s.failures.items()]
-            lines.append(f"errors on {label}: {', '.join(bad)}")
+    for label, ms in sorted(result.cpu_ms.items(), key=lambda item: -item[1]):
+        lines.append(f"{label:<42} {ms:>7.1f}")
+    lines.append("")
     for race in result.races:
         lines.append(
             f"{race.name}: {race.succeeded} succeeded, {race.refused} refused, {race.errors} errors"
@@ -829,26 +1128,44 @@ def format_report(result: BenchResult) -> str:
 
 def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--scale", type=float, default=1.0, help="demo event size (1: ~350 people)")
-    ap.add_argument("--concurrency", type=int, default=16, help="requests in flight at once")
-    ap.add_argument("--requests", type=int, default=400, help="at most this many page requests")
-    ap.add_argument("--seconds", type=float, default=60.0, help="and for at most this long")
-    ap.add_argument("--users", type=int, default=40, help="virtual participants signed in")
-    ap.add_argument("--solve-seconds", type=int, default=10, help="time limit of the solve")
+    ap.add_argument("--users", type=int, default=200, help="virtual users in each scenario")
+    ap.add_argument("--think", type=float, default=5.0, help="mean think time, seconds")
+    ap.add_argument("--ramp", type=float, default=10.0, help="users arrive over this long")
+    ap.add_argument("--seconds", type=float, default=60.0, help="length of each scenario")
+    ap.add_argument(
+        "--scenario",
+        choices=[*SCENARIOS, "all"],
+        default="all",
+        help="quiet, during a solve, or both (default)",
+    )
+    ap.add_argument(
+        "--workers", type=int, default=None, help="serve's --workers (default: serve's own)"
+    )
+    ap.add_argument("--sessions", type=int, default=40, help="signed-in participant sessions")
+    ap.add_argument("--solve-seconds", type=int, default=10, help="the publishing solve's limit")
     ap.add_argument("--database-url", default="", help="an EMPTY database (default: temp SQLite)")
 
 
 def run(args: argparse.Namespace) -> int:
     if not 0 < args.scale <= 50:
         raise UsageError("--scale: must be greater than 0 and at most 50")
-    for name in ("concurrency", "requests", "seconds"):
+    for name in ("users", "seconds", "sessions"):
         if getattr(args, name) <= 0:
             raise UsageError(f"--{name}: must be greater than 0")
+    for name in ("think", "ramp"):
+        if getattr(args, name) < 0:
+            raise UsageError(f"--{name}: must not be negative")
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        raise UsageError("--workers: must be between 1 and 64")
     config = BenchConfig(
         scale=args.scale,
-        concurrency=args.concurrency,
-        requests=args.requests,
+        users=args.users,
+        think=args.think,
+        ramp=args.ramp,
         seconds=args.seconds,
-        participants=args.users,
+        scenarios=SCENARIOS if args.scenario == "all" else (args.scenario,),
+        workers=args.workers,
+        participants=args.sessions,
         solve_seconds=args.solve_seconds,
         database_url=args.database_url,
     )

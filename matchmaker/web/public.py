@@ -1,4 +1,4 @@
-"""Public pages: the event home and the language switch."""
+"""Public pages: the event home, the language switch and the health check."""
 
 from __future__ import annotations
 
@@ -34,4 +34,17 @@ def set_language(request: Request, db: DB, account: MaybeAccount, data: FormData
     )
 
 
-router = Router(path="/", route_handlers=[home, set_language])
+@get(
+    "/health",
+    name="health",
+    sync_to_thread=False,
+    exclude_from_csrf=True,  # no CSRF cookie to mint: monitors and the load benchmark
+    include_in_schema=False,
+)
+def health() -> dict[str, str]:
+    """The process answers: no database, template or sign-in behind it (the load
+    benchmark's reference route; a proxy's or monitor's liveness probe)."""
+    return {"status": "ok"}
+
+
+router = Router(path="/", route_handlers=[home, set_language, health])

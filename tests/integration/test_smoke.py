@@ -25,3 +25,16 @@ def test_organiser_search_ignores_diacritics(client: TestClient, db: Session) ->
     response = client.get("/organiser", params={"q": "nong nghiep"})
     assert response.status_code == 200
     assert "Nguyễn Thị Hồng" in response.text
+
+
+def test_health_answers_ok_signed_out_without_handing_out_a_csrf_cookie(
+    client: TestClient,
+) -> None:
+    client.cookies.clear()
+
+    response = client.get("/health")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "csrftoken" not in response.cookies
+    assert "set-cookie" not in response.headers
