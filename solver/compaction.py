@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 
+from solver import people
 from solver.greedy import State
 from solver.problem import Problem
 
@@ -28,12 +29,19 @@ def fewer_breaks(pr: Problem, slots: list[int | None], deadline: float) -> list[
     order = sorted(
         (m for m, t in enumerate(slots) if t is not None), key=lambda m: pr.fixed[m] is None
     )
+    # Teams' people as the final solution names them: greedy's own first-free choice,
+    # meeting by meeting, may paint itself into a corner another assignment avoids.
+    named = people.assign(pr, {m: t for m, t in enumerate(slots) if t is not None})
     for m in order:
         t = slots[m]
         assert t is not None
-        if not state.fits(m, t):  # the greedy's own choice of people differs: leave it
+        persons = {
+            pr.person_index[pid]: pr.teams[pr.person_index[pid]].person_ids.index(rid)
+            for pid, rid in named.get(m, {}).items()
+        }
+        if not state.fits(m, t):  # a team without a valid assignment: leave it
             return slots
-        state.place(m, t)
+        state.place(m, t, persons)
     movable = [
         m
         for m in order
