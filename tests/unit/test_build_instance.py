@@ -42,14 +42,18 @@ def test_organisations_become_participants_with_reps_as_capacity(db: Session) ->
 
     by_name = {p.name: p for p in instance.participants}
     assert set(by_name) == {"Hai người", "Một người"}
-    assert by_name["Hai người"].capacity == 2
-    assert by_name["Hai người"].unavailable == []
-    assert by_name["Hai người"].max_per_day == 1 + 3
-    assert by_name["Hai người"].max_consecutive is None
-    assert by_name["Một người"].capacity == 1
-    assert by_name["Một người"].unavailable == ["d1-am-02", "d2-am-01", "d2-am-02", "d2-am-03"]
-    assert by_name["Một người"].max_per_day == 3
-    assert by_name["Một người"].max_consecutive == 2
+    # representatives are the people: each with their own days and limits (a
+    # representative's own limit wins over the event's rule)
+    d1 = ["d1-am-01", "d1-am-02", "d1-am-03"]
+    d2 = ["d2-am-01", "d2-am-02", "d2-am-03"]
+    duo_people = by_name["Hai người"].people
+    assert [(r.name, r.unavailable, r.max_per_day, r.max_consecutive) for r in duo_people] == [
+        ("Sáng", d2, 1, 2),
+        ("Chiều", d1, 3, 2),
+    ]
+    assert [r.id for r in duo_people] == [f"r{morning.id}", f"r{later.id}"]
+    [one] = by_name["Một người"].people
+    assert (one.unavailable, one.max_per_day, one.max_consecutive) == (["d1-am-02", *d2], 3, 2)
     assert maps.org_code[duo.id or 0] == by_name["Hai người"].id
     assert [m.weight for m in instance.meetings] == [3]
     assert [(s.id, s.session, s.day) for s in instance.slots[2:4]] == [
