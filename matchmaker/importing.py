@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -305,12 +306,25 @@ def cell(row: list[str], mapping: dict[str, int | None], target: str) -> str:
     return row[index].strip() if index is not None and index < len(row) else ""
 
 
-def _choices(raw: str, vocabulary: dict[str, tuple[str, str]]) -> tuple[list[str], list[str]]:
-    """Slugs for a ';'/','-separated list of slugs or vi/en labels, and the unknown ones."""
+# The columns that hold lists of choices, and the vocabulary each chooses from.
+CHOICE_COLUMNS = {"sectors": SECTORS, "offers": TAGS, "seeks": TAGS, "languages": LANGUAGES}
+
+
+@cache
+def _words(target: str) -> dict[str, str]:
+    """A choice column's slugs by every way of writing them (slug, vi or en label),
+    folded. Built once: folding the vocabulary for every cell made checking a
+    5,000-row file take most of a minute."""
     by_word: dict[str, str] = {}
-    for slug, (vi, en) in vocabulary.items():
+    for slug, (vi, en) in CHOICE_COLUMNS[target].items():
         for word in (slug, vi, en):
             by_word[fold(word)] = slug
+    return by_word
+
+
+def _choices(raw: str, target: str) -> tuple[list[str], list[str]]:
+    """Slugs for a ';'/','-separated list of slugs or vi/en labels, and the unknown ones."""
+    by_word = _words(target)
     found: list[str] = []
     unknown: list[str] = []
     for part in filter(None, (p.strip() for p in re.split(r"[;,|\n]", raw))):
@@ -383,13 +397,8 @@ def _choice_columns(
     unknown values."""
     lists: dict[str, list[str]] = {}
     problems: list[RowProblem] = []
-    for target, vocabulary in (
-        ("sectors", SECTORS),
-        ("offers", TAGS),
-        ("seeks", TAGS),
-        ("languages", LANGUAGES),
-    ):
-        found, unknown = _choices(cell(raw, mapping, target), vocabulary)
+    for target in CHOICE_COLUMNS:
+        found, unknown = _choices(cell(raw, mapping, target), target)
         lists[target] = found
         if unknown:
             problems.append(

@@ -116,7 +116,8 @@ def _checked(
     return upload, mapping, importing.mapping_problems(mapping)
 
 
-@post("/import/{token:str}/check", name="import_check", sync_to_thread=False)
+# Checking and writing a 5,000-row file take seconds of queries: in a worker thread too.
+@post("/import/{token:str}/check", name="import_check", sync_to_thread=True)
 def import_check(
     request: Request, db: DB, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
 ) -> Response:
@@ -130,7 +131,7 @@ def import_check(
     )
 
 
-@post("/import/{token:str}/run", name="import_run", sync_to_thread=False)
+@post("/import/{token:str}/run", name="import_run", sync_to_thread=True)
 def import_run(
     request: Request, db: DB, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
 ) -> Response:
