@@ -9,8 +9,11 @@ import json
 import re
 import time
 import uuid
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +37,15 @@ from matchmaker.profiles import (
 from matchmaker.text import fold
 from matchmaker.vocabulary import LANGUAGES, SECTORS, TAGS
 
-MAX_ROWS = 20_000
-MAX_COLUMNS = 60
+# An import takes at most this many rows (besides the header) and columns: far more
+# than an event has participants or a participant list has fields.
+MAX_ROWS = 5_000
+MAX_COLUMNS = 50
+# The largest upload (a 5,000-row CSV with long descriptions is a few MB) ...
+MAX_UPLOAD_BYTES = 10_000_000
+# ... and what an .xlsx file may unpack to (its XML is many times its zipped size).
+MAX_UNPACKED_BYTES = 50_000_000
+SHEET_MAX_ROW = 1_048_576  # Excel's last row
 
 # Target fields, with the header names (folded) that map to them automatically.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -117,7 +127,8 @@ class CheckResult:
 
 def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a CSV (UTF-8, with or without BOM; comma or semicolon)
-    or an XLSX file (first sheet)."""
+    or an XLSX file (first sheet). Blank rows are left out; a file with more than
+    MAX_ROWS rows or anything beyond column MAX_COLUMNS is refused."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         rows = _read_xlsx(content)
@@ -125,15 +136,34 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
         rows = _read_csv(content)
     else:
         raise DomainError(N_("Upload a .csv or .xlsx file."), field="file")
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise DomainError(N_("The file is empty."), field="file")
-    header = [h.strip() for h in rows[0]][:MAX_COLUMNS]
-    if len(rows) - 1 > MAX_ROWS:
-        raise DomainError(N_("The file has more than %(n)s rows."), field="file", n=MAX_ROWS)
+    header = rows[0]
     width = len(header)
     body = [(r + [""] * width)[:width] for r in rows[1:]]
     return header, body
+
+
+def _bounded(rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """The rows that hold something, as text. Refuses the file as soon as it shows
+    more rows or columns than an import takes, so the rest of a huge file is never read."""
+    table: list[list[str]] = []
+    for row in rows:
+        if row.count(None) == len(row):  # a row openpyxl fills in for a missing one
+            continue
+        cells = ["" if value is None else str(value).strip() for value in row]
+        if not any(cells):
+            continue
+        if any(cells[MAX_COLUMNS:]):
+            raise DomainError(
+                N_("The file has more than %(n)s columns."), field="file", n=MAX_COLUMNS
+            )
+        if len(table) > MAX_ROWS:  # the header and MAX_ROWS rows are in already
+            raise DomainError(N_("The file has more than %(n)s rows."), field="file", n=MAX_ROWS)
+        while cells and not cells[-1]:
+            cells.pop()
+        table.append(cells)
+    return table
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
@@ -147,21 +177,59 @@ def _read_csv(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel  # type: ignore[assignment]
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return _bounded(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:  # a cell longer than the csv module takes, a stray quote, ...
+        raise DomainError(N_("The file is not a readable CSV table."), field="file") from exc
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
+    _refuse_zip_bomb(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise DomainError(N_("The file is not a readable .xlsx workbook."), field="file") from exc
-    sheet = book.worksheets[0]
-    rows = [
-        ["" if cell is None else str(cell).strip() for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    book.close()
-    return rows
+    try:
+        sheet = book.worksheets[0]
+        # The sheet's <dimension> is only what the file claims: read-only openpyxl would
+        # pad every row to its width (A1:XFD15000 is 16,384 cells a row) and stop at its
+        # last row. Forget it and bound the reading ourselves: one column past the limit
+        # (to see that there is more; cells further right are not read at all), and no
+        # row past Excel's last, since openpyxl fills in every missing row up to whatever
+        # row number a file gives.
+        sheet.reset_dimensions()
+        return _bounded(_within_sheet(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)))
+    except DomainError:
+        raise
+    except Exception as exc:  # a broken sheet shows only while it is read
+        raise DomainError(N_("The file is not a readable .xlsx workbook."), field="file") from exc
+    finally:
+        book.close()
+
+
+def _within_sheet(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    for line, row in enumerate(rows, start=1):
+        if line > SHEET_MAX_ROW:
+            raise DomainError(N_("The file is not a readable .xlsx workbook."), field="file")
+        yield row
+
+
+def _refuse_zip_bomb(content: bytes) -> None:
+    """An .xlsx file is a zip archive: what its parts unpack to, not the upload's size,
+    is what reading it costs. Each part's size is declared in the archive's directory,
+    and Python's zipfile never unpacks a part beyond its declared size, so the sum is
+    a real bound."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise DomainError(N_("The file is not a readable .xlsx workbook."), field="file") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise DomainError(
+            N_("The workbook unpacks to more than %(n)s MB, more than any participant list needs."),
+            field="file",
+            n=MAX_UNPACKED_BYTES // 1_000_000,
+        )
 
 
 # ---------------------------------------------------------------- uploads kept between steps
@@ -238,12 +306,25 @@ def cell(row: list[str], mapping: dict[str, int | None], target: str) -> str:
     return row[index].strip() if index is not None and index < len(row) else ""
 
 
-def _choices(raw: str, vocabulary: dict[str, tuple[str, str]]) -> tuple[list[str], list[str]]:
-    """Slugs for a ';'/','-separated list of slugs or vi/en labels, and the unknown ones."""
+# The columns that hold lists of choices, and the vocabulary each chooses from.
+CHOICE_COLUMNS = {"sectors": SECTORS, "offers": TAGS, "seeks": TAGS, "languages": LANGUAGES}
+
+
+@cache
+def _words(target: str) -> dict[str, str]:
+    """A choice column's slugs by every way of writing them (slug, vi or en label),
+    folded. Built once: folding the vocabulary for every cell made checking a
+    5,000-row file take most of a minute."""
     by_word: dict[str, str] = {}
-    for slug, (vi, en) in vocabulary.items():
+    for slug, (vi, en) in CHOICE_COLUMNS[target].items():
         for word in (slug, vi, en):
             by_word[fold(word)] = slug
+    return by_word
+
+
+def _choices(raw: str, target: str) -> tuple[list[str], list[str]]:
+    """Slugs for a ';'/','-separated list of slugs or vi/en labels, and the unknown ones."""
+    by_word = _words(target)
     found: list[str] = []
     unknown: list[str] = []
     for part in filter(None, (p.strip() for p in re.split(r"[;,|\n]", raw))):
@@ -316,13 +397,8 @@ def _choice_columns(
     unknown values."""
     lists: dict[str, list[str]] = {}
     problems: list[RowProblem] = []
-    for target, vocabulary in (
-        ("sectors", SECTORS),
-        ("offers", TAGS),
-        ("seeks", TAGS),
-        ("languages", LANGUAGES),
-    ):
-        found, unknown = _choices(cell(raw, mapping, target), vocabulary)
+    for target in CHOICE_COLUMNS:
+        found, unknown = _choices(cell(raw, mapping, target), target)
         lists[target] = found
         if unknown:
             problems.append(

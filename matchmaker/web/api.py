@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litestar import Router, get
+from litestar.openapi.datastructures import ResponseSpec
 
 from matchmaker.directory import counts_by_kind, search_participants
 from matchmaker.errors import NotFound
@@ -53,7 +54,29 @@ class ParticipantPage:
     pages: int
 
 
-@get("/event", sync_to_thread=False, guards=[signed_in])
+@dataclass
+class ErrorOut:
+    """Every error but a validation error (which adds the fields in "extra")."""
+
+    status_code: int
+    error: str
+    detail: str
+
+
+def _errors(*statuses: int) -> dict[int, ResponseSpec]:
+    """The error answers an operation can give, for the OpenAPI document."""
+    descriptions = {
+        401: "Not signed in (or signed out since)",
+        403: "Signed in, but not as an organiser",
+        404: "No event has been set up yet",
+    }
+    return {
+        status: ResponseSpec(data_container=ErrorOut, description=descriptions[status])
+        for status in statuses
+    }
+
+
+@get("/event", sync_to_thread=False, guards=[signed_in], responses=_errors(401, 404))
 def api_event(db: DB, event: MaybeEvent) -> EventOut:
     if event is None:
         raise NotFound(N_("No event has been set up yet."))
@@ -68,7 +91,7 @@ def api_event(db: DB, event: MaybeEvent) -> EventOut:
     )
 
 
-@get("/me", sync_to_thread=False, guards=[signed_in])
+@get("/me", sync_to_thread=False, guards=[signed_in], responses=_errors(401))
 def api_me(user: User) -> MeOut:
     return MeOut(
         email=user.email,
@@ -79,7 +102,12 @@ def api_me(user: User) -> MeOut:
     )
 
 
-@get("/participants", sync_to_thread=False, guards=[organiser_only])
+@get(
+    "/participants",
+    sync_to_thread=False,
+    guards=[organiser_only],
+    responses=_errors(401, 403, 404),
+)
 def api_participants(
     db: DB,
     user: User,

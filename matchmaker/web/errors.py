@@ -131,8 +131,11 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, ValidationException):
         detail = gettext_for(request, "Some fields are missing or not valid.")
         if wants_json(request):
+            # As Litestar's OpenAPI document describes a validation error: the text in
+            # "detail" (a string, as in every other error), the fields in "extra".
+            body = {"status_code": status, "error": "validation", "detail": detail}
             return Response(
-                {"status_code": status, "error": "validation", "detail": exc.extra or detail},
+                {**body, "extra": exc.extra or []},
                 status_code=status,
                 media_type=MediaType.JSON,
             )

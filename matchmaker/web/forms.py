@@ -14,8 +14,12 @@ from matchmaker.models import OrgKind
 FormData = URLEncodedBody[dict[str, Any]]
 SearchText = Annotated[str, QueryParameter(max_length=200)]
 PageNumber = Annotated[int, QueryParameter(ge=1, le=100_000)]
-# A kind filter as sent by a <select>: "" means all kinds (see kind_filter()).
-KindParam = Annotated[str, QueryParameter(max_length=40)]
+# A kind filter as sent by a <select>: "" means all kinds (see kind_filter()). The
+# OpenAPI document lists the values kind_filter() takes.
+KindParam = Annotated[
+    str,
+    QueryParameter(max_length=40, schema_extra={"enum": ["", *(kind.value for kind in OrgKind)]}),
+]
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

@@ -23,6 +23,11 @@ from matchmaker.web.organiser import participant_page
 from matchmaker.web.render import error_text, gettext_for, locale_of, page, site_url
 
 PREVIEW_ROWS = 8
+UPLOAD_LIMITS = {
+    "rows": importing.MAX_ROWS,
+    "columns": importing.MAX_COLUMNS,
+    "mb": importing.MAX_UPLOAD_BYTES // 1_000_000,
+}
 
 
 def _var(request: Request) -> Any:
@@ -66,23 +71,34 @@ def _mapping_page(
     )
 
 
+def _upload_page(user: Account, error: str = "", status: int = 200) -> Response:
+    return page(
+        "transfer/upload.html", status=status, account=user, error=error, limits=UPLOAD_LIMITS
+    )
+
+
 @get("/import", name="import_form", sync_to_thread=False)
 def import_form(user: User) -> Response:
-    return page("transfer/upload.html", account=user, error="")
+    return _upload_page(user)
 
 
-@post("/import", name="import_upload", sync_to_thread=False)
+# Reading a workbook takes a while (it is unzipped and parsed): in a worker thread, so
+# the server goes on answering everyone else meanwhile. Uploads may be larger than the
+# other forms (a 5,000-row list), up to the importer's own limit.
+@post(
+    "/import",
+    name="import_upload",
+    sync_to_thread=True,
+    request_max_body_size=importing.MAX_UPLOAD_BYTES,
+)
 def import_upload(request: Request, user: User, data: MultipartBody[dict[str, Any]]) -> Response:
     upload = data.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        message = gettext_for(request, N_("Choose a file to upload."))
-        return page("transfer/upload.html", status=400, account=user, error=message)
+        return _upload_page(user, gettext_for(request, N_("Choose a file to upload.")), 400)
     try:
         saved = importing.save_upload(_var(request), upload.filename, upload.file.read(), user)
     except DomainError as exc:
-        return page(
-            "transfer/upload.html", status=400, account=user, error=error_text(request, exc)
-        )
+        return _upload_page(user, error_text(request, exc), 400)
     return redirect_to(request, "import_mapping", token=saved.token)
 
 
@@ -100,7 +116,8 @@ def _checked(
     return upload, mapping, importing.mapping_problems(mapping)
 
 
-@post("/import/{token:str}/check", name="import_check", sync_to_thread=False)
+# Checking and writing a 5,000-row file take seconds of queries: in a worker thread too.
+@post("/import/{token:str}/check", name="import_check", sync_to_thread=True)
 def import_check(
     request: Request, db: DB, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
 ) -> Response:
@@ -114,7 +131,7 @@ def import_check(
     )
 
 
-@post("/import/{token:str}/run", name="import_run", sync_to_thread=False)
+@post("/import/{token:str}/run", name="import_run", sync_to_thread=True)
 def import_run(
     request: Request, db: DB, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
 ) -> Response:

@@ -217,7 +217,8 @@ def test_bad_input_api_validation_error_is_json_400(
     assert response.status_code == 400
     body = response.json()
     assert (body["status_code"], body["error"]) == (400, "validation")
-    assert [item["key"] for item in body["detail"]] == [key]
+    assert body["detail"] == "Một số trường còn thiếu hoặc không hợp lệ."
+    assert [item["key"] for item in body["extra"]] == [key]
 
 
 @sqlite_only
