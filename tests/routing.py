@@ -36,6 +36,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/register"): "self-registration form",
     ("POST", "/register"): "self-registration",
     ("GET", "/register/sent"): "self-registration: check your email",
+    ("GET", "/health"): "liveness probe for a load balancer (no data)",
 }
 
 # Served files, not pages.
