@@ -87,6 +87,14 @@ def _attendee(meeting: Meeting, team: Team) -> int | None:
     return meeting.person_a_id if meeting.org_a_id == team.org.id else meeting.person_b_id
 
 
+def _send(meeting: Meeting, team: Team, person: Participant) -> None:
+    """Name ``person`` as the one attending ``meeting`` for the team."""
+    if meeting.org_a_id == team.org.id:
+        meeting.person_a_id = person.id
+    else:
+        meeting.person_b_id = person.id
+
+
 def _ics_meetings(client: TestClient, url: str) -> set[int]:
     """The meeting ids of a calendar's events (UIDs "matchmaker-meeting-<id>@<domain>")."""
     response = client.get(url)
@@ -190,17 +198,10 @@ def test_double_bookings_counts_one_person_in_two_meetings_at_once(db: Session) 
     for meeting, table in zip(meetings, tables, strict=False):
         meeting.slot_id, meeting.table_id = slot.id, table.id
         meeting.status = MeetingStatus.scheduled
-        if meeting.org_a_id == team.org.id:
-            meeting.person_a_id = team.always.id
-        else:
-            meeting.person_b_id = team.always.id
+        _send(meeting, team, team.always)
     db.commit()
     # The organisation has two people, so two meetings at once would fit it; not one person.
     assert scheduling.double_bookings(db, team.event.id or 0) == 1
-    second = meetings[1]
-    if second.org_a_id == team.org.id:
-        second.person_a_id = team.day_one.id
-    else:
-        second.person_b_id = team.day_one.id
+    _send(meetings[1], team, team.day_one)
     db.commit()
     assert scheduling.double_bookings(db, team.event.id or 0) == 0
