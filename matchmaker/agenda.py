@@ -103,6 +103,13 @@ def build_agenda(
     agenda.draft = open_draft(session, event)
     final = dict(version.assignments or {}) if agenda.draft and version else {}
     shown = agenda.published or agenda.draft is not None
+    agenda.team = list(
+        session.exec(
+            select(Participant)
+            .where(Participant.organisation_id == org.id)
+            .order_by(col(Participant.id))
+        )
+    )
     meetings = _meetings_of(session, event, org)
     if person is not None:
         meetings = [m for m in meetings if _own_person(m, org) in (None, person.id)]
@@ -117,12 +124,12 @@ def build_agenda(
     by_id: dict[int | None, Participant] = {}
     for rep in session.exec(
         select(Participant)
-        .where(col(Participant.organisation_id).in_(other_ids | {org.id}))
+        .where(col(Participant.organisation_id).in_(other_ids))
         .order_by(col(Participant.id))
     ):
         people.setdefault(rep.organisation_id, []).append(rep)
         by_id[rep.id] = rep
-    agenda.team = people.get(org.id or 0, [])
+    by_id.update((rep.id, rep) for rep in agenda.team)
     slot_ids = {m.slot_id for m in meetings if m.slot_id}
     table_ids = {m.table_id for m in meetings if m.table_id}
     own = {str(m.id) for m in meetings}

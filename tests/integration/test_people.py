@@ -205,3 +205,15 @@ def test_double_bookings_counts_one_person_in_two_meetings_at_once(db: Session) 
     _send(meetings[1], team, team.day_one)
     db.commit()
     assert scheduling.double_bookings(db, team.event.id or 0) == 0
+
+
+def test_a_representative_without_meetings_can_still_open_the_team_view(
+    client: TestClient, db: Session
+) -> None:
+    team = _team(db, day_two_only=1, any_day=0)  # one meeting, on day 2: not the day-one person's
+    _solve_and_publish(db, team)
+    sign_in_as(client, team.day_one_account, db)
+    own = client.get("/me/agenda").text
+    assert "Khởi nghiệp 01" not in own
+    assert 'href="/me/agenda?team=1"' in own
+    assert "Khởi nghiệp 01" in client.get("/me/agenda", params={"team": "1"}).text
