@@ -164,11 +164,11 @@ def export_file(
     kind, _, fmt = name.partition(".")
     if kind not in exporting.BUILDERS or fmt not in ("csv", "xlsx"):
         raise NotFound(N_("No such export."))
-    table = exporting.BUILDERS[kind](db, current, locale_of(request))
+    export = exporting.BUILDERS[kind](db, current, locale_of(request))
     if fmt == "csv":
-        body, media = exporting.to_csv(table), "text/csv; charset=utf-8"
+        body, media = exporting.to_csv(export.table()), "text/csv; charset=utf-8"
     else:
-        body = exporting.to_xlsx(table, kind)
+        body = exporting.to_xlsx(export)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
         body,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime, time
 
 import pytest
 from openpyxl import load_workbook
 
-from matchmaker.exporting import inert, to_csv, to_xlsx
+from matchmaker.exporting import Column, Export, Shown, inert, to_csv, to_xlsx
 
 pytestmark = pytest.mark.unit
 
@@ -21,6 +22,11 @@ HOSTILE = [
     "\t=1+1",
 ]
 TABLE = (["name", "province", "meetings"], [[text, "Hậu Giang", 3] for text in HOSTILE])
+EXPORT = Export(
+    "Participants",
+    [Column("name", "Name"), Column("province", "Province"), Column("meetings", "Meetings")],
+    [[text, "Hậu Giang", 3] for text in HOSTILE],
+)
 
 
 def test_exporting_inert_prefixes_only_formula_starts() -> None:
@@ -40,7 +46,7 @@ def test_exporting_csv_cells_never_start_a_formula() -> None:
 
 
 def test_exporting_xlsx_stores_formula_like_text_as_text() -> None:
-    sheet = load_workbook(io.BytesIO(to_xlsx(TABLE, "Participants"))).active
+    sheet = load_workbook(io.BytesIO(to_xlsx(EXPORT))).active
     assert sheet is not None
 
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
@@ -48,3 +54,26 @@ def test_exporting_xlsx_stores_formula_like_text_as_text() -> None:
     assert [c.value for c in cells] == HOSTILE
     assert {c.data_type for c in cells} == {"s"}
     assert [row[2].value for row in sheet.iter_rows(min_row=2)] == [3] * len(HOSTILE)
+
+
+def test_exporting_xlsx_drops_characters_a_spreadsheet_cannot_hold() -> None:
+    export = Export("Participants", [Column("name", "Name")], [["Sở\x0bTT\x00TT"]])
+
+    sheet = load_workbook(io.BytesIO(to_xlsx(export))).active
+    assert sheet is not None
+
+    assert sheet["A2"].value == "SởTTTT"
+
+
+def test_exporting_csv_table_writes_codes_and_iso_dates() -> None:
+    export = Export(
+        "Meetings",
+        [Column("status", "Status"), Column("start", "Start"), Column("day", "Day")],
+        [[Shown("scheduled", "Đã xếp lịch"), datetime(2023, 5, 18, 9, 20), date(2023, 5, 18)],
+         [None, None, time(9, 40)]],
+    )  # fmt: skip
+
+    assert export.table() == (
+        ["status", "start", "day"],
+        [["scheduled", "2023-05-18 09:20", "2023-05-18"], ["", "", "09:40"]],
+    )
