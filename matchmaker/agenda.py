@@ -207,7 +207,9 @@ def to_ics(agenda: Agenda, *, domain: str, title: str) -> bytes:
         vevent.add("summary", f"B2B: {item.counterpart.name}")
         where = agenda.event.venue
         if item.table is not None:
-            where = f"{item.table.name} – {where}" if where else item.table.name
+            # the zone tells people which hall or floor to walk to before the table
+            table = f"{item.table.name} ({item.table.zone})" if item.table.zone else item.table.name
+            where = f"{table} – {where}" if where else table
         vevent.add("location", where)
         contacts = "\n".join(
             " · ".join(x for x in (p.full_name, p.title, p.email, p.phone) if x)

@@ -68,7 +68,9 @@ def test_agenda_after_publication_shows_time_table_and_contact(
 
 
 def test_agenda_ics_has_timezone_stable_uid_and_sequence(client: TestClient, db: Session) -> None:
-    _, _, investor, startup_account, _, meeting, _, _ = _arrange(db, publish=True)
+    _, _, investor, startup_account, _, meeting, _, table = _arrange(db, publish=True)
+    table.zone = "Sảnh A"
+    db.commit()
     sign_in_as(client, startup_account, db)
     first = client.get("/me/agenda/agenda.ics")
     second = client.get("/me/agenda/agenda.ics")
@@ -85,6 +87,7 @@ def test_agenda_ics_has_timezone_stable_uid_and_sequence(client: TestClient, db:
     assert int(vevent["sequence"]) == 2
     assert str(vevent["status"]) == "CONFIRMED"
     assert investor.name in str(vevent["summary"])
+    assert str(vevent["location"]) == f"{table.name} (Sảnh A) – Vị Thanh, Hậu Giang"
     uids = [str(e["uid"]) for e in icalendar.Calendar.from_ical(second.content).walk("VEVENT")]
     assert uids == [str(vevent["uid"])]
 
@@ -164,3 +167,14 @@ def test_organiser_sees_any_organisation_agenda(client: TestClient, db: Session)
     assert client.get("/organiser/agenda/999999").status_code == 404
 
 
+
+
+def test_a_published_agenda_without_meetings_offers_no_calendar_or_pdf(
+    client: TestClient, db: Session
+) -> None:
+    *_, other_account, _, _, _ = _arrange(db, publish=True)
+    sign_in_as(client, other_account, db)
+    page = client.get("/me/agenda")
+    assert page.status_code == 200
+    assert "/me/agenda/agenda.ics" not in page.text
+    assert "/me/agenda/agenda.pdf" not in page.text
