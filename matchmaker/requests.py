@@ -73,6 +73,12 @@ PRIORITY_LABELS = {
     Priority.must: N_("Must meet"),
     Priority.would_like: N_("Would like to meet"),
 }
+PRIORITY_HELP = {
+    Priority.must: N_("When slots run short, it counts twice as much as 'would like'."),
+    Priority.would_like: N_(
+        "Scheduled whenever there is room; counts half as much as 'must meet'."
+    ),
+}
 STATUS_LABELS = {
     RequestStatus.pending: N_("Pending"),
     RequestStatus.accepted: N_("Accepted"),
@@ -478,6 +484,14 @@ def people_of(session: Session, org: Organisation) -> Sequence[Participant]:
         .where(Participant.organisation_id == org.id)
         .order_by(col(Participant.id))
     ).all()
+
+
+def requests_left(session: Session, event: Event, org: Organisation) -> int | None:
+    """How many more requests ``org`` may have open now (None: no limit)."""
+    limit = rules_of(event).max_open_requests
+    if limit is None or org.id is None:
+        return None
+    return max(0, limit - open_request_count(session, org.id))
 
 
 def clean_person(session: Session, org: Organisation, value: object) -> int | None:

@@ -31,6 +31,7 @@ def _labels() -> dict[str, Any]:
     return {
         "status_labels": {s.value: label for s, label in service.STATUS_LABELS.items()},
         "priority_labels": {p.value: label for p, label in service.PRIORITY_LABELS.items()},
+        "priority_help": {p.value: text for p, text in service.PRIORITY_HELP.items()},
     }
 
 
@@ -87,6 +88,7 @@ def _form_page(
     values: dict[str, str],
     errors: dict[str, str],
     people: Sequence[Participant] = (),
+    left: int | None = None,
     blocked: str = "",
     status: int = 200,
 ) -> Response:
@@ -97,6 +99,7 @@ def _form_page(
         event=event,
         target=target,
         people=people,
+        left=left,
         values=values,
         errors=errors,
         blocked=blocked,
@@ -129,6 +132,7 @@ def request_form(
         values=values,
         errors={},
         people=service.people_of(db, target),
+        left=service.requests_left(db, current, organisation),
         blocked=blocked,
     )
 
@@ -169,6 +173,7 @@ def request_submit(
             target=target,
             values=values,
             people=service.people_of(db, target),
+            left=service.requests_left(db, current, organisation),
             errors={field: message} if field else {},
             blocked="" if field else message,
             status=exc.status_code,

@@ -666,6 +666,18 @@ def test_request_submit_creates_request_and_redirects(client: TestClient, db: Se
     assert "Quỹ Đầu tư Sáng tạo Cần Thơ" in page.text
 
 
+def test_request_form_explains_the_priorities_and_the_requests_left(
+    client: TestClient, db: Session
+) -> None:
+    w = make_world(db, max_open_requests=3)
+    ask(db, w, w.a, w.c, now=RECENT)
+    db.commit()
+    sign_in_as(client, w.a_user, db)
+    form = client.get(f"/requests/new?to={w.b.id}").text
+    assert "được tính gấp đôi" in form
+    assert "Bạn còn có thể gửi 2 yêu cầu nữa" in form
+
+
 def test_a_request_for_a_named_representative_makes_them_required_at_the_meeting(
     client: TestClient, db: Session
 ) -> None:
