@@ -242,6 +242,7 @@ def build_instance(
     require_all: bool = False,
     fairness: int | None = None,
     keep_published: bool = True,
+    min_meetings: int | None = None,
 ) -> tuple[Instance, IdMaps]:
     """The event's scheduling problem as the solver sees it.
 
@@ -315,6 +316,7 @@ def build_instance(
                 require_all=require_all,
                 fairness_max_diff=fairness,
                 keep_previous=keep_published,
+                min_meetings=min_meetings,
             ),
         )
     except ValueError as exc:  # pydantic ValidationError is a ValueError

@@ -75,6 +75,8 @@ class SolveParams:
     require_all: bool = False
     fairness: int | None = None
     keep_published: bool = True
+    # "everyone gets at least N meetings first": ranked above scheduled weight
+    min_meetings: int | None = None
     workers: int = 2
     seed: int = 0
 
@@ -84,6 +86,7 @@ class SolveParams:
             "require_all": self.require_all,
             "fairness": self.fairness,
             "keep_published": self.keep_published,
+            "min_meetings": self.min_meetings,
             "workers": self.workers,
             "seed": self.seed,
         }
@@ -133,6 +136,19 @@ def parse_params(data: dict[str, Any]) -> SolveParams:
             ) from exc
         if not 0 <= fairness <= 100:
             raise DomainError(N_("Fairness must be between 0 and 100 breaks."), field="fairness")
+    raw_min = _first(data.get("min_meetings", ""))
+    min_meetings: int | None = None
+    if raw_min:
+        try:
+            min_meetings = int(raw_min)
+        except ValueError as exc:
+            raise DomainError(
+                N_("Enter a whole number of meetings, or leave it empty."), field="min_meetings"
+            ) from exc
+        if not 1 <= min_meetings <= 50:
+            raise DomainError(
+                N_("The minimum must be between 1 and 50 meetings."), field="min_meetings"
+            )
     workers = _whole(data, "workers", min(2, os.cpu_count() or 1), N_("Enter a whole number."))
     seed = _whole(data, "seed", 0, N_("Enter a whole number."))
     return SolveParams(
@@ -140,6 +156,7 @@ def parse_params(data: dict[str, Any]) -> SolveParams:
         require_all=_flag(data.get("require_all", "")),
         fairness=fairness,
         keep_published=_flag(data.get("keep_published", "")),
+        min_meetings=min_meetings,
         workers=max(1, min(workers, 16)),
         seed=seed,
     )
@@ -448,6 +465,7 @@ def _claim(engine: Engine, run_id: int) -> _Claimed | None:
             require_all=params.require_all,
             fairness=params.fairness,
             keep_published=params.keep_published,
+            min_meetings=params.min_meetings,
         )
         return _Claimed(params, instance, maps, run.stop_requested)
 

@@ -200,6 +200,7 @@ def solve_start(
     form = {
         "time_limit": text(data, "time_limit", 10),
         "fairness": text(data, "fairness", 10),
+        "min_meetings": text(data, "min_meetings", 10),
         "require_all": text(data, "require_all", 5) == "on",
         "keep_published": text(data, "keep_published", 5) == "on",
     }

@@ -28,7 +28,7 @@ from matchmaker.models import (
     ScheduleVersion,
     SolveRun,
 )
-from matchmaker.solve_worker import SolveParams, start_solve, wait_for
+from matchmaker.solve_worker import SolveParams, parse_params, start_solve, wait_for
 from solver.api import solve
 from solver.solution import Objective, Reason, Solution, Status, Unscheduled
 from tests.conftest import post_form, sign_in_as
@@ -324,6 +324,49 @@ def test_solve_page_refuses_a_crafted_workers_value(
     assert response.status_code == 400
     assert "Hãy nhập số nguyên." in response.text
     assert db.exec(select(func.count()).select_from(SolveRun)).one() == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("abc", "Hãy nhập một số nguyên cuộc gặp, hoặc để trống."),
+        ("0", "Mức tối thiểu phải từ 1 đến 50 cuộc gặp."),
+        ("51", "Mức tối thiểu phải từ 1 đến 50 cuộc gặp."),
+    ],
+)
+def test_solve_page_refuses_a_bad_minimum_of_meetings_at_its_field(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account], value: str, message: str
+) -> None:
+    _, organiser = tiny_event
+    sign_in_as(client, organiser, db)
+    response = post_form(client, "/organiser/solve", {"time_limit": "3", "min_meetings": value})
+    assert response.status_code == 400
+    assert message in response.text
+    assert 'class="field has-error"' in response.text
+    assert f'name="min_meetings" type="number" min="1" max="50" step="1" value="{value}"' in (
+        response.text
+    )
+    assert db.exec(select(func.count()).select_from(SolveRun)).one() == 0
+
+
+def test_a_minimum_of_meetings_reaches_the_solver_and_the_history(
+    client: TestClient, db: Session, engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    sign_in_as(client, organiser, db)
+    post_form(client, "/organiser/solve", {"time_limit": "3", "min_meetings": "2"})
+    with Session(engine, expire_on_commit=False) as session:
+        run_id = session.exec(select(SolveRun.id)).one()
+    run = wait_for(engine, run_id, timeout=120)
+    assert run.status == RunStatus.finished
+    assert run.parameters["min_meetings"] == 2
+    params = parse_params(dict(run.parameters))
+    with Session(engine) as session:
+        instance, _ = scheduling.build_instance(
+            session, event, min_meetings=params.min_meetings
+        )
+    assert instance.options.min_meetings == 2
+    assert "mỗi bên ít nhất 2" in client.get("/organiser/solve").text
 
 
 def test_progress_partial_polls_while_running_and_stops_when_done(
