@@ -114,6 +114,22 @@ def _whole(data: dict[str, Any], name: str, default: int, message: str) -> int:
         raise DomainError(message, field=name) from exc
 
 
+def _optional(
+    data: dict[str, Any], name: str, bounds: tuple[int, int], not_whole: str, outside: str
+) -> int | None:
+    """An optional whole number within ``bounds``; empty is None."""
+    raw = _first(data.get(name, ""))
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise DomainError(not_whole, field=name) from exc
+    if not bounds[0] <= value <= bounds[1]:
+        raise DomainError(outside, field=name)
+    return value
+
+
 def parse_params(data: dict[str, Any]) -> SolveParams:
     """Solve parameters from a form or a dict; raises DomainError naming the field."""
     raw_limit = _first(data.get("time_limit", "30")) or "30"
@@ -125,30 +141,20 @@ def parse_params(data: dict[str, Any]) -> SolveParams:
         raise DomainError(
             N_("The time limit must be between 1 and 3600 seconds."), field="time_limit"
         )
-    raw_fair = _first(data.get("fairness", ""))
-    fairness: int | None = None
-    if raw_fair:
-        try:
-            fairness = int(raw_fair)
-        except ValueError as exc:
-            raise DomainError(
-                N_("Fairness must be a whole number of breaks, or empty."), field="fairness"
-            ) from exc
-        if not 0 <= fairness <= 100:
-            raise DomainError(N_("Fairness must be between 0 and 100 breaks."), field="fairness")
-    raw_min = _first(data.get("min_meetings", ""))
-    min_meetings: int | None = None
-    if raw_min:
-        try:
-            min_meetings = int(raw_min)
-        except ValueError as exc:
-            raise DomainError(
-                N_("Enter a whole number of meetings, or leave it empty."), field="min_meetings"
-            ) from exc
-        if not 1 <= min_meetings <= 50:
-            raise DomainError(
-                N_("The minimum must be between 1 and 50 meetings."), field="min_meetings"
-            )
+    fairness = _optional(
+        data,
+        "fairness",
+        (0, 100),
+        N_("Fairness must be a whole number of breaks, or empty."),
+        N_("Fairness must be between 0 and 100 breaks."),
+    )
+    min_meetings = _optional(
+        data,
+        "min_meetings",
+        (1, 50),
+        N_("Enter a whole number of meetings, or leave it empty."),
+        N_("The minimum must be between 1 and 50 meetings."),
+    )
     workers = _whole(data, "workers", min(2, os.cpu_count() or 1), N_("Enter a whole number."))
     seed = _whole(data, "seed", 0, N_("Enter a whole number."))
     return SolveParams(
