@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, func, select
@@ -166,20 +167,27 @@ def diff_versions(
 
 def snapshot(session: Session, event: Event) -> Snapshot:
     """Where every scheduled meeting is now, as a version stores it."""
-    rows = session.exec(
-        select(Meeting).where(
-            Meeting.event_id == event.id,
-            Meeting.status == MeetingStatus.scheduled,
+    # The five columns only, not whole rows: a version of a large event has thousands.
+    rows = session.execute(
+        sa_select(
+            col(Meeting.id),
+            col(Meeting.slot_id),
+            col(Meeting.table_id),
+            col(Meeting.person_a_id),
+            col(Meeting.person_b_id),
+        ).where(
+            col(Meeting.event_id) == event.id,
+            col(Meeting.status) == MeetingStatus.scheduled,
             col(Meeting.slot_id).is_not(None),
         )
     ).all()
-    return {str(m.id): _entry(m) for m in rows}
+    return {str(mid): _entry(slot, table, a, b) for mid, slot, table, a, b in rows}
 
 
-def _entry(m: Meeting) -> dict[str, Any]:
-    entry: dict[str, Any] = {"slot": m.slot_id, "table": m.table_id}
-    if m.person_a_id is not None or m.person_b_id is not None:
-        entry["persons"] = [m.person_a_id, m.person_b_id]
+def _entry(slot: int | None, table: int | None, a: int | None, b: int | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"slot": slot, "table": table}
+    if a is not None or b is not None:
+        entry["persons"] = [a, b]
     return entry
 
 
