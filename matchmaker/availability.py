@@ -9,14 +9,26 @@ the slots the scheduler must keep free for a person.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
+from matchmaker import notifications
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
-from matchmaker.models import Account, Day, Event, EventSession, Organisation, Participant, Slot
+from matchmaker.models import (
+    Account,
+    Day,
+    Event,
+    EventSession,
+    HostConfirmation,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Participant,
+    Slot,
+)
 from matchmaker.profiles import own_representative
 
 
@@ -231,6 +243,58 @@ def presence(grid: Grid, participant: Participant) -> Presence:
     )
 
 
+def marks_after(
+    grid: Grid,
+    available_sessions: Iterable[str],
+    unavailable_slots: Iterable[str],
+    kind: str,
+    code: str,
+    present: bool,
+) -> tuple[list[str], list[str]]:
+    """A representative's (``available_sessions``, ``unavailable_slots``) after marking
+    session or slot `code` present or absent (`kind` "session" or "slot"); nothing is
+    saved, so a change can be checked before it is made. Marking a session clears its
+    single-slot marks; missing every slot of a session means skipping the session."""
+    sessions, slots = list(available_sessions), list(unavailable_slots)
+    if kind == "session":
+        block = grid.block(code)
+        if block is None:
+            raise NotFound(N_("No such session."))
+        new_sessions = with_session(sessions, list(grid.session_codes), code, present)
+        return new_sessions, [c for c in slots if c not in block.slot_codes]
+    block = grid.block_of_slot(code)
+    if block is None:
+        raise NotFound(N_("No such time slot."))
+    if block.code not in attended_sessions(sessions, grid.session_codes):
+        raise DomainError(N_("Mark the session as present first."), field="availability")
+    missing = [c for c in slots if c != code]
+    if not present:
+        missing.append(code)
+    if all(c in missing for c in block.slot_codes):
+        return marks_after(grid, sessions, slots, "session", block.code, False)
+    return sessions, missing
+
+
+def set_presence(
+    session: Session,
+    account: Account,
+    event: Event,
+    participant_id: int,
+    kind: str,
+    code: str,
+    present: bool,
+) -> Participant:
+    """Mark a representative of one's own organisation present in (or absent from) a
+    session or a single slot (see :func:`marks_after`)."""
+    participant = own_representative(session, account, participant_id)
+    grid = event_grid(session, event)
+    participant.available_sessions, participant.unavailable_slots = marks_after(
+        grid, participant.available_sessions, participant.unavailable_slots, kind, code, present
+    )
+    session.add(participant)
+    return participant
+
+
 def set_session_presence(
     session: Session,
     account: Account,
@@ -239,21 +303,8 @@ def set_session_presence(
     session_code: str,
     present: bool,
 ) -> Participant:
-    """Mark a representative of one's own organisation present in (or absent from)
-    a session; the session's single-slot marks are cleared."""
-    participant = own_representative(session, account, participant_id)
-    grid = event_grid(session, event)
-    block = grid.block(session_code)
-    if block is None:
-        raise NotFound(N_("No such session."))
-    participant.available_sessions = with_session(
-        list(participant.available_sessions), list(grid.session_codes), session_code, present
-    )
-    participant.unavailable_slots = [
-        c for c in participant.unavailable_slots if c not in block.slot_codes
-    ]
-    session.add(participant)
-    return participant
+    """Mark a representative present in (or absent from) a session."""
+    return set_presence(session, account, event, participant_id, "session", session_code, present)
 
 
 def set_slot_presence(
@@ -264,23 +315,255 @@ def set_slot_presence(
     slot_code: str,
     present: bool,
 ) -> Participant:
-    """Mark a representative present in (or absent from) one slot of a session
-    they attend; missing every slot of a session means skipping the session."""
+    """Mark a representative present in (or absent from) one slot of a session they
+    attend."""
+    return set_presence(session, account, event, participant_id, "slot", slot_code, present)
+
+
+# --- conflicts with meetings already placed -------------------------------------------
+#
+# A meeting placed in a slot (status scheduled, published or in a draft the hosts are
+# confirming) conflicts with an availability when the side's representative cannot be
+# there: the person named to attend is absent in that slot, or, when nobody of the side is
+# named yet, every representative of the organisation is. A slot its host marked
+# impossible is left out: the confirmation flow already moves that meeting. Conflicts are
+# read from the rows as they stand, never stored: moving the meeting, or marking oneself
+# present again, resolves one.
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One side of a meeting placed in a slot."""
+
+    meeting_id: int
+    organisation_id: int
+    slot_code: str
+    person_id: int | None  # who attends for this side; None: any representative
+
+
+def conflicting(
+    bookings: Iterable[Booking],
+    away: Mapping[int, set[str]],
+    team: Mapping[int, Sequence[int]],
+) -> set[int]:
+    """The meetings of `bookings` whose side cannot attend. `away`: slot codes each
+    representative is absent in; `team`: each organisation's representatives."""
+    out: set[int] = set()
+    for b in bookings:
+        if b.person_id is not None:
+            if b.slot_code in away.get(b.person_id, set()):
+                out.add(b.meeting_id)
+            continue
+        people = team.get(b.organisation_id, ())
+        if people and all(b.slot_code in away.get(p, set()) for p in people):
+            out.add(b.meeting_id)
+    return out
+
+
+def new_conflicts(
+    bookings: Sequence[Booking],
+    away_before: Mapping[int, set[str]],
+    away_after: Mapping[int, set[str]],
+    team: Mapping[int, Sequence[int]],
+) -> set[int]:
+    """The meetings an availability change makes conflict (not those already in conflict)."""
+    return conflicting(bookings, away_after, team) - conflicting(bookings, away_before, team)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A placed meeting one side cannot attend, for the pages and the notices."""
+
+    meeting: Meeting
+    slot: Slot
+    organisation: Organisation  # the side that is absent
+    counterpart: Organisation
+    person: Participant | None  # the absent representative; None: the whole team
+
+
+def _placed(session: Session, event: Event, org_ids: Iterable[int] | None = None) -> list[Meeting]:
+    query = select(Meeting).where(
+        Meeting.event_id == event.id,
+        Meeting.status == MeetingStatus.scheduled,
+        col(Meeting.slot_id).is_not(None),
+        Meeting.host_confirmation != HostConfirmation.impossible,
+    )
+    if org_ids is not None:
+        ids = list(org_ids)
+        query = query.where(or_(col(Meeting.org_a_id).in_(ids), col(Meeting.org_b_id).in_(ids)))
+    return list(session.exec(query.order_by(col(Meeting.id))))
+
+
+def _bookings(
+    meetings: Iterable[Meeting], slot_code: Mapping[int, str], org_ids: set[int] | None = None
+) -> list[Booking]:
+    out = []
+    for m in meetings:
+        code = slot_code.get(m.slot_id or 0)
+        if code is None:
+            continue
+        for org_id, person in ((m.org_a_id, m.person_a_id), (m.org_b_id, m.person_b_id)):
+            if org_ids is None or org_id in org_ids:
+                out.append(Booking(m.id or 0, org_id, code, person))
+    return out
+
+
+def _slots(session: Session, meetings: Iterable[Meeting]) -> dict[int, Slot]:
+    ids = {m.slot_id for m in meetings if m.slot_id is not None}
+    if not ids:
+        return {}
+    return {s.id or 0: s for s in session.exec(select(Slot).where(col(Slot.id).in_(ids)))}
+
+
+def _clashes(
+    session: Session,
+    meetings: Sequence[Meeting],
+    slots: Mapping[int, Slot],
+    which: set[int],
+    away: Mapping[int, set[str]],
+    team: Mapping[int, Sequence[int]],
+) -> list[Clash]:
+    """``which`` (meeting ids) as rows, one per absent side, in time order."""
+    chosen = [m for m in meetings if m.id in which]
+    org_ids = {m.org_a_id for m in chosen} | {m.org_b_id for m in chosen}
+    orgs = (
+        {
+            o.id: o
+            for o in session.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))
+        }
+        if org_ids
+        else {}
+    )
+    person_ids = {p for m in chosen for p in (m.person_a_id, m.person_b_id) if p is not None}
+    people = (
+        {
+            p.id: p
+            for p in session.exec(select(Participant).where(col(Participant.id).in_(person_ids)))
+        }
+        if person_ids
+        else {}
+    )
+    rows = []
+    for m in chosen:
+        slot = slots[m.slot_id or 0]
+        for org_id, other_id, person_id in (
+            (m.org_a_id, m.org_b_id, m.person_a_id),
+            (m.org_b_id, m.org_a_id, m.person_b_id),
+        ):
+            if not conflicting([Booking(m.id or 0, org_id, slot.code, person_id)], away, team):
+                continue
+            rows.append(
+                Clash(
+                    meeting=m,
+                    slot=slot,
+                    organisation=orgs[org_id],
+                    counterpart=orgs[other_id],
+                    person=people.get(person_id) if person_id is not None else None,
+                )
+            )
+    rows.sort(key=lambda r: (r.slot.start, r.meeting.id or 0, r.organisation.id or 0))
+    return rows
+
+
+def _team_of(session: Session, org_ids: Iterable[int]) -> dict[int, list[Participant]]:
+    ids = list(org_ids)
+    team: dict[int, list[Participant]] = {}
+    if ids:
+        for p in session.exec(
+            select(Participant)
+            .where(col(Participant.organisation_id).in_(ids))
+            .order_by(col(Participant.id))
+        ):
+            team.setdefault(p.organisation_id, []).append(p)
+    return team
+
+
+def clashes_of_change(
+    session: Session,
+    account: Account,
+    event: Event,
+    participant_id: int,
+    kind: str,
+    code: str,
+    present: bool,
+) -> list[Clash]:
+    """The placed meetings that marking `code` would newly put in conflict (nothing is
+    saved); the same checks as :func:`set_presence`, so a refused mark is refused here."""
     participant = own_representative(session, account, participant_id)
     grid = event_grid(session, event)
-    block = grid.block_of_slot(slot_code)
-    if block is None:
-        raise NotFound(N_("No such time slot."))
-    attended = attended_sessions(participant.available_sessions, grid.session_codes)
-    if block.code not in attended:
-        raise DomainError(N_("Mark the session as present first."), field="availability")
-    missing = [c for c in participant.unavailable_slots if c != slot_code]
-    if not present:
-        missing.append(slot_code)
-    if all(code in missing for code in block.slot_codes):
-        return set_session_presence(
-            session, account, event, participant_id, block.code, present=False
+    after = marks_after(
+        grid, participant.available_sessions, participant.unavailable_slots, kind, code, present
+    )
+    if present:
+        return []
+    org_id = participant.organisation_id
+    people = _team_of(session, [org_id]).get(org_id, [])
+    away_before = {
+        p.id or 0: unavailable_codes(
+            p.available_sessions, p.unavailable_slots, grid.slots_by_session
         )
-    participant.unavailable_slots = missing
-    session.add(participant)
-    return participant
+        for p in people
+    }
+    away_after = {
+        **away_before,
+        participant.id or 0: unavailable_codes(*after, grid.slots_by_session),
+    }
+    team = {org_id: [p.id or 0 for p in people]}
+    meetings = _placed(session, event, [org_id])
+    slots = _slots(session, meetings)
+    bookings = _bookings(meetings, {i: s.code for i, s in slots.items()}, {org_id})
+    which = new_conflicts(bookings, away_before, away_after, team)
+    own_side = [m for m in meetings if m.id in which]
+    # Rows are read with the new marks, and only the changed organisation's side.
+    rows = _clashes(session, own_side, slots, which, away_after, team)
+    return [r for r in rows if r.organisation.id == org_id]
+
+
+def event_clashes(
+    session: Session, event: Event, org_ids: Iterable[int] | None = None
+) -> list[Clash]:
+    """Every placed meeting of the event (or of the organisations `org_ids`) that a side
+    cannot attend as availabilities stand now: the organisers' conflicts to resolve."""
+    meetings = _placed(session, event, org_ids)
+    if not meetings:
+        return []
+    slots = _slots(session, meetings)
+    involved = {m.org_a_id for m in meetings} | {m.org_b_id for m in meetings}
+    people = _team_of(session, involved)
+    slots_by_session = event_grid(session, event).slots_by_session
+    away = {
+        p.id or 0: unavailable_codes(p.available_sessions, p.unavailable_slots, slots_by_session)
+        for members in people.values()
+        for p in members
+    }
+    team = {org: [p.id or 0 for p in members] for org, members in people.items()}
+    which = conflicting(_bookings(meetings, {i: s.code for i, s in slots.items()}), away, team)
+    return _clashes(session, meetings, slots, which, away, team)
+
+
+def notify_clashes(session: Session, clashes: Iterable[Clash]) -> None:
+    """Tell both organisations of each meeting that one side will not be there (each
+    representative in their own language); the organisers see it in their conflicts."""
+    for clash in clashes:
+        who = clash.person.full_name if clash.person else clash.organisation.name
+        for org, other in (
+            (clash.organisation, clash.counterpart),
+            (clash.counterpart, clash.organisation),
+        ):
+            notifications.notify_organisation(
+                session,
+                org.id or 0,
+                N_("Your meeting with %(other)s clashes with an absence"),
+                N_(
+                    "%(who)s (%(absent)s) is no longer available at %(when)s, when your "
+                    "meeting with %(other)s is scheduled. The organisers have been told "
+                    "and will move the meeting; you will be notified of its new time."
+                ),
+                {
+                    "who": who,
+                    "absent": clash.organisation.name,
+                    "other": other.name,
+                    "when": clash.slot.start,
+                },
+                "/me/agenda",
+            )

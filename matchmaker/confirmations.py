@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from matchmaker import audit
 from matchmaker.changes import lock_event
 from matchmaker.clock import as_utc, utcnow
 from matchmaker.errors import Conflict, DomainError, NotFound
@@ -52,6 +53,7 @@ __all__ = [
     "HostSlot",
     "Progress",
     "accept",
+    "accept_all",
     "answers_closed_reason",
     "host_slot",
     "host_slots",
@@ -188,6 +190,45 @@ def accept(
     session.add(meeting)
     session.flush()
     return row
+
+
+def waiting_slots(session: Session, event: Event, org: Organisation) -> list[HostSlot]:
+    """The proposed slots ``org`` has not answered yet (empty once answers are closed)."""
+    if answers_closed_reason(open_draft(session, event)):
+        return []
+    return [
+        row
+        for row in host_slots(session, event, org)
+        if row.meeting.host_confirmation == HostConfirmation.pending
+    ]
+
+
+def accept_all(session: Session, event: Event, org: Organisation, by: Account) -> list[HostSlot]:
+    """The host accepts every proposed slot it has not answered yet, in one step (slots
+    it marked impossible stay so); the audit log keeps who did it and which meetings."""
+    lock_event(session, event)
+    closed = answers_closed_reason(open_draft(session, event))
+    if closed:
+        raise Conflict(closed)
+    rows = waiting_slots(session, event, org)
+    if not rows:
+        raise Conflict(N_("No proposed slot is waiting for your answer."))
+    now = utcnow()
+    for row in rows:
+        row.meeting.host_confirmation = HostConfirmation.accepted
+        row.meeting.host_refusal_reason = ""
+        row.meeting.updated_at = now
+        session.add(row.meeting)
+    session.flush()
+    audit.record(
+        session,
+        "confirmation.accept_all",
+        event=event,
+        account=by,
+        organisation=org.id,
+        meetings=[row.meeting.id for row in rows],
+    )
+    return rows
 
 
 def refuse(

@@ -593,6 +593,11 @@ class RunReview:
     histogram: list[tuple[int, int]]  # (meetings, organisations)
     unscheduled_rows: list[tuple[Meeting, str, str, RunReason]]  # meeting, org a, org b, why
     organisations: list[tuple[int, str]]
+    # Locked meetings this run does not keep where they are (moved, or left without a
+    # slot: e.g. a side marked itself absent there since): meeting, org a, org b, why.
+    dropped_locked: list[tuple[Meeting, str, str, RunReason | None]] = field(
+        default_factory=list
+    )
 
 
 def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
@@ -660,6 +665,14 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
         m = meetings.get(key)
         if m is not None:
             rows.append((m, orgs.get(m.org_a_id, ""), orgs.get(m.org_b_id, ""), reason))
+    dropped: list[tuple[Meeting, str, str, RunReason | None]] = []
+    for mid in sorted(k for k in meetings if k is not None):
+        m = meetings[mid]
+        place = assignments.get(mid)
+        kept = place is not None and place.slot == m.slot_id
+        if m.locked and m.slot_id is not None and mid in in_run and not kept:
+            a, b = orgs.get(m.org_a_id, ""), orgs.get(m.org_b_id, "")
+            dropped.append((m, a, b, unscheduled.get(mid)))
     objective = run.objective or {}
     bound = run.bound or {}
     n_slots = len(slot_rows)
@@ -683,6 +696,7 @@ def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
         organisations=sorted(
             ((o, orgs.get(o, "")) for o in requested), key=lambda item: item[1].casefold()
         ),
+        dropped_locked=dropped,
     )
 
 

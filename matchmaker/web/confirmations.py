@@ -115,6 +115,42 @@ def host_refuse(
     return _answer(request, db, user, _event(event), meeting_id, reason)
 
 
+@get("/accept-all", name="host_accept_all_form", sync_to_thread=False)
+def host_accept_all_form(db: DB, user: User, event: MaybeEvent) -> Response:
+    """The step before accepting every waiting slot: what will be accepted."""
+    current = _event(event)
+    _, organisation = own_participant(db, user)
+    return page(
+        "confirmations/accept_all.html",
+        account=user,
+        event=current,
+        organisation=organisation,
+        draft=publication.open_draft(db, current),
+        rows=service.waiting_slots(db, current, organisation),
+    )
+
+
+@post("/accept-all", name="host_accept_all", sync_to_thread=False)
+def host_accept_all(request: HTMXRequest, db: DB, user: User, event: MaybeEvent) -> Response:
+    current = _event(event)
+    _, organisation = own_participant(db, user)
+    accepted: list[service.HostSlot] = []
+
+    def run() -> None:
+        accepted.extend(service.accept_all(db, current, organisation, user))
+
+    response = act(
+        request,
+        db,
+        run,
+        partial=lambda error: _host_page(db, current, user, organisation),
+        back=path_to(request, "host_confirmations"),
+    )
+    if accepted and not request.htmx:
+        return redirect_to(request, "host_confirmations", query={"accepted": len(accepted)})
+    return response
+
+
 # --- organisers ------------------------------------------------------------------------
 
 
@@ -232,7 +268,13 @@ def confirmation_publish(
 host_router = Router(
     path="/me/confirmations",
     guards=[participant_only],
-    route_handlers=[host_confirmations, host_accept, host_refuse],
+    route_handlers=[
+        host_confirmations,
+        host_accept,
+        host_refuse,
+        host_accept_all_form,
+        host_accept_all,
+    ],
 )
 organiser_router = Router(
     path="/organiser/confirmations",

@@ -13,6 +13,7 @@ from matchmaker.directory import counts_by_kind, search_participants
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Organisation, OrgKind, Participant
+from matchmaker.todo import organiser_todo
 from matchmaker.web.deps import DB, MaybeEvent, User, require_event
 from matchmaker.web.forms import KindParam, PageNumber, SearchText, kind_filter
 from matchmaker.web.guards import organiser_only
@@ -32,15 +33,12 @@ def organiser_home(
     current = require_event(event)
     wanted = kind_filter(kind)  # the form sends kind= for "all kinds"
     results = search_participants(db, current, query=q, kind=wanted, page=page)
-    template = (
-        "organiser/_participants.html"
-        if request.htmx.target == "participant-results"
-        else "organiser/home.html"
-    )
+    partial = request.htmx.target == "participant-results"
     return render_page(
-        template,
+        "organiser/_participants.html" if partial else "organiser/home.html",
         account=user,
         event=current,
+        todo=None if partial else organiser_todo(db, current),
         counts=counts_by_kind(db, current),
         results=results,
         q=q,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from litestar import Request, Response, Router, get, post
 from sqlmodel import select
 
-from matchmaker import accounts
+from matchmaker import accounts, todo
+from matchmaker import requests as requests_service
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Organisation, Participant
@@ -14,6 +15,7 @@ from matchmaker.web.auth import opened_by_link_recently, password_limits, signed
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.forms import FormData, text
 from matchmaker.web.guards import participant_only
+from matchmaker.web.nav import nav_counts_for
 from matchmaker.web.render import error_text, page
 
 
@@ -27,10 +29,14 @@ def own_participant(db: DB, user: User) -> tuple[Participant, Organisation]:
 
 @get("/", name="participant_home", sync_to_thread=False)
 def participant_home(db: DB, user: User, event: MaybeEvent) -> Response:
+    """What to do next first (requests and slots to answer, today's meetings, what the
+    profile lacks), then the profile and the suggestions."""
     participant, organisation = own_participant(db, user)
     colleagues = db.exec(
         select(Participant).where(Participant.organisation_id == organisation.id)
     ).all()
+    if event is not None:
+        requests_service.expire_requests(db, event=event)
     return page(
         "participant/home.html",
         account=user,
@@ -38,6 +44,10 @@ def participant_home(db: DB, user: User, event: MaybeEvent) -> Response:
         participant=participant,
         organisation=organisation,
         colleagues=colleagues,
+        todo=todo.participant_todo(db, event, participant, organisation) if event else None,
+        status_labels={s.value: label for s, label in requests_service.STATUS_LABELS.items()},
+        priority_labels={p.value: label for p, label in requests_service.PRIORITY_LABELS.items()},
+        nav_totals=nav_counts_for(db, user),
     )
 
 

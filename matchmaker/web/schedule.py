@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import Session, col, func, or_, select
 
-from matchmaker import changes, publication, reasons
+from matchmaker import availability, changes, publication, reasons
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -102,13 +102,12 @@ def schedule_home(
             .order_by(col(ScheduleVersion.number).desc())
         )
     )
-    template = (
-        "schedule/_list.html" if request.htmx.target == "schedule-list" else "schedule/page.html"
-    )
+    partial = request.htmx.target == "schedule-list"
     return page(
-        template,
+        "schedule/_list.html" if partial else "schedule/page.html",
         account=user,
         event=current,
+        clashes=[] if partial else availability.event_clashes(db, current),
         meetings=meetings,
         total=total,
         q=q,
