@@ -26,7 +26,7 @@ from matchmaker.models import (
     Slot,
 )
 from tests.e2e.conftest import serve_demo
-from tests.e2e.helpers import LiveServer, shot, sign_in_as_participant
+from tests.e2e.helpers import LiveServer, shot, sign_in_as_organiser, sign_in_as_participant
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +107,14 @@ def test_absence_over_a_meeting_warns_before_saving(page: Page, live_server: Liv
     expect(clashes).to_contain_text("1 cuộc gặp trùng với lịch vắng mặt")
     expect(clashes).to_contain_text(counterpart)
     shot(page, "participant-todo-desktop-vi")
+
+    # The organisers see the conflict on their home and on the schedule page.
+    with page.expect_navigation():
+        page.locator("form[action='/signout'] button").click()
+    sign_in_as_organiser(page, live_server)
+    expect(page.locator("#todo-clashes")).to_contain_text("xung đột lịch có mặt")
+    shot(page, "organiser-todo-desktop-vi")
+    page.locator("#todo-clashes a").click()
+    conflicts = page.locator("#conflicts")
+    expect(conflicts).to_contain_text(counterpart)
+    expect(conflicts.get_by_role("link", name="Dời cuộc gặp")).to_be_visible()
