@@ -595,9 +595,7 @@ class RunReview:
     organisations: list[tuple[int, str]]
     # Locked meetings this run does not keep where they are (moved, or left without a
     # slot: e.g. a side marked itself absent there since): meeting, org a, org b, why.
-    dropped_locked: list[tuple[Meeting, str, str, RunReason | None]] = field(
-        default_factory=list
-    )
+    dropped_locked: list[tuple[Meeting, str, str, RunReason | None]] = field(default_factory=list)
 
 
 def review_run(session: Session, event: Event, run: SolveRun) -> RunReview:
