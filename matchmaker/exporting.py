@@ -403,15 +403,29 @@ def _width(value: object) -> int:
 
 
 def to_xlsx(export: Export) -> bytes:
-    """One sheet: a bold frozen header row in the reader's language, an autofilter over
-    the data, typed cells (numbers, event-local dates) and columns as wide as their text
-    (within reason)."""
-    text = i18n.translations(export.locale).gettext
+    """One sheet: see `to_xlsx_book`."""
+    return to_xlsx_book([export])
+
+
+def to_xlsx_book(exports: list[Export]) -> bytes:
+    """A sheet per export: a bold frozen header row in the reader's language, an
+    autofilter over the data, typed cells (numbers, event-local dates) and columns as wide
+    as their text (within reason)."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for export in exports:
+        _write_sheet(book, export)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(book: Workbook, export: Export) -> None:
+    text = i18n.translations(export.locale).gettext
     # A sheet's name has at most 31 characters and none of []:*?/\ (ours have none).
-    sheet.title = text(export.title)[:31]
+    sheet = book.create_sheet(text(export.title)[:31])
     header = [text(c.label) for c in export.columns]
     sheet.append(header)
     for cell in sheet[1]:
@@ -437,6 +451,3 @@ def to_xlsx(export: Export) -> bytes:
         sheet.column_dimensions[cell.column_letter].width = min(60, max(8, width + 2))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -82,6 +82,8 @@ class Event(SQLModel, table=True):
     # Organiser rules: kinds allowed to request kinds, limits, expiry (hours).
     rules: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     require_approval: bool = False
+    # The organisers chose to show the report's summary on a public page.
+    report_public: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 

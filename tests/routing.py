@@ -37,6 +37,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/register"): "self-registration",
     ("GET", "/register/sent"): "self-registration: check your email",
     ("GET", "/health"): "liveness probe for a load balancer (no data)",
+    ("GET", "/report"): "the report summary, when the organisers chose to show it (no names)",
 }
 
 # Served files, not pages.

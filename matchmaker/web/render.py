@@ -99,6 +99,7 @@ def _reason_text(
 
 def configure_environment(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
+    env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %}: chart rows in templates
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, newstyle=True
     )

@@ -21,7 +21,7 @@ SOURCES = {
     "matchmaker": [("**.py", "python")],
     "templates": [("**.html", "jinja2.ext:babel_extract")],
 }
-OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "silent": "false"}}
+OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n,jinja2.ext.do", "silent": "false"}}
 
 
 Extracted = tuple[str, int, str | tuple[str, ...], str | None]
