@@ -37,6 +37,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/register"): "self-registration",
     ("GET", "/register/sent"): "self-registration: check your email",
     ("GET", "/health"): "liveness probe for a load balancer (no data)",
+    ("GET", "/board/{key:str}"): "live table board for a TV (the link's key is the credential)",
 }
 
 # Served files, not pages.
