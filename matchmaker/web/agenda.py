@@ -81,7 +81,7 @@ def my_agenda(db: DB, user: User, event: MaybeEvent, team: FromQuery[bool] = Fal
 def report_no_show(
     request: HTMXRequest, db: DB, user: User, event: MaybeEvent, meeting_id: FromPath[int]
 ) -> Response:
-    """"The other side did not come" (from the agenda, after the meeting's start)."""
+    """Report "the other side did not come" (from the agenda, after the meeting's start)."""
     _, organisation = own_participant(db, user)
     current = _event(event)
     back = path_to(request, "my_agenda")
