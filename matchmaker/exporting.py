@@ -53,6 +53,7 @@ MEETING_STATUS_LABELS = {
     MeetingStatus.scheduled: N_("Scheduled"),
     MeetingStatus.unscheduled: N_("Unscheduled"),
     MeetingStatus.cancelled: N_("Cancelled"),
+    MeetingStatus.no_show: N_("No-show"),
 }
 # Excel number formats of the event-local dates and times, by the reader's language.
 DATETIME_FORMATS = {"vi": "dd/mm/yyyy hh:mm", "en": "d mmm yyyy hh:mm"}

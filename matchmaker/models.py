@@ -51,6 +51,15 @@ class MeetingStatus(enum.StrEnum):
     scheduled = "scheduled"
     unscheduled = "unscheduled"
     cancelled = "cancelled"
+    # One side reported that the other did not come (matchmaker.noshows): like a
+    # cancellation, the meeting keeps its slot and table for the record but no longer
+    # occupies them.
+    no_show = "no_show"
+
+
+# Meetings whose slot and table are free for others although they keep them for the
+# record: occupancy checks count ``scheduled`` meetings only.
+FREED_STATUSES = (MeetingStatus.cancelled, MeetingStatus.no_show)
 
 
 class HostConfirmation(enum.StrEnum):
@@ -84,6 +93,8 @@ class Event(SQLModel, table=True):
     require_approval: bool = False
     # The organisers chose to show the report's summary on a public page.
     report_public: bool = False
+    # Raised to make new live-board links (matchmaker.board): the old ones stop working.
+    board_generation: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -127,6 +138,10 @@ class MeetingTable(SQLModel, table=True):
     name: str = Field(max_length=60)
     zone: str = Field(default="", max_length=60)
     host_org_id: int | None = Field(default=None, foreign_key="organisation.id")
+    # "Running late" shown on the live board, set and cleared at the desk; a note from
+    # an earlier day is not shown.
+    running_late: str = Field(default="", max_length=120)
+    running_late_at: datetime | None = None
 
 
 class Organisation(SQLModel, table=True):
@@ -164,6 +179,10 @@ class Participant(SQLModel, table=True):
     unavailable_slots: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     max_per_day: int | None = None
     max_consecutive: int | None = None
+    # The code in the QR printed on the person's agenda, scanned at the check-in desk
+    # (matchmaker.checkin): opaque and random, given on first need. It opens nothing,
+    # so it is kept as it is (not hashed like sign-in tokens).
+    checkin_code: str | None = Field(default=None, max_length=16, unique=True, index=True)
 
 
 class Account(SQLModel, table=True):
@@ -254,6 +273,10 @@ class Meeting(SQLModel, table=True):
     unscheduled_reason: str = ""
     unscheduled_code: str = Field(default="", max_length=40)
     unscheduled_params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Status no_show: which organisation did not come, who said so and when.
+    no_show_org_id: int | None = Field(default=None, foreign_key="organisation.id")
+    no_show_reported_by: int | None = Field(default=None, foreign_key="account.id")
+    no_show_at: datetime | None = None
     sequence: int = 0  # iCalendar SEQUENCE, raised on every change
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -397,6 +420,8 @@ class Notification(SQLModel, table=True):
 
 class CheckIn(SQLModel, table=True):
     __tablename__ = "check_in"
+    # A person checks in once a day: a second scan finds the first.
+    __table_args__ = (UniqueConstraint("participant_id", "day_id", name="uq_check_in_person_day"),)
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", index=True)
     day_id: int = Field(foreign_key="day.id")

@@ -7,7 +7,8 @@ Definitions (the report page says them in words):
 - *agreed*: meetings both sides agreed to (not cancelled);
 - *scheduled*: agreed meetings with a slot and a table;
 - *held*: scheduled meetings whose slot has ended and that nobody marked as a no-show;
-- *no-show*: a scheduled meeting one side reported the other did not come to.
+- *no-show*: a scheduled meeting one side reported the other did not come to
+  (``matchmaker.noshows``); it keeps its slot and table, so it still counts as scheduled.
 
 A meeting between a startup and an investor counts once in the totals and once under each
 side's kind (or sector) in the breakdowns, so a breakdown's rows can add up to more than the
@@ -127,18 +128,6 @@ class _Tally:
             setattr(counts, measure, getattr(counts, measure) + 1)
 
 
-def _no_show_meetings(session: Session, meeting_ids: set[int]) -> set[int]:
-    if not meeting_ids:
-        return set()
-    return set(
-        session.exec(
-            select(Feedback.meeting_id).where(
-                col(Feedback.meeting_id).in_(meeting_ids), col(Feedback.took_place).is_(False)
-            )
-        ).all()
-    )
-
-
 def build_report(session: Session, event: Event, now: datetime | None = None) -> Report:
     now = now or utcnow()
     zone = ZoneInfo(event.timezone)
@@ -165,19 +154,19 @@ def build_report(session: Session, event: Event, now: datetime | None = None) ->
             select(Slot).where(col(Slot.id).in_({m.slot_id for m in meetings if m.slot_id}))
         )
     }
-    no_shows = _no_show_meetings(session, {m.id for m in meetings if m.id is not None})
     for meeting in meetings:
         pair = (orgs[meeting.org_a_id], orgs[meeting.org_b_id])
         tally.add("agreed", pair)
         slot = slots.get(meeting.slot_id)
-        if meeting.status != MeetingStatus.scheduled or slot is None or meeting.table_id is None:
+        placed = meeting.status in (MeetingStatus.scheduled, MeetingStatus.no_show)
+        if not placed or slot is None or meeting.table_id is None:
             continue
         start = as_utc(slot.start)
         end = as_utc(slot.end)
         assert start is not None and end is not None
         day = start.astimezone(zone).date()
         tally.add("scheduled", pair, day)
-        if meeting.id in no_shows:
+        if meeting.status == MeetingStatus.no_show:
             tally.add("no_show", pair, day)
         elif end <= now:
             tally.add("held", pair, day)
@@ -226,7 +215,11 @@ def _satisfaction(session: Session, event: Event) -> Satisfaction:
         session.exec(
             select(Feedback.rating)
             .join(Meeting, col(Meeting.id) == Feedback.meeting_id)
-            .where(Meeting.event_id == event.id, col(Feedback.took_place).is_(True))
+            .where(
+                Meeting.event_id == event.id,
+                Meeting.status != MeetingStatus.no_show,
+                col(Feedback.took_place).is_(True),
+            )
         ).all()
     )
     for rating, count in stars.items():

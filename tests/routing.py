@@ -38,6 +38,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/register/sent"): "self-registration: check your email",
     ("GET", "/health"): "liveness probe for a load balancer (no data)",
     ("GET", "/report"): "the report summary, when the organisers chose to show it (no names)",
+    ("GET", "/board/{key:str}"): "live table board for a TV (the link's key is the credential)",
 }
 
 # Served files, not pages.

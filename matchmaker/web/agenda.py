@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect
 from sqlmodel import select
 
-from matchmaker import accounts
+from matchmaker import accounts, checkin, noshows
 from matchmaker.agenda import Agenda, build_agenda, to_ics
 from matchmaker.documents import render_pdf
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Organisation, Participant, Role
-from matchmaker.web.actions import path_to, redirect_to
+from matchmaker.web.actions import act, path_to, redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.guards import organiser_only, participant_only
@@ -50,16 +52,45 @@ def _own_agenda(db: DB, user: User, event: MaybeEvent, team: bool = False) -> Ag
     return build_agenda(db, _event(event), organisation, None if team else participant)
 
 
+def _event_day_context(db: DB, agenda: Agenda) -> dict[str, Any]:
+    """The check-in code of the agenda's person and the meetings whose absent side may
+    be reported now (issue 14's event days)."""
+    meetings = [item.meeting for day in agenda.days for item in day.items]
+    return {
+        "checkin_code": checkin.code_of(db, agenda.person) if agenda.person else "",
+        "no_show_ids": noshows.reportable_ids(db, agenda.event, meetings),
+    }
+
+
 @get("/", name="my_agenda", sync_to_thread=False)
 def my_agenda(db: DB, user: User, event: MaybeEvent, team: FromQuery[bool] = False) -> Response:
+    agenda = _own_agenda(db, user, event, team)
     return page(
         "agenda/page.html",
         account=user,
-        agenda=_own_agenda(db, user, event, team),
+        agenda=agenda,
         feed_row=accounts.calendar_feed_created(db, user),
         feed_url="",
         pdf_url="/me/agenda/agenda.pdf" + ("?team=1" if team else ""),
         ics_url="/me/agenda/agenda.ics",
+        **_event_day_context(db, agenda),
+    )
+
+
+@post("/no-show/{meeting_id:int}", name="report_no_show", sync_to_thread=False)
+def report_no_show(
+    request: HTMXRequest, db: DB, user: User, event: MaybeEvent, meeting_id: FromPath[int]
+) -> Response:
+    """Report "the other side did not come" (from the agenda, after the meeting's start)."""
+    _, organisation = own_participant(db, user)
+    current = _event(event)
+    back = path_to(request, "my_agenda")
+    return act(
+        request,
+        db,
+        lambda: noshows.report_no_show(db, current, meeting_id, organisation.id or 0, user),
+        partial=lambda error: Redirect(back, status_code=303),
+        back=back,
     )
 
 
@@ -76,21 +107,26 @@ def my_agenda_pdf(
 ) -> Response:
     agenda = _own_agenda(db, user, event, team)
     env = request.app.template_engine.engine  # type: ignore[union-attr]
-    body = render_pdf(env, "agenda/print.html", locale=locale_of(request), sheets=[(None, agenda)])
+    codes = {agenda.person.id: checkin.code_of(db, agenda.person)} if agenda.person else {}
+    body = render_pdf(
+        env, "agenda/print.html", locale=locale_of(request), sheets=[(None, agenda)], codes=codes
+    )
     return _pdf_response(body, "agenda.pdf")
 
 
 @post("/feed", name="calendar_feed_new", sync_to_thread=False)
 def calendar_feed_new(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
     token = accounts.new_calendar_feed(db, user)
+    agenda = _own_agenda(db, user, event)
     return page(
         "agenda/page.html",
         account=user,
-        agenda=_own_agenda(db, user, event),
+        agenda=agenda,
         feed_row=accounts.calendar_feed_created(db, user),
         feed_url=site_url(request) + path_to(request, "calendar_feed", token=f"{token}.ics"),
         pdf_url="/me/agenda/agenda.pdf",
         ics_url="/me/agenda/agenda.ics",
+        **_event_day_context(db, agenda),
     )
 
 
@@ -157,6 +193,7 @@ participant_router = Router(
         my_agenda_pdf,
         calendar_feed_new,
         calendar_feed_revoke,
+        report_no_show,
     ],
 )
 organiser_router = Router(

@@ -41,6 +41,7 @@ from matchmaker.web import (
 )
 from matchmaker.web import availability as availability_web
 from matchmaker.web import confirmations as confirmations_web
+from matchmaker.web import desk as desk_web
 from matchmaker.web import directory as directory_web
 from matchmaker.web import notifications as notifications_web
 from matchmaker.web import report as report_web
@@ -161,6 +162,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             suggestions_web.router,
             report_web.router,
             report_web.public_router,
+            desk_web.router,
+            desk_web.public_router,
             create_static_files_router(
                 path="/static", directories=[resource_dir("static")], name="static"
             ),

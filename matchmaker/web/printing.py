@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Request, Response, Router, get
 from sqlmodel import select
 
-from matchmaker import audit, printing
+from matchmaker import audit, checkin, printing
 from matchmaker.documents import render_pdf
 from matchmaker.models import Account
 from matchmaker.web.deps import DB, MaybeEvent, User
@@ -66,8 +66,11 @@ def print_table_signs(request: Request, db: DB, user: User, event: MaybeEvent) -
 @get("/print/agendas.pdf", name="print_agendas", sync_to_thread=True)
 def print_agendas(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
     current = _event(event)
-    sheets = [(item.participant, item.agenda) for item in printing.all_agendas(db, current)]
-    return _pdf(request, "agenda/print.html", "agendas.pdf", sheets=sheets)
+    items = printing.all_agendas(db, current)
+    checkin.ensure_codes(db, [item.participant for item in items])
+    sheets = [(item.participant, item.agenda) for item in items]
+    codes = {item.participant.id: item.participant.checkin_code for item in items}
+    return _pdf(request, "agenda/print.html", "agendas.pdf", sheets=sheets, codes=codes)
 
 
 @get("/audit", name="audit_log", sync_to_thread=False)

@@ -8,8 +8,9 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from litestar import Request
 from litestar.plugins.htmx import HTMXTemplate
+from markupsafe import Markup
 
-from matchmaker import i18n, reasons, vocabulary
+from matchmaker import checkin, i18n, reasons, vocabulary
 from matchmaker.errors import DomainError
 from matchmaker.models import Meeting, RunReason
 
@@ -97,6 +98,11 @@ def _reason_text(
     return reasons.describe(item, names, _locale(ctx))
 
 
+def _qr_svg(code: str, title: str = "") -> Markup:
+    """A check-in code as an inline SVG QR code (segno's markup, escaped by it)."""
+    return Markup(checkin.qr_svg(code, title=title))
+
+
 def configure_environment(env: Environment) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.add_extension("jinja2.ext.do")  # {% do rows.append(...) %}: chart rows in templates
@@ -107,6 +113,7 @@ def configure_environment(env: Environment) -> None:
         current_locale=_current_locale,
         pick=_pick,
         reason_text=_reason_text,
+        qr_svg=_qr_svg,
         LOCALE_NAMES=i18n.LOCALE_NAMES,
     )
     env.filters.update(datetime=_fmt_datetime, time=_fmt_time, date=_fmt_date)

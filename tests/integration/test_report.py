@@ -64,7 +64,7 @@ def _event_with_meetings(db: Session) -> Event:
         event,
         ocop,
         investor,
-        status=MeetingStatus.scheduled,
+        status=MeetingStatus.no_show,
         slot_id=slots[1].id,
         table_id=tables[1].id,
     )
