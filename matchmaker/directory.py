@@ -8,7 +8,16 @@ from typing import Generic, TypeVar
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, func, select
 
-from matchmaker.models import Event, Organisation, OrgKind, Participant
+from matchmaker.models import (
+    Event,
+    Meeting,
+    MeetingRequest,
+    MeetingStatus,
+    Organisation,
+    OrgKind,
+    Participant,
+    RequestStatus,
+)
 from matchmaker.text import fold
 
 T = TypeVar("T")
@@ -33,6 +42,55 @@ class Page(Generic[T]):
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class Activity:
+    """An organisation's requests and meetings, as the organiser's participant page counts
+    them; `attends` is the meetings with a slot that one representative attends."""
+
+    sent: int
+    sent_accepted: int
+    received: int
+    received_accepted: int
+    received_pending: int
+    meetings: int
+    scheduled: int
+    attends: int
+
+
+def activity(session: Session, org: Organisation, person: Participant) -> Activity:
+    def requests(column: str) -> dict[RequestStatus, int]:
+        rows = session.exec(
+            select(MeetingRequest.status, func.count())
+            .where(getattr(MeetingRequest, column) == org.id)
+            .group_by(MeetingRequest.status)
+        ).all()
+        return {RequestStatus(status): n for status, n in rows}
+
+    sent, received = requests("from_org_id"), requests("to_org_id")
+    meetings = session.exec(
+        select(Meeting).where(
+            or_(col(Meeting.org_a_id) == org.id, col(Meeting.org_b_id) == org.id),
+            Meeting.status != MeetingStatus.cancelled,
+        )
+    ).all()
+    placed = [m for m in meetings if m.slot_id is not None]
+
+    def attended_by_person(m: Meeting) -> bool:
+        mine = m.person_a_id if m.org_a_id == org.id else m.person_b_id
+        return mine is None or mine == person.id  # unnamed: every representative comes
+
+    return Activity(
+        sent=sum(sent.values()),
+        sent_accepted=sent.get(RequestStatus.accepted, 0),
+        received=sum(received.values()),
+        received_accepted=received.get(RequestStatus.accepted, 0),
+        received_pending=received.get(RequestStatus.pending, 0),
+        meetings=len(meetings),
+        scheduled=len(placed),
+        attends=sum(1 for m in placed if attended_by_person(m)),
+    )
 
 
 def counts_by_kind(session: Session, event: Event) -> dict[str, int]:
