@@ -103,17 +103,39 @@ def counts_by_kind(session: Session, event: Event) -> dict[str, int]:
     return {kind.value: found.get(kind.value, 0) for kind in OrgKind}
 
 
-def search_participants(
-    session: Session,
-    event: Event,
-    *,
-    query: str = "",
-    kind: OrgKind | None = None,
-    page: int = 1,
-    per_page: int = PAGE_SIZE,
-) -> Page[tuple[Participant, Organisation]]:
-    """Representatives with their organisation, matching `query` in the person's
-    name, the organisation's name or the email, ignoring Vietnamese diacritics."""
+@dataclass(frozen=True)
+class KindCount:
+    organisations: int
+    people: int
+
+
+def console_counts(session: Session, event: Event) -> dict[str, KindCount]:
+    """Per kind, the organisations and their representatives the organiser's list shows
+    (awaiting approval included, as in the list), so the cards and the list agree."""
+    orgs = dict(
+        session.exec(
+            select(Organisation.kind, func.count())
+            .where(Organisation.event_id == event.id)
+            .group_by(Organisation.kind)
+        ).all()
+    )
+    people = dict(
+        session.exec(
+            select(Organisation.kind, func.count())
+            .select_from(Participant)
+            .join(Organisation, col(Participant.organisation_id) == col(Organisation.id))
+            .where(Organisation.event_id == event.id)
+            .group_by(Organisation.kind)
+        ).all()
+    )
+    return {
+        kind.value: KindCount(int(orgs.get(kind, 0)), int(people.get(kind, 0))) for kind in OrgKind
+    }
+
+
+def _participant_conditions(
+    event: Event, query: str, kind: OrgKind | None
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [col(Organisation.event_id) == event.id]
     if kind is not None:
         conditions.append(col(Organisation.kind) == kind)
@@ -127,6 +149,35 @@ def search_participants(
                 col(Participant.email).like(pattern),
             )
         )
+    return conditions
+
+
+def matching_organisations(
+    session: Session, event: Event, *, query: str = "", kind: OrgKind | None = None
+) -> int:
+    """How many organisations the people :func:`search_participants` finds belong to."""
+    return int(
+        session.exec(
+            select(func.count(func.distinct(Organisation.id)))
+            .select_from(Participant)
+            .join(Organisation, col(Participant.organisation_id) == col(Organisation.id))
+            .where(*_participant_conditions(event, query, kind))
+        ).one()
+    )
+
+
+def search_participants(
+    session: Session,
+    event: Event,
+    *,
+    query: str = "",
+    kind: OrgKind | None = None,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+) -> Page[tuple[Participant, Organisation]]:
+    """Representatives with their organisation, matching `query` in the person's
+    name, the organisation's name or the email, ignoring Vietnamese diacritics."""
+    conditions = _participant_conditions(event, query, kind)
     base = select(Participant, Organisation).join(
         Organisation, col(Participant.organisation_id) == col(Organisation.id)
     )

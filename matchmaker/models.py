@@ -16,6 +16,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from matchmaker.clock import utcnow
+from matchmaker.text import join_place
 
 
 class OrgKind(enum.StrEnum):
@@ -83,6 +84,11 @@ class Event(SQLModel, table=True):
     rules: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     require_approval: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def place(self) -> str:
+        """The venue and the city, each place named once (the city is often in the venue)."""
+        return join_place(self.venue, self.city)
 
 
 class Day(SQLModel, table=True):

@@ -10,7 +10,12 @@ from litestar.plugins.htmx import HTMXRequest
 from sqlmodel import select
 
 from matchmaker import profiles
-from matchmaker.directory import activity, counts_by_kind, search_participants
+from matchmaker.directory import (
+    activity,
+    console_counts,
+    matching_organisations,
+    search_participants,
+)
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Event, Organisation, OrgKind, Participant
@@ -50,8 +55,9 @@ def organiser_home(
         template,
         account=user,
         event=current,
-        counts=counts_by_kind(db, current),
+        counts=console_counts(db, current),
         results=results,
+        organisations=matching_organisations(db, current, query=q, kind=wanted),
         q=q,
         kind_filter=wanted.value if wanted else "",
         kinds=list(OrgKind),
@@ -106,9 +112,7 @@ def participant_page(
 def organiser_participant(
     request: Request, db: DB, user: User, participant_id: FromPath[int]
 ) -> Response:
-    return participant_page(
-        db, user, participant_id, saved=request.query_params.get("saved", "")
-    )
+    return participant_page(db, user, participant_id, saved=request.query_params.get("saved", ""))
 
 
 @post(

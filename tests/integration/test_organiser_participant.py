@@ -182,3 +182,40 @@ def test_participant_page_link_has_a_copy_button_and_a_readonly_field(
         r'<button type="button" class="button secondary" id="copy-link" hidden', shown.text
     )
     assert "navigator.clipboard.writeText(field.value)" in shown.text
+
+
+def test_organiser_home_cards_and_list_count_organisations_and_participants_alike(
+    client: TestClient, db: Session
+) -> None:
+    world = make_world(db)  # a startup and an investor, one person each
+    make_participant(db, world.other_org, "Đặng Văn Bảo")
+    waiting = make_org(db, world.event, "Quỹ Chờ Duyệt", OrgKind.investor, approved=False)
+    make_participant(db, waiting, "Âu Minh Châu")
+    db.commit()
+    open_session(client, world.organiser)
+    client.cookies.set("mm_lang", "en")
+    html = client.get("/organiser").text
+    cards = re.findall(
+        r'<span class="stat-value">([^<]*)</span>'
+        r'<span class="stat-label">\s*([^<]*?)\s*· ([^<]*)</span>',
+        html,
+    )
+    assert cards[:3] == [
+        ("1 organisation", "Startups", "1 participant"),
+        ("0 organisations", "Technology firms", "0 participants"),
+        ("2 organisations", "Investors and funds", "3 participants"),
+    ]
+    assert '<p class="muted">4 participants · 3 organisations</p>' in html
+    filtered = client.get("/organiser", params={"kind": "investor"}).text
+    assert '<p class="muted">3 participants · 2 organisations</p>' in filtered
+
+
+def test_home_names_the_venue_and_city_without_repeating_a_place(
+    client: TestClient, db: Session
+) -> None:
+    world = make_world(db)
+    world.event.venue = "Trung tâm Hội nghị tỉnh Hậu Giang, Vị Thanh"
+    world.event.city = "Vị Thanh, Hậu Giang"
+    db.commit()
+    html = client.get("/").text
+    assert '<p class="venue">Trung tâm Hội nghị tỉnh Hậu Giang, Vị Thanh, Hậu Giang</p>' in html
