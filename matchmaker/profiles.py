@@ -700,3 +700,34 @@ def organiser_update_representative(
         session, "representative.edit", event=event, account=by, participant_id=participant.id
     )
     return participant
+
+
+# --- a new personal link ------------------------------------------------------
+
+NEW_LINK_SUBJECT = N_("Your new personal sign-in link")
+NEW_LINK_BODY = N_(
+    "You asked for a new link to sign in to the event's meeting scheduler. "
+    "It works once and expires in %(hours)s hours. If you did not ask, ignore this message."
+)
+
+
+def send_new_link(
+    session: Session, email: str, *, link_hours: int, limits: dict[str, Any]
+) -> None:
+    """E-mail a fresh personal link to `email` if a participant's active account has it;
+    nothing otherwise, and the caller answers the same ("check your email") either way.
+    Counted under the sign-in limits (`limits`: client, max_attempts, window_seconds,
+    max_client_attempts), so it cannot be used to flood an inbox."""
+    email = accounts.normalise_email(email)
+    accounts.count_request(session, "new-link", email, **limits)
+    account = accounts.account_by_email(session, email)
+    if account is None or not account.active or account.role != Role.participant:
+        return
+    notifications.notify(
+        session,
+        account,
+        NEW_LINK_SUBJECT,
+        NEW_LINK_BODY,
+        {"hours": link_hours},
+        sign_in_hours=link_hours,
+    )
