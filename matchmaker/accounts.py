@@ -125,6 +125,30 @@ def _checked_limits(
     return list(limits)
 
 
+def count_request(
+    session: Session,
+    purpose: str,
+    email: str,
+    *,
+    client: str,
+    max_attempts: int,
+    window_seconds: int,
+    max_client_attempts: int | None = None,
+) -> None:
+    """Count one request of `purpose` (such as "new-link") for `email` from `client`
+    under the sign-in form's limits; RateLimited when either is used up. Every request
+    counts, whatever its outcome (the answer must not tell which addresses exist)."""
+    window = timedelta(seconds=window_seconds)
+    limits = {
+        f"{purpose}:email:{email}": max_attempts,
+        f"{purpose}:client:{client}": max_client_attempts or max_attempts,
+    }
+    if any(_recent_failures(session, key, window) >= limit for key, limit in limits.items()):
+        raise RateLimited(N_("Too many requests. Try again in a few minutes."))
+    for key in limits:
+        session.add(LoginAttempt(key=key, success=False))
+
+
 def authenticate(
     session: Session,
     email: str,

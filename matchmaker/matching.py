@@ -92,6 +92,15 @@ FIT_HALF = 4.0  # score at which the displayed fit is 50 %
 TEXT_REASON_MIN = 0.12  # cosine above which shared terms are given as a reason
 MAX_REASON_ITEMS = 3
 
+# Diversifying a short list (``Corpus.diversified``): maximal marginal relevance, where
+# REDUNDANCY is the weight of a pick's likeness to those already picked (against
+# 1 - REDUNDANCY for its own score) and KIND_SHARE the share of the list one kind may fill
+# while other kinds are left; before that, every need the viewer stated gets the best
+# candidate that meets it. POOL_PER_PICK candidates per place are considered.
+REDUNDANCY = 0.35
+KIND_SHARE = 0.3
+POOL_PER_PICK = 4
+
 # Kinds that usually have business with each other (unordered pairs).
 COMPLEMENTARY: frozenset[frozenset[str]] = frozenset(
     frozenset(pair)
@@ -127,6 +136,7 @@ MSG_TEXT_GIVE = N_("What they seek matches what you offer: %(terms)s")
 MSG_TEXT_ALL = N_("Your profiles speak of %(terms)s")
 MSG_KINDS = N_("Complementary roles: %(theirs)s and %(yours)s")
 MSG_AND = N_("%(items)s and %(last)s")
+MSG_ALSO_OFFER = N_("Unlike the suggestions above, they also offer %(tags)s")
 
 # --- text ------------------------------------------------------------------
 
@@ -618,6 +628,95 @@ class Corpus:
         return [self.score(viewer_id, cid, v) for v, cid in chosen]
 
 
+    def diversified(
+        self, viewer_id: int, candidates: Iterable[int] | None = None, *, limit: int
+    ) -> list[Match]:
+        """At most ``limit`` candidates that together cover what the viewer needs,
+        rather than the ``limit`` best scores (often one kind with one reason):
+
+        1. every tag the viewer seeks (ticked first, then named in its text) that some
+           candidate offers gets the best-scoring such candidate;
+        2. the rest by maximal marginal relevance over the best candidates: the score
+           (relative to the best) less its likeness to the picks so far (kind, what it
+           offers, sectors), one kind filling at most KIND_SHARE of the list while
+           candidates of other kinds remain (then one more each, in turn);
+        3. the picks in that same order (the best score first), each with its reasons.
+        """
+        ids = self.features.keys() if candidates is None else candidates
+        scored = sorted(
+            ((v, cid) for cid, v in self.values(viewer_id, ids).items() if v > 0),
+            key=lambda x: (-round(x[0], 9), self.features[x[1]].sort_key),
+        )
+        if limit <= 0 or not scored:
+            return []
+        value = {cid: v for v, cid in scored}
+        best = scored[0][0]
+        me = self.features[viewer_id]
+        picked: list[int] = []
+
+        def likeness(a: int, b: int) -> float:
+            fa, fb = self.features[a], self.features[b]
+            traits_a = fa.offers_all | {f"sector:{x}" for x in fa.sectors}
+            traits_b = fb.offers_all | {f"sector:{x}" for x in fb.sectors}
+            union = traits_a | traits_b
+            shared = len(traits_a & traits_b) / len(union) if union else 1.0
+            return 0.4 * (fa.profile.kind == fb.profile.kind) + 0.6 * shared
+
+        def marginal(cid: int) -> float:
+            redundancy = max((likeness(cid, p) for p in picked), default=0.0)
+            return (1 - REDUNDANCY) * value[cid] / best - REDUNDANCY * redundancy
+
+        def take(pool: Sequence[int]) -> int:
+            return min(pool, key=lambda c: (-marginal(c), -value[c], self.features[c].sort_key))
+
+        # 1. Cover the stated needs, the ticked ones first.
+        for need in sorted(me.seeks) + sorted(me.seeks_all - me.seeks):
+            if len(picked) >= limit:
+                break
+            if any(need in self.features[p].offers_all for p in picked):
+                continue
+            meeting = [cid for _, cid in scored if need in self.features[cid].offers_all]
+            if meeting:
+                picked.append(meeting[0])
+
+        # 2. Fill up by maximal marginal relevance, one kind at most KIND_SHARE of the list.
+        pool = [cid for _, cid in scored[: max(limit * POOL_PER_PICK, 40)] if cid not in picked]
+        per_kind = max(1, math.ceil(limit * KIND_SHARE))
+        while len(picked) < limit and pool:
+            kinds = Counter(self.features[p].profile.kind for p in picked)
+            while not (
+                open_kinds := [c for c in pool if kinds[self.features[c].profile.kind] < per_kind]
+            ):
+                per_kind += 1  # every kind left is at its share: each may take one more
+            choice = take(open_kinds)
+            picked.append(choice)
+            pool.remove(choice)
+
+        # 3. Show them in marginal-relevance order among themselves: the best first.
+        chosen, picked = picked, []
+        while chosen:
+            choice = take(chosen)
+            picked.append(choice)
+            chosen.remove(choice)
+        return self._told_apart(viewer_id, [self.score(viewer_id, c, value[c]) for c in picked])
+
+    def _told_apart(self, viewer_id: int, matches: list[Match]) -> list[Match]:
+        """Each match after the first also says what it brings that no match above it
+        offers (besides what the viewer asked for): similar cards read differently."""
+        me = self.features[viewer_id]
+        seen: set[str] = set()
+        told: list[Match] = []
+        for number, match in enumerate(matches):
+            offers = self.features[match.profile.id].offers
+            new = sorted(offers - seen - me.seeks_all)[:2]
+            seen |= offers
+            if number and new:
+                extra = Reason("also_offer", MSG_ALSO_OFFER, (("tags", "tag", tuple(new)),), 0.0)
+                match = replace(match, reasons=(*match.reasons, extra))
+            told.append(match)
+        return told
+
+
 # --- the service -----------------------------------------------------------
 
 
@@ -667,7 +766,8 @@ def suggestions_for(
     limit: int | None = 20,
     kind: OrgKind | None = None,
 ) -> list[Suggestion]:
-    """Organisations ``organisation`` may still request, best fit first.
+    """Organisations ``organisation`` may still request, best fit first (at most
+    ``limit``, diversified: see ``Corpus.diversified``).
 
     The same conditions as ``matchmaker.rules.may_request`` (both approved, an
     allowed pair of kinds), with the rules read once for all candidates."""
@@ -699,7 +799,13 @@ def suggestions_for(
         if p.id != organisation.id and p.id not in hidden and p.kind in allowed
     ]
     corpus = Corpus.build(profiles)
-    ranked = corpus.rank(organisation.id, candidates, limit=limit)
+    # A short list is diversified (every stated need, several kinds); the whole list,
+    # asked for with limit=None, is plainly by score.
+    ranked = (
+        corpus.rank(organisation.id, candidates)
+        if limit is None
+        else corpus.diversified(organisation.id, candidates, limit=limit)
+    )
     ids = [m.profile.id for m in ranked]
     found = session.exec(select(Organisation).where(col(Organisation.id).in_(ids))).all()
     by_id = {o.id: o for o in found}

@@ -16,6 +16,7 @@ from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from matchmaker.clock import utcnow
+from matchmaker.text import join_place
 
 
 class OrgKind(enum.StrEnum):
@@ -96,6 +97,11 @@ class Event(SQLModel, table=True):
     # Raised to make new live-board links (matchmaker.board): the old ones stop working.
     board_generation: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def place(self) -> str:
+        """The venue and the city, each place named once (the city is often in the venue)."""
+        return join_place(self.venue, self.city)
 
 
 class Day(SQLModel, table=True):

@@ -46,6 +46,19 @@ class TableSign:
     table: MeetingTable
     day: date
     placed: list[PlacedMeeting] = field(default_factory=list)
+    # A day too long for one sheet is split (at sessions first): sheet `part` of `parts`.
+    part: int = 1
+    parts: int = 1
+
+    @property
+    def compact(self) -> bool:
+        return len(self.placed) > ROOMY_SIGN_ROWS
+
+
+# Every row of a sign has a fixed height (two single lines, the names cut with an
+# ellipsis), so these counts decide what fits on one A4 sheet under the table number.
+ROOMY_SIGN_ROWS = 10
+MAX_SIGN_ROWS = 20
 
 
 def _placed_meetings(session: Session, event: Event) -> list[PlacedMeeting]:
@@ -103,14 +116,38 @@ def table_plan(session: Session, event: Event) -> list[SlotPlan]:
 
 
 def table_signs(session: Session, event: Event) -> list[TableSign]:
-    """One sign per table and day: the table's meetings of that day in time order."""
+    """One sign (one printed sheet) per table and day: the table's meetings of that day
+    in time order; a day with more than MAX_SIGN_ROWS meetings gets one sheet per
+    session, and a session still too long is cut into even parts."""
     zone = ZoneInfo(event.timezone)
-    signs: dict[tuple[str, date], TableSign] = {}
+    days: dict[tuple[str, date], list[PlacedMeeting]] = {}
     for item in _placed_meetings(session, event):
         day = item.slot.start.astimezone(zone).date()
-        key = (item.table.name, day)
-        signs.setdefault(key, TableSign(item.table, day)).placed.append(item)
-    return [signs[key] for key in sorted(signs, key=lambda k: (k[1], k[0]))]
+        days.setdefault((item.table.name, day), []).append(item)
+    signs: list[TableSign] = []
+    for key in sorted(days, key=lambda k: (k[1], k[0])):
+        placed = days[key]
+        chunks = [
+            chunk for group in _by_session(placed) for chunk in _even_chunks(group, MAX_SIGN_ROWS)
+        ]
+        if len(placed) <= MAX_SIGN_ROWS:
+            chunks = [placed]
+        for number, chunk in enumerate(chunks, start=1):
+            signs.append(TableSign(chunk[0].table, key[1], chunk, number, len(chunks)))
+    return signs
+
+
+def _by_session(placed: list[PlacedMeeting]) -> list[list[PlacedMeeting]]:
+    groups: dict[int, list[PlacedMeeting]] = {}
+    for item in placed:
+        groups.setdefault(item.slot.session_id, []).append(item)
+    return list(groups.values())
+
+
+def _even_chunks(items: list[PlacedMeeting], size: int) -> list[list[PlacedMeeting]]:
+    count = -(-len(items) // size)
+    per = -(-len(items) // count)
+    return [items[i : i + per] for i in range(0, len(items), per)]
 
 
 @dataclass(frozen=True)

@@ -555,6 +555,14 @@ def update_representative(
     errors = representative_errors(session, data, except_participant=participant.id)
     if errors:
         raise InvalidInput(errors)
+    _save_representative(session, participant, data)
+    return participant
+
+
+def _save_representative(
+    session: Session, participant: Participant, data: RepresentativeInput
+) -> None:
+    """Checked input onto the representative and its account (address, display name)."""
     apply_representative(participant, data)
     session.add(participant)
     their_account = session.exec(
@@ -564,7 +572,6 @@ def update_representative(
         their_account.email = data.email
         their_account.display_name = data.full_name
         session.add(their_account)
-    return participant
 
 
 def remove_representative(session: Session, account: Account, participant_id: int) -> None:
@@ -659,3 +666,68 @@ def set_require_approval(session: Session, event: Event, required: bool, *, by: 
         event.require_approval = required
         session.add(event)
         audit.record(session, "setup.require_approval", event=event, account=by, required=required)
+
+
+# --- organisers editing a participant -----------------------------------------
+
+
+def organiser_update_organisation(
+    session: Session, event: Event, org: Organisation, data: OrganisationInput, *, by: Account
+) -> Organisation:
+    """The profile form's checks, on an organiser's behalf: the kind may change too."""
+    errors = organisation_errors(data)
+    if errors:
+        raise InvalidInput(errors)
+    apply_organisation(org, data)
+    session.add(org)
+    audit.record(session, "organisation.edit", event=event, account=by, organisation_id=org.id)
+    return org
+
+
+def organiser_update_representative(
+    session: Session,
+    event: Event,
+    participant: Participant,
+    data: RepresentativeInput,
+    *,
+    by: Account,
+) -> Participant:
+    errors = representative_errors(session, data, except_participant=participant.id)
+    if errors:
+        raise InvalidInput(errors)
+    _save_representative(session, participant, data)
+    audit.record(
+        session, "representative.edit", event=event, account=by, participant_id=participant.id
+    )
+    return participant
+
+
+# --- a new personal link ------------------------------------------------------
+
+NEW_LINK_SUBJECT = N_("Your new personal sign-in link")
+NEW_LINK_BODY = N_(
+    "You asked for a new link to sign in to the event's meeting scheduler. "
+    "It works once and expires in %(hours)s hours. If you did not ask, ignore this message."
+)
+
+
+def send_new_link(
+    session: Session, email: str, *, link_hours: int, limits: dict[str, Any]
+) -> None:
+    """E-mail a fresh personal link to `email` if a participant's active account has it;
+    nothing otherwise, and the caller answers the same ("check your email") either way.
+    Counted under the sign-in limits (`limits`: client, max_attempts, window_seconds,
+    max_client_attempts), so it cannot be used to flood an inbox."""
+    email = accounts.normalise_email(email)
+    accounts.count_request(session, "new-link", email, **limits)
+    account = accounts.account_by_email(session, email)
+    if account is None or not account.active or account.role != Role.participant:
+        return
+    notifications.notify(
+        session,
+        account,
+        NEW_LINK_SUBJECT,
+        NEW_LINK_BODY,
+        {"hours": link_hours},
+        sign_in_hours=link_hours,
+    )

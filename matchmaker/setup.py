@@ -5,6 +5,7 @@ places when nothing about their slot changed."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,6 +30,7 @@ from matchmaker.models import (
     Slot,
 )
 from matchmaker.rules import EventRules, rules_of
+from matchmaker.text import fold
 
 MAX_SESSIONS = 30
 MAX_TABLES = 2000
@@ -438,6 +440,32 @@ def host_choices(session: Session, event: Event) -> list[Organisation]:
             .order_by(col(Organisation.name_folded))
         )
     )
+
+
+def host_labels(hosts: Sequence[Organisation]) -> dict[int, str]:
+    """What the setup form's "home table of" field shows for each possible host: its
+    name, with its number when another host has the same name."""
+    folded = Counter(fold(o.name) for o in hosts)
+    return {
+        o.id: o.name if folded[fold(o.name)] == 1 else f"{o.name} (#{o.id})"
+        for o in hosts
+        if o.id is not None
+    }
+
+
+def resolve_hosts(data: Mapping[str, Any], labels: Mapping[int, str]) -> dict[str, Any]:
+    """`data` with each table's host written as a host's id: the form's field takes a
+    host's label (a name picked from a list, typed without diacritics or not) or an id.
+    An unknown label stays as typed, and :func:`parse_setup` refuses it."""
+    by_label = {fold(label): host_id for host_id, label in labels.items()}
+    resolved = dict(data)
+    for i in table_rows(data):
+        key = f"table-{i}-host"
+        raw = _text(data, key)
+        if raw and not (raw.isdigit() and int(raw) in labels):
+            found = by_label.get(fold(raw))
+            resolved[key] = str(found) if found is not None else raw
+    return resolved
 
 
 @dataclass

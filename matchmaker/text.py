@@ -29,3 +29,17 @@ def slugify(text: str, separator: str = "-", max_length: int | None = None) -> s
     if max_length is not None and len(slug) > max_length:
         slug = slug[:max_length].rstrip(separator)
     return slug
+
+
+def join_place(*parts: str) -> str:
+    """Comma-separated place names with each name once: ("Trung tâm Hội nghị, Vị Thanh",
+    "Vị Thanh, Hậu Giang") -> "Trung tâm Hội nghị, Vị Thanh, Hậu Giang"."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for part in parts:
+        for name in part.split(","):
+            name = " ".join(name.split())
+            if name and fold(name) not in seen:
+                seen.add(fold(name))
+                kept.append(name)
+    return ", ".join(kept)

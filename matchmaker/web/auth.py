@@ -141,6 +141,30 @@ def signin_link_submit(request: Request, db: DB, token: FromPath[str]) -> Respon
     return signed_in_redirect(request, account, landing(request, account), by_link=True)
 
 
+@get("/signin/new-link", name="new_link_form", sync_to_thread=False)
+def new_link_form(email: FromQuery[str] = "") -> Response:
+    return page("auth/new_link.html", email=email[:254], error="")
+
+
+@post("/signin/new-link", name="new_link_submit", sync_to_thread=False)
+def new_link_submit(request: Request, db: DB, data: FormData) -> Response:
+    """"E-mail me a new link": the same answer whether or not the address has an
+    account; counted under the sign-in limits."""
+    email = text(data, "email", 254)
+    if not email or "@" not in email:
+        error = error_text(request, DomainError(N_("Enter your email address.")))
+        return page("auth/new_link.html", status=400, email=email, error=error)
+    settings = request.app.state.settings
+    try:
+        profiles.send_new_link(
+            db, email, link_hours=settings.sign_in_link_hours, limits=password_limits(request)
+        )
+    except DomainError as exc:
+        error = error_text(request, exc)
+        return page("auth/new_link.html", status=exc.status_code, email=email, error=error)
+    return page("auth/new_link_sent.html", hours=settings.sign_in_link_hours)
+
+
 @post("/signout", name="signout", guards=[signed_in], sync_to_thread=False)
 def signout(request: Request, db: DB, account: MaybeAccount) -> Redirect:
     if account is not None:
@@ -154,5 +178,14 @@ def signout(request: Request, db: DB, account: MaybeAccount) -> Redirect:
 
 
 router = Router(
-    path="/", route_handlers=[signin_form, signin_submit, signin_link, signin_link_submit, signout]
+    path="/",
+    route_handlers=[
+        signin_form,
+        signin_submit,
+        signin_link,
+        signin_link_submit,
+        new_link_form,
+        new_link_submit,
+        signout,
+    ],
 )

@@ -60,7 +60,7 @@ def field_errors(request: Request, exc: DomainError) -> dict[str, str]:
     return {exc.field or "form": error_text(request, exc)}
 
 
-def _form_context(event: Event) -> dict[str, Any]:
+def form_context(event: Event) -> dict[str, Any]:
     return {
         "event": event,
         "kinds": [k.value for k in OrgKind],
@@ -81,7 +81,7 @@ def register_form(request: Request, account: MaybeAccount, event: MaybeEvent) ->
         org=OrganisationInput(),
         rep=RepresentativeInput(languages=["vi"]),
         errors={},
-        **_form_context(require_event(event)),
+        **form_context(require_event(event)),
     )
 
 
@@ -110,7 +110,7 @@ def register_submit(
             org=org_in,
             rep=rep_in,
             errors=field_errors(request, exc),
-            **_form_context(current),
+            **form_context(current),
         )
     # The same answer whether the address was new or already had an account: the
     # e-mail sent to it says which (and only its owner reads that).
@@ -155,7 +155,7 @@ def _profile_page(
         can_add=len(people) < profiles.MAX_REPRESENTATIVES,
         max_reps=profiles.MAX_REPRESENTATIVES,
         saved=saved,
-        **_form_context(event),
+        **form_context(event),
     )
 
 

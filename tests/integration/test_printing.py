@@ -6,10 +6,11 @@ from litestar.testing import TestClient
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from matchmaker import audit
+from matchmaker import audit, printing
 from matchmaker.models import Meeting, MeetingStatus, MeetingTable, OrgKind, ScheduleVersion, Slot
 from tests.conftest import sign_in_as
 from tests.factories import make_event, make_org, make_organiser, make_participant
+from tests.sessions import open_session, organiser_account
 
 
 def _published_event(db: Session):  # type: ignore[no-untyped-def]
@@ -96,3 +97,60 @@ def test_printing_and_audit_are_for_organisers_only(client: TestClient, db: Sess
     sign_in_as(client, startup_account, db)
     for url in ("/organiser/print", "/organiser/print/agendas.pdf", "/organiser/audit"):
         assert client.get(url).status_code == 403
+
+
+def _busy_table(db: Session, meetings: int):  # type: ignore[no-untyped-def]
+    """One table busy in every slot of the first day, with long names on both sides."""
+    event = make_event(db, slots_per_session=meetings)
+    slots = db.exec(select(Slot).order_by(Slot.position)).all()[:meetings]
+    table = db.exec(select(MeetingTable).order_by(MeetingTable.name)).first()
+    host = make_org(
+        db, event, "Sở Nông nghiệp và Phát triển nông thôn tỉnh Hậu Giang", OrgKind.agency
+    )
+    host_person, _ = make_participant(db, host, "Huỳnh Nhật Bình")
+    for number, slot in enumerate(slots, start=1):
+        guest = make_org(
+            db,
+            event,
+            f"Công ty TNHH Giải pháp Phần mềm và Chuyển đổi số Đồng bằng Sông Cửu Long {number}",
+        )
+        guest_person, _ = make_participant(db, guest, "Nguyễn Thị Phương Thảo")
+        a, b = sorted([(host.id or 0, host_person.id), (guest.id or 0, guest_person.id)])
+        db.add(
+            Meeting(
+                event_id=event.id or 0,
+                org_a_id=a[0],
+                org_b_id=b[0],
+                person_a_id=a[1],
+                person_b_id=b[1],
+                slot_id=slot.id,
+                table_id=table.id if table else None,
+                status=MeetingStatus.scheduled,
+            )
+        )
+    organiser = organiser_account(db)
+    db.commit()
+    return organiser
+
+
+def test_table_signs_a_full_day_of_long_names_fits_one_sheet(
+    client: TestClient, db: Session
+) -> None:
+    organiser = _busy_table(db, printing.MAX_SIGN_ROWS)
+    open_session(client, organiser)
+    pages = _pages_text(client.get("/organiser/print/table-signs.pdf").content)
+    assert len(pages) == 1
+    assert pages[0].startswith("B2B-01")
+    assert pages[0].count("Huỳnh Nhật Bình") == printing.MAX_SIGN_ROWS
+
+
+def test_table_signs_a_longer_day_is_split_into_sheets_each_naming_the_table(
+    client: TestClient, db: Session
+) -> None:
+    organiser = _busy_table(db, printing.MAX_SIGN_ROWS + 4)
+    open_session(client, organiser)
+    pages = _pages_text(client.get("/organiser/print/table-signs.pdf").content)
+    assert len(pages) == 2
+    assert [p.startswith("B2B-01") for p in pages] == [True, True]
+    assert ["tờ 1/2" in pages[0], "tờ 2/2" in pages[1]] == [True, True]
+    assert [p.count("Huỳnh Nhật Bình") for p in pages] == [12, 12]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from litestar.testing import TestClient
 from sqlmodel import Session, select
 
@@ -7,6 +9,7 @@ from matchmaker.models import AuditLog, Meeting, MeetingStatus, MeetingTable, Or
 from matchmaker.setup import form_from_event
 from tests.conftest import post_form, sign_in_as
 from tests.factories import make_event, make_org, make_organiser, make_participant
+from tests.sessions import open_session, organiser_account
 
 
 def _arrange(db: Session):  # type: ignore[no-untyped-def]
@@ -112,3 +115,99 @@ def test_setup_is_for_organisers_only(client: TestClient, db: Session) -> None:
     sign_in_as(client, account, db)
     assert client.get("/organiser/setup").status_code == 403
     assert post_form(client, "/organiser/setup", {"start_date": "2023-05-18"}).status_code == 403
+
+
+def test_setup_page_heads_the_table_column_as_table_name_not_full_name(
+    client: TestClient, db: Session
+) -> None:
+    _, organiser = _arrange(db)
+    open_session(client, organiser)
+    html = client.get("/organiser/setup").text
+    assert "<th>Tên bàn</th><th>Khu</th>" in html
+    assert "Họ tên" not in html
+
+
+def test_setup_page_examples_are_marked_as_examples(client: TestClient, db: Session) -> None:
+    _, organiser = _arrange(db)
+    open_session(client, organiser)
+    html = client.get("/organiser/setup").text
+    assert 'placeholder="vd. Sáng"' in html  # an empty spare row's name
+    assert 'value="vd.' not in html
+    css = client.get("/static/css/app.css").text
+    assert ".setup-form ::placeholder { color: #8a96a3; font-style: italic; opacity: 1; }" in css
+
+
+def test_setup_add_row_with_htmx_answers_one_new_row_and_saves_nothing(
+    client: TestClient, db: Session
+) -> None:
+    event, organiser = _arrange(db)
+    open_session(client, organiser)
+    form = form_from_event(db, event)  # tables 0-2
+    form |= {"table-3-name": "", "table-4-name": "", "table-5-name": ""}  # the spare rows
+    response = post_form(
+        client, "/organiser/setup/rows/table", form, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.text.strip().startswith("<tr>")
+    assert re.findall(r'name="(table-\d+-name)"', response.text) == ["table-6-name"]
+    session_row = post_form(
+        client, "/organiser/setup/rows/session", form, headers={"HX-Request": "true"}
+    )
+    assert re.findall(r'name="(session-\d+-start)"', session_row.text) == ["session-2-start"]
+    db.expire_all()
+    assert len(db.exec(select(MeetingTable)).all()) == 3
+
+
+def test_setup_add_row_without_javascript_returns_the_page_with_more_rows(
+    client: TestClient, db: Session
+) -> None:
+    event, organiser = _arrange(db)
+    open_session(client, organiser)
+    form = form_from_event(db, event) | {"table-3-name": "VIP-01", "table-4-name": ""}
+    response = post_form(client, "/organiser/setup/rows/table", form)
+    assert response.status_code == 200
+    assert 'value="VIP-01"' in response.text  # what was typed, not saved
+    assert re.findall(r'name="table-(\d+)-name"', response.text) == [str(i) for i in range(8)]
+    db.expire_all()
+    assert "VIP-01" not in {t.name for t in db.exec(select(MeetingTable))}
+
+
+def test_setup_home_table_host_is_chosen_by_name(client: TestClient, db: Session) -> None:
+    event, organiser = _arrange(db)
+    fund = make_org(db, event, "Quỹ Đầu tư Sông Hậu", OrgKind.investor)
+    db.commit()
+    open_session(client, organiser)
+    form = form_from_event(db, event) | {"table-0-host": "quy dau tu song hau"}
+    assert post_form(client, "/organiser/setup", form, follow_redirects=False).status_code == 303
+    db.expire_all()
+    hosts = {t.name: t.host_org_id for t in db.exec(select(MeetingTable))}
+    assert hosts == {"B2B-01": fund.id, "B2B-02": None, "B2B-03": None}
+    shown = client.get("/organiser/setup").text
+    assert 'name="table-0-host" type="text" list="host-list" value="Quỹ Đầu tư Sông Hậu"' in shown
+    assert '<option value="Quỹ Đầu tư Sông Hậu">' in shown
+
+
+def test_setup_home_table_host_unknown_name_is_refused_at_its_field(
+    client: TestClient, db: Session
+) -> None:
+    event, organiser = _arrange(db)
+    open_session(client, organiser)
+    client.cookies.set("mm_lang", "en")
+    form = form_from_event(db, event) | {"table-1-host": "Nobody Ltd"}
+    response = post_form(client, "/organiser/setup", form)
+    assert response.status_code == 400
+    assert '<p class="error" id="e-table-1-host">Choose from the list.</p>' in response.text
+    assert 'value="Nobody Ltd"' in response.text
+
+
+def test_setup_page_stays_light_with_many_hosts_and_tables(client: TestClient, db: Session) -> None:
+    event = make_event(db, tables=33)
+    for i in range(170):
+        make_org(db, event, f"Trung tâm Xúc tiến Thương mại và Đầu tư số {i}", OrgKind.agency)
+    organiser = organiser_account(db)
+    db.commit()
+    open_session(client, organiser)
+    response = client.get("/organiser/setup")
+    assert response.status_code == 200
+    assert len(response.content) < 100_000  # 470 KB with a list of hosts in every row
+    assert response.text.count('<option value="Trung tâm') == 170

@@ -3,6 +3,8 @@ organiser's rules, organisations already in contact, the participant-only pages.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,7 @@ from matchmaker.models import (
 )
 from tests.conftest import post_form, sign_in_as
 from tests.factories import make_event, make_meeting, make_org, make_organiser, make_participant
+from tests.sessions import open_session
 
 
 @dataclass
@@ -268,3 +271,38 @@ def test_suggestions_page_rejects_an_unknown_kind(client: TestClient, db: Sessio
     response = client.get("/me/suggestions?kind=spaceship")
     assert response.status_code == 400
     assert "Loại hình tổ chức không hợp lệ." in response.text
+
+
+def test_suggestions_for_a_new_cooperative_cover_its_needs_among_many_startups(
+    client: TestClient, db: Session
+) -> None:
+    """Ten near-identical startups outscored the trade-promotion centre it asked for."""
+    event = make_event(db)
+    coop = make_org(
+        db, event, "HTX Khóm Cầu Đúc Hỏa Tiến", OrgKind.ocop, sectors=["agritech"],
+        offers=["ocop_products"], seeks=["trade_promotion", "export_partner", "ecommerce_platform"],
+    )
+    for i in range(12):
+        make_org(
+            db, event, f"Agri Startup {i:02d}", OrgKind.startup, sectors=["agritech", "ecommerce"],
+            offers=["ecommerce_platform", "iot_solutions"], seeks=["ocop_products"],
+        )
+    centre = make_org(
+        db, event, "Trung tâm Xúc tiến Thương mại", OrgKind.agency, offers=["trade_promotion"]
+    )
+    exporter = make_org(
+        db, event, "Công ty Xuất khẩu Nông sản Mê Kông", OrgKind.tech_firm,
+        offers=["export_partner"],
+    )
+    _, account = make_participant(db, coop, "Nguyễn Thị Hoa")
+    db.commit()
+    open_session(client, account)
+    client.cookies.set("mm_lang", "en")
+    page = client.get("/me/suggestions").text
+    kinds = re.findall(r'<li class="org-card suggestion" data-kind="(\w+)">', page)
+    assert Counter(kinds[:5]) == {"startup": 3, "agency": 1, "tech_firm": 1}
+    assert "They offer trade promotion, which you seek" in page
+    assert "They offer export partner, which you seek" in page
+    top = client.get("/me/suggestions/top", headers={"HX-Request": "true"}).text
+    assert f'href="/directory/{centre.id}"' in top
+    assert f'href="/directory/{exporter.id}"' in top

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.text import fold, slugify
+from matchmaker.text import fold, join_place, slugify
 
 pytestmark = pytest.mark.unit
 
@@ -58,3 +58,20 @@ def test_slugify_makes_ascii_slugs(text: str, slug: str) -> None:
 def test_slugify_takes_a_separator_and_a_maximum_length() -> None:
     assert slugify("Bưởi Năm Roi", separator="") == "buoinamroi"
     assert slugify("Bưởi Năm Roi Phú Hữu", max_length=12) == "buoi-nam-roi"
+
+
+@pytest.mark.parametrize(
+    ("parts", "joined"),
+    [
+        (
+            ("Trung tâm Hội nghị tỉnh Hậu Giang, Vị Thanh", "Vị Thanh, Hậu Giang"),
+            "Trung tâm Hội nghị tỉnh Hậu Giang, Vị Thanh, Hậu Giang",
+        ),
+        (("Vị Thanh", "Vị Thanh"), "Vị Thanh"),
+        (("Khách sạn Mường Thanh", "vi thanh"), "Khách sạn Mường Thanh, vi thanh"),
+        (("", "Cần Thơ"), "Cần Thơ"),
+        (("Hội trường A,  ", ""), "Hội trường A"),
+    ],
+)
+def test_join_place_names_each_place_once(parts: tuple[str, str], joined: str) -> None:
+    assert join_place(*parts) == joined
