@@ -180,6 +180,17 @@ def _check_requests(page: Page, size: ViewportSize) -> None:
             expect(part).to_be_in_viewport()
 
 
+def _check_availability(page: Page) -> None:
+    """Every session's toggle, the afternoon's too, lies within the screen."""
+    page.goto("/me/availability")
+    expect(page.locator(".avail-toggle").first).to_be_visible()
+    outside = page.evaluate(
+        "[...document.querySelectorAll('.avail-toggle')].map(e => e.getBoundingClientRect())"
+        ".filter(r => r.left < 0 || r.right > window.innerWidth).length"
+    )
+    assert outside == 0, f"{outside} session toggles stick out of the screen"
+
+
 def test_participant_pages_fit_the_phone_and_the_desk_in_both_languages(
     browser: Browser, live_server: LiveServer
 ) -> None:
@@ -198,6 +209,7 @@ def test_participant_pages_fit_the_phone_and_the_desk_in_both_languages(
                     page.goto("/me")
                     _check_menu(page, size)
                     _check_directory(page, size)
+                    _check_availability(page)
                     if who == "investor":
                         _check_requests(page, size)
 
