@@ -19,11 +19,15 @@ from matchmaker.availability import Grid, event_grid, present_day_numbers
 from matchmaker.directory import Page
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
+from matchmaker.matching import fit_values
 from matchmaker.models import Account, Day, Event, Organisation, OrgKind, Participant, Role
 from matchmaker.text import fold
-from matchmaker.vocabulary import SECTORS, TAGS
+from matchmaker.vocabulary import SECTORS, STAGES, TAGS
 
 PER_PAGE = 20
+# "match": the search's relevance, then how well each suits the reader (the
+# suggestions' score); "name": A to Z; "newest": the latest registered first.
+SORTS = ("match", "name", "newest")
 
 
 @lru_cache(maxsize=50_000)
@@ -84,9 +88,29 @@ def _search_text(
     )
 
 
+def _seek_free_text(org: Organisation) -> str:
+    """The searched text without what the organisation seeks."""
+    return _search_text(
+        org.name,
+        org.description,
+        org.offers_text,
+        "",
+        tuple(org.offers),
+        (),
+        tuple(org.sectors),
+        org.province,
+    )
+
+
+# A match outside what the organisation seeks scores at least this much: "dau tu"
+# finds the funds that offer investment and, after them, every startup seeking it.
+BEYOND_SEEKS = 3
+
+
 def match_score(org: Organisation, query: str) -> int:
     """0 when `org` does not match the folded `query` (every word must start a word
-    of its text); higher when the name matches or the words appear together."""
+    of its text); 1 when it matches only in what the organisation seeks; more when
+    it matches elsewhere (BEYOND_SEEKS), in the name, or with the words together."""
     tokens = query.split()
     if not tokens:
         return 1
@@ -95,6 +119,8 @@ def match_score(org: Organisation, query: str) -> int:
         return 0
     name = org.name_folded or _folded(org.name)
     score = 1
+    if all(_token_pattern(t).search(_seek_free_text(org)) for t in tokens):
+        score += BEYOND_SEEKS - 1
     if query in haystack:
         score += 1
     if all(_token_pattern(t).search(name) for t in tokens):
@@ -111,13 +137,30 @@ class DirectoryFilters:
     offers: str = ""
     seeks: str = ""
     day: int | None = None
+    stage: str = ""
+    sort: str = ""  # one of SORTS; "" is the most relevant first, then by name
 
     @property
     def active(self) -> bool:
         return (
-            bool(self.q or self.kind or self.sector or self.province or self.offers or self.seeks)
+            bool(
+                self.q
+                or self.kind
+                or self.sector
+                or self.province
+                or self.offers
+                or self.seeks
+                or self.stage
+            )
             or self.day is not None
         )
+
+    @property
+    def narrowing(self) -> int:
+        """How many filters other than the search narrow the list (the phone's
+        "Filters" button shows it)."""
+        chosen = (self.kind, self.sector, self.province, self.offers, self.seeks, self.stage)
+        return sum(1 for v in chosen if v) + (self.day is not None)
 
     def query_string(self, page: int | None = None) -> str:
         from urllib.parse import urlencode
@@ -132,6 +175,8 @@ class DirectoryFilters:
                 ("offers", self.offers),
                 ("seeks", self.seeks),
                 ("day", "" if self.day is None else str(self.day)),
+                ("stage", self.stage),
+                ("sort", self.sort),
                 ("page", "" if page is None else str(page)),
             )
             if v
@@ -146,6 +191,7 @@ class FilterOptions:
     provinces: list[str]
     tags: list[str]
     days: list[tuple[int, object]]  # (number, date)
+    stages: list[str]
 
 
 def filter_options(session: Session, event: Event) -> FilterOptions:
@@ -166,6 +212,7 @@ def filter_options(session: Session, event: Event) -> FilterOptions:
         provinces=sorted((p for p in provinces if p), key=fold),
         tags=list(TAGS),
         days=[(number, on_date) for number, on_date in days],
+        stages=list(STAGES),
     )
 
 
@@ -180,6 +227,13 @@ def _org_days(session: Session, grid: Grid, org_ids: list[int]) -> dict[int, set
     return days
 
 
+@dataclass(frozen=True)
+class DirectoryPage(Page[Organisation]):
+    # With a search: how many of `total` match outside what they seek (they come
+    # first); the others only seek what was searched for.
+    beyond_seeks: int = 0
+
+
 def search_organisations(
     session: Session,
     event: Event,
@@ -187,9 +241,10 @@ def search_organisations(
     *,
     page: int = 1,
     per_page: int = PER_PAGE,
-) -> Page[Organisation]:
-    """Approved organisations of `event` passing every filter, best matches first
-    (then by name), one page of them."""
+    viewer: Organisation | None = None,
+) -> DirectoryPage:
+    """Approved organisations of `event` passing every filter in the order of
+    `filters.sort` (the viewer's own organisation last), one page of them."""
     # Plain columns for filtering and ranking (cheaper than ORM rows); only the shown
     # page is loaded as Organisation objects.
     statement = select(  # type: ignore[call-overload]  # typed for at most four columns
@@ -203,13 +258,16 @@ def search_organisations(
         Organisation.seeks,
         Organisation.sectors,
         Organisation.province,
+        Organisation.created_at,
     ).where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
     if filters.kind:
         if filters.kind not in OrgKind.__members__:
-            return Page(items=[], total=0, page=1, per_page=per_page)
+            return DirectoryPage(items=[], total=0, page=1, per_page=per_page)
         statement = statement.where(Organisation.kind == OrgKind(filters.kind))
     if filters.province:
         statement = statement.where(Organisation.province == filters.province)
+    if filters.stage:
+        statement = statement.where(Organisation.stage == filters.stage)
     candidates: list[Any] = list(session.exec(statement))
     if filters.sector:
         candidates = [o for o in candidates if filters.sector in o.sectors]
@@ -222,22 +280,45 @@ def search_organisations(
         candidates = [o for o in candidates if o.id and filters.day in present[o.id]]
     query = fold(filters.q)
     scored = [(match_score(o, query), o) for o in candidates]
-    ranked = sorted(
-        ((s, o) for s, o in scored if s > 0),
-        key=lambda pair: (-pair[0], pair[1].name_folded or _folded(pair[1].name), pair[1].id or 0),
-    )
+    matched = [(s, o) for s, o in scored if s > 0]
+    ranked = [o for _, o in sorted(matched, key=_order(session, event, filters, viewer))]
     total = len(ranked)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     start = (page - 1) * per_page
-    shown = [o.id for _, o in ranked[start : start + per_page]]
+    shown = [o.id for o in ranked[start : start + per_page]]
     found = session.exec(select(Organisation).where(col(Organisation.id).in_(shown))).all()
     by_id = {o.id: o for o in found}
-    return Page(
+    return DirectoryPage(
         items=[by_id[i] for i in shown],
         total=total,
         page=page,
         per_page=per_page,
+        beyond_seeks=sum(1 for s, _ in matched if s >= BEYOND_SEEKS) if query else total,
+    )
+
+
+def _order(
+    session: Session, event: Event, filters: DirectoryFilters, viewer: Organisation | None
+) -> Any:
+    """The sort key of a (score, row) pair; the viewer's own organisation sorts last."""
+    own = viewer.id if viewer is not None else None
+
+    def name(row: Any) -> tuple[str, int]:
+        return (row.name_folded or _folded(row.name), row.id or 0)
+
+    if filters.sort == "name":
+        return lambda pair: (pair[1].id == own, name(pair[1]))
+    if filters.sort == "newest":
+        return lambda pair: (pair[1].id == own, -pair[1].created_at.timestamp(), pair[1].id)
+    fit: dict[int, float] = {}
+    if filters.sort == "match" and viewer is not None:
+        fit = fit_values(session, event, viewer)
+    return lambda pair: (
+        pair[1].id == own,
+        -pair[0],
+        -round(fit.get(pair[1].id, 0.0), 9),
+        name(pair[1]),
     )
 
 
@@ -259,16 +340,22 @@ class OrganisationPage:
     is_own: bool
 
 
+def viewer_organisation(session: Session, viewer: Account) -> Organisation | None:
+    """The organisation a participant reads the directory for (None: an organiser)."""
+    if viewer.participant_id is None:
+        return None
+    me = session.get(Participant, viewer.participant_id)
+    return session.get(Organisation, me.organisation_id) if me else None
+
+
 def organisation_page(
     session: Session, event: Event, viewer: Account, org_id: int
 ) -> OrganisationPage:
     """An organisation's public profile. Unapproved organisations are visible
     only to their own representatives and to organisers."""
     org = session.get(Organisation, org_id)
-    viewer_org_id: int | None = None
-    if viewer.participant_id is not None:
-        me = session.get(Participant, viewer.participant_id)
-        viewer_org_id = me.organisation_id if me else None
+    mine = viewer_organisation(session, viewer)
+    viewer_org_id = mine.id if mine else None
     is_own = org is not None and org.id == viewer_org_id
     if (
         org is None

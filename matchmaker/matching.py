@@ -779,19 +779,7 @@ def suggestions_for(
     allowed = {k.value for k in OrgKind if rules.may_request_kind(mine, k)}
     if kind is not None:
         allowed &= {kind.value}
-    # Plain columns, not ORM objects: thousands of rows are read on every call.
-    # The tag lists come as stored JSON text where the driver gives text (SQLite), parsed
-    # once per distinct value (_tags): most organisations share a few lists.
-    columns = select(  # type: ignore[call-overload]  # typed for at most four columns
-        Organisation.id, Organisation.name, Organisation.kind,
-        type_coerce(Organisation.sectors, String), type_coerce(Organisation.offers, String),
-        type_coerce(Organisation.seeks, String), Organisation.description,
-        Organisation.offers_text, Organisation.seeks_text,
-    )
-    rows: Sequence[Sequence[Any]] = session.exec(
-        columns.where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
-    ).all()
-    profiles = [_row_profile(row) for row in rows]
+    profiles = _event_profiles(session, event)
     hidden = contacted_ids(session, event, organisation)
     candidates = [
         p.id
@@ -812,6 +800,33 @@ def suggestions_for(
     return [
         Suggestion(by_id[m.profile.id], round(m.score, 3), m.fit, m.reasons) for m in ranked
     ]
+
+
+def fit_values(session: Session, event: Event, organisation: Organisation) -> dict[int, float]:
+    """How well every other approved organisation suits ``organisation`` (the
+    suggestions' score, 0 for nothing in common), for the directory's "best match"."""
+    profiles = _event_profiles(session, event)
+    if organisation.id is None or all(p.id != organisation.id for p in profiles):
+        return {}
+    corpus = Corpus.build(profiles)
+    return corpus.values(organisation.id, (p.id for p in profiles))
+
+
+def _event_profiles(session: Session, event: Event) -> list[Profile]:
+    """The approved organisations' profiles."""
+    # Plain columns, not ORM objects: thousands of rows are read on every call.
+    # The tag lists come as stored JSON text where the driver gives text (SQLite), parsed
+    # once per distinct value (_tags): most organisations share a few lists.
+    columns = select(  # type: ignore[call-overload]  # typed for at most four columns
+        Organisation.id, Organisation.name, Organisation.kind,
+        type_coerce(Organisation.sectors, String), type_coerce(Organisation.offers, String),
+        type_coerce(Organisation.seeks, String), Organisation.description,
+        Organisation.offers_text, Organisation.seeks_text,
+    )
+    rows: Sequence[Sequence[Any]] = session.exec(
+        columns.where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
+    ).all()
+    return [_row_profile(row) for row in rows]
 
 
 def _tags(value: Any) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from litestar import Response, Router, get
 from litestar.params import FromPath, QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 
-from matchmaker import discovery
+from matchmaker import discovery, standing
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import PageNumber, SearchText
@@ -32,9 +32,12 @@ def directory(
     offers: Choice = "",
     seeks: Choice = "",
     day: DayNumber = "",
+    stage: Choice = "",
+    sort: Choice = "",
     page: PageNumber = 1,
 ) -> Response:
     current = _event(event)
+    viewer = discovery.viewer_organisation(db, user)
     filters = discovery.DirectoryFilters(
         q=q.strip(),
         kind=kind,
@@ -43,8 +46,10 @@ def directory(
         offers=offers,
         seeks=seeks,
         day=int(day) if day.isdigit() else None,
+        stage=stage,
+        sort=sort if sort in discovery.SORTS else "",
     )
-    results = discovery.search_organisations(db, current, filters, page=page)
+    results = discovery.search_organisations(db, current, filters, page=page, viewer=viewer)
     template = (
         "directory/_results.html"
         if request.htmx.target == "directory-results"
@@ -56,6 +61,8 @@ def directory(
         event=current,
         filters=filters,
         results=results,
+        standings=standing.standings(db, current, viewer, results.items),
+        viewer=viewer,
         options=discovery.filter_options(db, current),
     )
 
@@ -64,13 +71,14 @@ def directory(
 def organisation(db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]) -> Response:
     current = _event(event)
     profile = discovery.organisation_page(db, current, user, org_id)
+    viewer = discovery.viewer_organisation(db, user)
     return render_page(
         "directory/organisation.html",
         account=user,
         event=current,
         profile=profile,
         org=profile.organisation,
-        can_request=user.participant_id is not None and not profile.is_own,
+        standing=standing.standing(db, current, viewer, profile.organisation),
     )
 
 

@@ -15,6 +15,7 @@ from matchmaker import requests as service
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.models import Event, Participant, Priority, RequestStatus
 from matchmaker.rules import MESSAGE_MAX_LENGTH, rules_of
+from matchmaker.standing import Standing, standing
 from matchmaker.web.actions import act, path_to, redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _require_event
@@ -91,10 +92,13 @@ def _form_page(
     left: int | None = None,
     blocked: str = "",
     status: int = 200,
+    where: Standing | None = None,
 ) -> Response:
     return page(
         "requests/new.html",
         status=status,
+        status_ok=status < 400,
+        standing=where,
         account=user,
         event=event,
         target=target,
@@ -134,6 +138,7 @@ def request_form(
         people=service.people_of(db, target),
         left=service.requests_left(db, current, organisation),
         blocked=blocked,
+        where=standing(db, current, organisation, target),
     )
 
 
@@ -177,6 +182,7 @@ def request_submit(
             errors={field: message} if field else {},
             blocked="" if field else message,
             status=exc.status_code,
+            where=standing(db, current, organisation, target),
         )
     outcome = "agreed" if created.status is RequestStatus.accepted else "sent"
     return redirect_to(request, "requests_list", query={"box": "outgoing", "done": outcome})

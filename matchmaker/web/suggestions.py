@@ -12,6 +12,7 @@ from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.matching import Suggestion, kind_label, reason_texts, suggestions_for
 from matchmaker.models import Event, Organisation, OrgKind
+from matchmaker.standing import standings
 from matchmaker.web.deps import DB, User
 from matchmaker.web.guards import participant_only
 from matchmaker.web.participant import own_participant
@@ -40,14 +41,19 @@ def _kind(value: str) -> OrgKind | None:
         raise DomainError(N_("Unknown kind of organisation."), field="kind") from None
 
 
-def _cards(request: HTMXRequest, suggestions: list[Suggestion]) -> list[dict[str, Any]]:
+def _cards(
+    request: HTMXRequest, db: DB, event: Event, me: Organisation, suggestions: list[Suggestion]
+) -> list[dict[str, Any]]:
     locale = locale_of(request)
+    # A suggestion may still be out of reach (a limit): then no "Request a meeting".
+    found = standings(db, event, me, [s.organisation for s in suggestions])
     return [
         {
             "org": s.organisation,
             "kind": kind_label(s.organisation.kind.value, locale),
             "fit": s.fit,
             "reasons": reason_texts(s.reasons, locale),
+            "standing": found.get(s.organisation.id or 0),
         }
         for s in suggestions
     ]
@@ -68,7 +74,7 @@ def suggestions_page(request: HTMXRequest, db: DB, user: User, kind: KindChoice 
         account=user,
         event=event,
         organisation=organisation,
-        cards=_cards(request, found),
+        cards=_cards(request, db, event, organisation, found),
         kinds=list(OrgKind),
         kind_filter=chosen.value if chosen else "",
     )
@@ -79,7 +85,11 @@ def suggestions_top(request: HTMXRequest, db: DB, user: User) -> Response:
     """The compact top five of the participant's home page (loaded by htmx)."""
     event, organisation = _own(db, user)
     found = suggestions_for(db, event, organisation, limit=TOP_LIMIT)
-    return page("suggestions/_top.html", account=user, top_cards=_cards(request, found))
+    return page(
+        "suggestions/_top.html",
+        account=user,
+        top_cards=_cards(request, db, event, organisation, found),
+    )
 
 
 router = Router(

@@ -4,13 +4,14 @@ organisation pages that never show private fields."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from litestar.testing import TestClient
 from sqlmodel import Session
 
 from matchmaker.models import Event, Organisation, OrgKind
 from tests.conftest import sign_in_as
-from tests.factories import make_event, make_org, make_organiser, make_participant
+from tests.factories import make_event, make_meeting, make_org, make_organiser, make_participant
 
 
 def names(html: str) -> list[str]:
@@ -82,9 +83,14 @@ def test_directory_search_ignores_diacritics_in_offers_text(
     _, orgs = arrange(db)
     signed_in_participant(client, db, orgs["agency"])
     # "dau tu" finds "ĐẦU TƯ" in the fund's own words and "đầu tư" in the startup's
-    # seeks tag label ("vốn đầu tư giai đoạn hạt giống"); the fund also offers it.
+    # seeks tag label ("vốn đầu tư giai đoạn hạt giống"); the fund, which offers it,
+    # comes first, and the count says where each was found.
     response = client.get("/directory", params={"q": "dau tu"})
-    assert names(response.text) == ["Công ty Nông Nghiệp Số", "Quỹ Mekong Ventures"]
+    assert names(response.text) == ["Quỹ Mekong Ventures", "Công ty Nông Nghiệp Số"]
+    assert (
+        "2 tổ chức nhắc đến “dau tu” trong hồ sơ: 1 tổ chức có trong tên, mô tả hoặc "
+        "những gì họ cung cấp (xếp trước), 1 tổ chức chỉ có trong những gì họ tìm kiếm."
+    ) in " ".join(response.text.split())
     assert names(client.get("/directory", params={"q": "do man"}).text) == [
         "Công ty Nông Nghiệp Số"
     ]
@@ -208,3 +214,75 @@ def test_directory_needs_a_signed_in_user(client: TestClient, db: Session) -> No
     response = client.get("/directory", follow_redirects=False)
     assert response.status_code in (302, 303, 307)
     assert response.headers["location"].startswith("/signin")
+
+
+# --- standings, sorting, the stage filter ------------------------------------------
+
+
+def test_directory_cards_offer_a_request_only_where_the_form_would_accept(
+    client: TestClient, db: Session
+) -> None:
+    event, orgs = arrange(db)
+    event.rules = {"allowed_pairs": {"startup": ["investor", "startup"]}}
+    other_fund = make_org(db, event, "Quỹ Đã Hẹn", OrgKind.investor)
+    make_meeting(db, event, orgs["startup"], other_fund)
+    signed_in_participant(client, db, orgs["startup"])
+    page = " ".join(client.get("/directory").text.split())
+    links = re.findall(r'href="/requests/new\?to=(\d+)"', page)
+    assert links == [str(orgs["fund"].id)]
+    assert "Đã đồng ý gặp" in page and 'href="/me/agenda"' in page
+    assert "Quy định của ban tổ chức không cho phép" in page  # the agency
+    assert "Tổ chức của bạn" in page
+    # The request form for the pair that already meets explains it, no error page.
+    form = client.get(f"/requests/new?to={other_fund.id}")
+    assert form.status_code == 200
+    assert "Bạn đã có cuộc gặp với tổ chức này." in form.text
+    assert 'name="message"' not in form.text
+    assert 'href="/me/agenda"' in form.text
+    # An organisation's own page says the same.
+    profile = client.get(f"/directory/{other_fund.id}").text
+    assert "/requests/new" not in profile and "Đã đồng ý gặp" in profile
+
+
+def test_directory_lists_the_readers_own_organisation_last(client: TestClient, db: Session) -> None:
+    _, orgs = arrange(db)
+    signed_in_participant(client, db, orgs["startup"])  # "Công ty ..." sorts first by name
+    for sort in ("", "name", "newest", "match"):
+        listed = names(client.get("/directory", params={"sort": sort}).text)
+        assert listed[-1] == "Công ty Nông Nghiệp Số", sort
+        assert len(listed) == 3
+
+
+def test_directory_sorts_by_name_newest_and_best_match(client: TestClient, db: Session) -> None:
+    event, orgs = arrange(db)
+    orgs["fund"].created_at = datetime(2026, 1, 3, tzinfo=UTC)
+    orgs["startup"].created_at = datetime(2026, 1, 1, tzinfo=UTC)
+    orgs["agency"].created_at = datetime(2026, 1, 2, tzinfo=UTC)
+    late = make_org(db, event, "Zeta Agritech",
+                    OrgKind.startup, sectors=["agritech"], offers=["iot_solutions"],
+                    created_at=datetime(2025, 12, 1, tzinfo=UTC))  # fmt: skip
+    signed_in_participant(client, db, orgs["fund"])
+    by_name = names(client.get("/directory", params={"sort": "name"}).text)
+    assert by_name == ["Công ty Nông Nghiệp Số", "Sở Thông tin và Truyền thông", late.name,
+                       "Quỹ Mekong Ventures"]  # fmt: skip
+    newest = names(client.get("/directory", params={"sort": "newest"}).text)
+    assert newest == ["Sở Thông tin và Truyền thông", "Công ty Nông Nghiệp Số", late.name,
+                      "Quỹ Mekong Ventures"]  # fmt: skip
+    # The fund seeks deal flow in agritech: the agritech startup seeking its seed money
+    # suits it best, the agency least.
+    best = names(client.get("/directory", params={"sort": "match"}).text)
+    assert best[0] == "Công ty Nông Nghiệp Số"
+    assert best[-2:] == ["Sở Thông tin và Truyền thông", "Quỹ Mekong Ventures"]
+
+
+def test_directory_stage_filter(client: TestClient, db: Session) -> None:
+    event, orgs = arrange(db)
+    orgs["startup"].stage = "seed"
+    make_org(db, event, "Startup Tăng Trưởng", OrgKind.startup, stage="growth")
+    signed_in_participant(client, db, orgs["agency"])
+    assert names(client.get("/directory", params={"stage": "seed"}).text) == [
+        "Công ty Nông Nghiệp Số"
+    ]
+    page = client.get("/directory", params={"stage": "seed"}).text
+    assert "1 tổ chức khớp với bộ lọc" in page
+    assert names(client.get("/directory", params={"stage": "no-such"}).text) == []

@@ -160,6 +160,19 @@ def test_suggestions_page_shows_cards_with_reasons(client: TestClient, db: Sessi
     assert "<meter" in page
 
 
+def test_a_suggestion_out_of_reach_offers_no_request(client: TestClient, db: Session) -> None:
+    w = make_world(db, max_meetings=1)
+    make_meeting(db, w.event, w.investor, w.agency)  # the investor's one meeting
+    db.commit()
+    sign_in_as(client, w.startup_user, db)
+    for path in ("/me/suggestions", "/me/suggestions/top"):
+        page = " ".join(client.get(path).text.split())
+        assert f'href="/directory/{w.investor.id}"' in page, path
+        assert f'href="/requests/new?to={w.investor.id}"' not in page, path
+        assert f'href="/requests/new?to={w.tech.id}"' in page, path
+        assert "Đã đạt giới hạn" in page, path
+
+
 def test_suggestions_page_explains_why_it_is_empty_before_approval(
     client: TestClient, db: Session
 ) -> None:
