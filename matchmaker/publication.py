@@ -414,7 +414,10 @@ def _notify_agenda_changes(session: Session, event: Event, publication: Publicat
                 "The meeting schedule of %(event)s has been published (version %(number)s). "
                 "Open your agenda to see the time and table of each of your meetings."
             ),
-            {"event": event.name_vi, "number": publication.version.number},
+            {
+                "event": notifications.Pick(event.name_vi, event.name_en),
+                "number": publication.version.number,
+            },
             link="/me/agenda",
         )
 
@@ -507,6 +510,10 @@ def _notify_hosts(
                 "Accept each slot, or mark it impossible with a reason, by %(deadline)s; "
                 "slots not answered by then count as accepted."
             ),
-            {"count": count, "event": event.name_vi, "deadline": deadline},
+            {
+                "count": count,
+                "event": notifications.Pick(event.name_vi, event.name_en),
+                "deadline": deadline,
+            },
             link="/me/confirmations",
         )

@@ -445,11 +445,11 @@ def _first_meeting(db: Session, event: Event) -> Meeting:
 
 
 TABLES_FULL_VI = (
-    "Doanh nghiệp 0 và Doanh nghiệp 1 chỉ cùng rảnh vào sáng 18/5: "
+    "Doanh nghiệp 0 và Doanh nghiệp 1 chỉ cùng rảnh vào sáng Thứ Năm 18/05: "
     "tất cả các bàn đều đã kín vào thời gian đó."
 )
 TABLES_FULL_EN = (
-    "Doanh nghiệp 0 and Doanh nghiệp 1 are both free only on the morning of 18 May: "
+    "Doanh nghiệp 0 and Doanh nghiệp 1 are both free only on the morning of Thu 18 May: "
     "every table is taken then."
 )
 
