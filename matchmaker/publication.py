@@ -108,6 +108,16 @@ def latest_version(session: Session, event: Event) -> ScheduleVersion | None:
     ).first()
 
 
+def any_draft(session: Session, event: Event) -> bool:
+    """Whether a draft was ever released to the hosts of `event`."""
+    found = session.exec(
+        select(ScheduleVersion.id).where(
+            ScheduleVersion.event_id == event.id, ScheduleVersion.kind == DRAFT
+        )
+    ).first()
+    return found is not None
+
+
 def open_draft(session: Session, event: Event) -> ScheduleVersion | None:
     """The draft hosts are confirming: the newest version, when it is a draft."""
     # Every agenda page asks: look at the kind first, and load the (large) snapshot

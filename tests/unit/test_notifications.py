@@ -37,7 +37,7 @@ def test_render_writes_datetimes_in_event_time_zone() -> None:
     deadline = datetime(2023, 5, 17, 3, 30, tzinfo=UTC)  # 10:30 in Asia/Ho_Chi_Minh
     assert render("en", "expires %(when)s", {"when": deadline}) == "expires Wed 17 May 2023, 10:30"
     assert render("vi", "expires %(when)s", {"when": deadline}) == (
-        "hết hạn lúc Thứ Tư, 17/05/2023 10:30"
+        "cần trả lời trước Thứ Tư, 17/05/2023 10:30"
     )
 
 
