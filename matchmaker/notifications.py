@@ -378,7 +378,7 @@ class OutboxStatus(StrEnum):
 OUTBOX_STATUS_LABELS = {
     OutboxStatus.waiting: N_("Waiting to be sent"),
     OutboxStatus.sent: N_("Sent"),
-    OutboxStatus.failed: N_("Failed"),
+    OutboxStatus.failed: N_("Sending failed"),
     OutboxStatus.not_sent: N_("Not e-mailed: no mail server is configured"),
 }
 

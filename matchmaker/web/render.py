@@ -111,6 +111,16 @@ def _note_body(ctx: Context, note: Notification) -> str:
 
 
 @pass_context
+def _mail_configured(ctx: Context) -> bool:
+    """Whether e-mails really go out (a mail server is configured): pages say so
+    honestly instead of "sent"."""
+    request = ctx.get("request")
+    settings = getattr(getattr(request, "app", None), "state", None) if request else None
+    smtp = getattr(getattr(settings, "settings", None), "smtp", None)
+    return bool(getattr(smtp, "configured", False))
+
+
+@pass_context
 def _current_locale(ctx: Context) -> str:
     return _locale(ctx)
 
@@ -143,6 +153,7 @@ def configure_environment(env: Environment) -> None:
         pick=_pick,
         reason_text=_reason_text,
         note_subject=_note_subject,
+        mail_configured=_mail_configured,
         note_body=_note_body,
         LOCALE_NAMES=i18n.LOCALE_NAMES,
     )
