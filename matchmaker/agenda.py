@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlmodel import Session, col, or_, select
 
-from matchmaker import reasons
+from matchmaker import formats, reasons
 from matchmaker.clock import utcnow
 from matchmaker.models import (
     Event,
@@ -181,9 +181,11 @@ def _uid(meeting: Meeting, domain: str) -> str:
     return f"matchmaker-meeting-{meeting.id}@{domain}"
 
 
-def to_ics(agenda: Agenda, *, domain: str, title: str) -> bytes:
+def to_ics(agenda: Agenda, *, domain: str, title: str, locale: str = "vi") -> bytes:
     """The agenda as iCalendar: stable UIDs, TZID of the event, SEQUENCE raised on
-    every change, cancelled meetings kept with STATUS:CANCELLED so calendars drop them."""
+    every change, cancelled meetings kept with STATUS:CANCELLED so calendars drop them.
+    Each description starts with the meeting's day and time in event time, written as
+    the pages write them (`locale`), so it reads the same in any calendar's zone."""
     zone = ZoneInfo(agenda.event.timezone)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Matchmaker//Hau Giang Startup Week//VI")
@@ -215,7 +217,12 @@ def to_ics(agenda: Agenda, *, domain: str, title: str) -> bytes:
             " · ".join(x for x in (p.full_name, p.title, p.email, p.phone) if x)
             for p in item.counterpart_people
         )
-        vevent.add("description", f"{item.counterpart.name}\n{contacts}".strip())
+        when = (
+            f"{formats.format_date(item.slot.start, locale, agenda.event.timezone)} "
+            f"{formats.format_time_range(item.slot.start, item.slot.end, locale, zone.key)}"
+            f" ({zone.key})"
+        )
+        vevent.add("description", f"{when}\n{item.counterpart.name}\n{contacts}".strip())
         vevent.add("sequence", item.meeting.sequence)
         vevent.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         vevent.add("last-modified", item.meeting.updated_at)

@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlmodel import Session, col, select
 
-from matchmaker import i18n, reasons, vocabulary
+from matchmaker import formats, i18n, reasons, vocabulary
 from matchmaker.clock import as_utc
 from matchmaker.i18n import N_
 from matchmaker.importing import FIELD_LABELS
@@ -56,9 +56,9 @@ MEETING_STATUS_LABELS = {
     MeetingStatus.no_show: N_("No-show"),
 }
 # Excel number formats of the event-local dates and times, by the reader's language.
-DATETIME_FORMATS = {"vi": "dd/mm/yyyy hh:mm", "en": "d mmm yyyy hh:mm"}
-DATE_FORMATS = {"vi": "dd/mm/yyyy", "en": "d mmm yyyy"}
-TIME_FORMAT = "hh:mm"
+DATETIME_FORMATS = formats.EXCEL_DATETIME
+DATE_FORMATS = formats.EXCEL_DATE
+TIME_FORMAT = formats.EXCEL_TIME
 LIST_SEPARATOR = "; "
 
 

@@ -7,12 +7,9 @@ Catalogs are compiled in memory at start-up, so the .po files in
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from gettext import NullTranslations
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -58,31 +55,3 @@ def normalise_locale(value: str | None, default: str = "vi") -> str:
         if short in LOCALES:
             return short
     return default
-
-
-def local(dt: datetime, tz: str) -> datetime:
-    return dt.astimezone(ZoneInfo(tz))
-
-
-# Babel takes ~0.1 ms per call and a page shows the same few slot times many times:
-# results are remembered (they depend only on the instant, the zone and the locale).
-@lru_cache(maxsize=8192)
-def fmt_datetime(dt: datetime, locale: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
-    return format_datetime(local(dt, tz), "short", locale=locale)
-
-
-@lru_cache(maxsize=8192)
-def fmt_time(dt: datetime, locale: str, tz: str = "Asia/Ho_Chi_Minh") -> str:
-    return format_time(local(dt, tz), "HH:mm", locale=locale)
-
-
-def fmt_date(d: date | datetime, locale: str, fmt: str = "full") -> str:
-    # Equal instants in different zones can fall on different dates: the offset is
-    # part of the key.
-    offset = d.utcoffset() if isinstance(d, datetime) else None
-    return _fmt_date(d, offset, locale, fmt)
-
-
-@lru_cache(maxsize=8192)
-def _fmt_date(d: date | datetime, _offset: timedelta | None, locale: str, fmt: str) -> str:
-    return format_date(d, fmt, locale=locale)

@@ -418,6 +418,11 @@ class Notification(SQLModel, table=True):
     # many hours, at the moment the e-mail is sent, so no usable secret is ever stored
     # here (`link` is then where the in-app copy leads).
     sign_in_hours: int | None = None
+    # What `subject` and `body` were written from: {"subject": msgid, "body": msgid,
+    # "params": {...}} (`matchmaker.notifications.encode`), so pages show the text in
+    # the reader's language of the moment and e-mails in the recipient's. None on rows
+    # written before it was kept: those show `subject` and `body` as stored.
+    message: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
     sent_at: datetime | None = None

@@ -108,6 +108,16 @@ def latest_version(session: Session, event: Event) -> ScheduleVersion | None:
     ).first()
 
 
+def any_draft(session: Session, event: Event) -> bool:
+    """Whether a draft was ever released to the hosts of `event`."""
+    found = session.exec(
+        select(ScheduleVersion.id).where(
+            ScheduleVersion.event_id == event.id, ScheduleVersion.kind == DRAFT
+        )
+    ).first()
+    return found is not None
+
+
 def open_draft(session: Session, event: Event) -> ScheduleVersion | None:
     """The draft hosts are confirming: the newest version, when it is a draft."""
     # Every agenda page asks: look at the kind first, and load the (large) snapshot
@@ -414,7 +424,10 @@ def _notify_agenda_changes(session: Session, event: Event, publication: Publicat
                 "The meeting schedule of %(event)s has been published (version %(number)s). "
                 "Open your agenda to see the time and table of each of your meetings."
             ),
-            {"event": event.name_vi, "number": publication.version.number},
+            {
+                "event": notifications.Pick(event.name_vi, event.name_en),
+                "number": publication.version.number,
+            },
             link="/me/agenda",
         )
 
@@ -507,6 +520,10 @@ def _notify_hosts(
                 "Accept each slot, or mark it impossible with a reason, by %(deadline)s; "
                 "slots not answered by then count as accepted."
             ),
-            {"count": count, "event": event.name_vi, "deadline": deadline},
+            {
+                "count": count,
+                "event": notifications.Pick(event.name_vi, event.name_en),
+                "deadline": deadline,
+            },
             link="/me/confirmations",
         )

@@ -17,10 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from sqlmodel import Session, col, select
 
-from matchmaker import i18n
+from matchmaker import formats, i18n
 from matchmaker.i18n import N_
 from matchmaker.models import (
     Day,
@@ -44,7 +43,6 @@ _PART_OF_DAY = (  # (local hour before which, phrase)
     (18, N_("the afternoon of %(date)s")),
     (24, N_("the evening of %(date)s")),
 )
-_DATE_FORMAT = {"vi": "d/M", "en": "d MMMM"}
 
 
 @dataclass(frozen=True)
@@ -115,15 +113,18 @@ class _Writer:
         return slot.start.astimezone(ZoneInfo(self.names.timezone)) if slot else None
 
     def date(self, when: datetime) -> str:
-        return format_date(when.date(), _DATE_FORMAT.get(self.locale, "d MMMM"), self.locale)
+        return formats.format_day(when, self.locale, self.names.timezone)
+
+    def clock(self, when: datetime) -> str:
+        return formats.format_time(when, self.locale, self.names.timezone)
 
     def at(self, slot_id: Any) -> str:
-        """A slot as "08:00 on 19 May" / "08:00 ngày 19/5"."""
+        """A slot as "08:00 on Fri 19 May" / "08:00 ngày Thứ Sáu 19/05"."""
         when = self._local(slot_id)
         if when is None:
             return "?"
         return self.say(
-            N_("%(time)s on %(date)s"), time=when.strftime("%H:%M"), date=self.date(when)
+            N_("%(time)s on %(date)s"), time=self.clock(when), date=self.date(when)
         )
 
     def part_of_day(self, when: datetime) -> str:
@@ -145,7 +146,7 @@ class _Writer:
             if len(times) == self.names.session_size[session_id]:
                 phrases.append(self.say(N_("on %(part)s"), part=part))
             elif len(times) <= 2:
-                clock = self.both([t.strftime("%H:%M") for t in times])
+                clock = self.both([self.clock(t) for t in times])
                 phrases.append(
                     self.say(N_("at %(times)s on %(date)s"), times=clock, date=self.date(times[0]))
                 )

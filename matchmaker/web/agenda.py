@@ -15,7 +15,7 @@ from matchmaker import accounts, checkin, noshows
 from matchmaker.agenda import Agenda, build_agenda, to_ics
 from matchmaker.documents import render_pdf
 from matchmaker.errors import NotFound
-from matchmaker.i18n import N_
+from matchmaker.i18n import N_, normalise_locale
 from matchmaker.models import Organisation, Participant, Role
 from matchmaker.web.actions import act, path_to, redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
@@ -97,7 +97,9 @@ def report_no_show(
 @get("/agenda.ics", name="my_agenda_ics", sync_to_thread=False)
 def my_agenda_ics(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
     agenda = _own_agenda(db, user, event)
-    body = to_ics(agenda, domain=_domain(request), title=agenda.organisation.name)
+    body = to_ics(
+        agenda, domain=_domain(request), title=agenda.organisation.name, locale=locale_of(request)
+    )
     return _ics_response(body, "agenda.ics")
 
 
@@ -148,7 +150,12 @@ def calendar_feed(request: Request, db: DB, event: MaybeEvent, token: FromPath[s
         raise NotFound(N_("No such calendar."))
     agenda = build_agenda(db, _event(event), organisation, participant)
     return Response(
-        to_ics(agenda, domain=_domain(request), title=organisation.name),
+        to_ics(
+            agenda,
+            domain=_domain(request),
+            title=organisation.name,
+            locale=normalise_locale(account.locale),
+        ),
         media_type="text/calendar; charset=utf-8",
         headers={"cache-control": "private, max-age=300"},
     )

@@ -36,14 +36,16 @@ def _host_page(
     organisation: Organisation,
 ) -> Response:
     draft = publication.open_draft(db, event)
-    any_version = publication.latest_version(db, event) is not None
+    # "Answers are closed" only where hosts were once asked: a schedule published
+    # without a draft never opened them (the notice read "the deadline has passed").
+    asked = draft is not None or publication.any_draft(db, event)
     return page(
         "confirmations/host.html",
         account=user,
         event=event,
         organisation=organisation,
         draft=draft,
-        closed=service.answers_closed_reason(draft) if any_version else "",
+        closed=service.answers_closed_reason(draft) if asked else "",
         rows=service.host_slots(db, event, organisation),
     )
 

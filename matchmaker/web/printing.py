@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from litestar import Request, Response, Router, get
-from sqlmodel import select
 
 from matchmaker import audit, checkin, printing
 from matchmaker.documents import render_pdf
-from matchmaker.models import Account
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
 from matchmaker.web.forms import PageNumber
@@ -74,21 +72,24 @@ def print_agendas(request: Request, db: DB, user: User, event: MaybeEvent) -> Re
 
 
 @get("/audit", name="audit_log", sync_to_thread=False)
-def audit_log(db: DB, user: User, event: MaybeEvent, page_number: PageNumber = 1) -> Response:
+def audit_log(
+    request: Request, db: DB, user: User, event: MaybeEvent, page_number: PageNumber = 1
+) -> Response:
     current = _event(event)
     per_page = 100
     entries = audit.recent(db, current, limit=per_page + 1, offset=(page_number - 1) * per_page)
-    account_ids = {e.account_id for e in entries if e.account_id}
-    names = {
-        a.id: a.display_name or a.email
-        for a in db.exec(select(Account).where(Account.id.in_(account_ids)))  # type: ignore[union-attr]
-    }
+    shown = entries[:per_page]
+    names = audit.AuditNames.load(db, current, shown)
+    locale = locale_of(request)
+    rows = [
+        (e, names.accounts.get(e.account_id or 0, "—"), audit.describe(e, names, locale))
+        for e in shown
+    ]
     return page(
         "print/audit.html",
         account=user,
         event=current,
-        entries=entries[:per_page],
-        names=names,
+        rows=rows,
         page_number=page_number,
         has_next=len(entries) > per_page,
     )

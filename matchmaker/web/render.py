@@ -10,9 +10,9 @@ from litestar import Request
 from litestar.plugins.htmx import HTMXTemplate
 from markupsafe import Markup
 
-from matchmaker import checkin, i18n, reasons, vocabulary
+from matchmaker import checkin, formats, i18n, notifications, reasons, vocabulary
 from matchmaker.errors import DomainError
-from matchmaker.models import Meeting, RunReason
+from matchmaker.models import Meeting, Notification, RunReason
 
 
 def locale_of(request: Request) -> str:
@@ -60,19 +60,65 @@ def _pgettext(ctx: Context, context: str, message: str) -> str:
     return i18n.translations(_locale(ctx)).pgettext(context, message)
 
 
-@pass_context
-def _fmt_datetime(ctx: Context, value: Any, tz: str = "Asia/Ho_Chi_Minh") -> str:
-    return i18n.fmt_datetime(value, _locale(ctx), tz) if value else ""
+def _zone(ctx: Context, tz: str | None) -> str:
+    """The zone a page shows times in: the one given, else its event's."""
+    if tz:
+        return tz
+    event = ctx.get("event")
+    return str(getattr(event, "timezone", "") or formats.DEFAULT_ZONE)
 
 
 @pass_context
-def _fmt_time(ctx: Context, value: Any, tz: str = "Asia/Ho_Chi_Minh") -> str:
-    return i18n.fmt_time(value, _locale(ctx), tz) if value else ""
+def _fmt_datetime(ctx: Context, value: Any, tz: str | None = None) -> str:
+    return formats.format_datetime(value, _locale(ctx), _zone(ctx, tz)) if value else ""
 
 
 @pass_context
-def _fmt_date(ctx: Context, value: Any, fmt: str = "full") -> str:
-    return i18n.fmt_date(value, _locale(ctx), fmt) if value else ""
+def _fmt_daytime(ctx: Context, value: Any, tz: str | None = None) -> str:
+    return formats.format_day_time(value, _locale(ctx), _zone(ctx, tz)) if value else ""
+
+
+@pass_context
+def _fmt_time(ctx: Context, value: Any, tz: str | None = None) -> str:
+    return formats.format_time(value, _locale(ctx), _zone(ctx, tz)) if value else ""
+
+
+@pass_context
+def _fmt_timerange(ctx: Context, start: Any, end: Any, tz: str | None = None) -> str:
+    if not start or not end:
+        return ""
+    return formats.format_time_range(start, end, _locale(ctx), _zone(ctx, tz))
+
+
+@pass_context
+def _fmt_date(ctx: Context, value: Any, tz: str | None = None) -> str:
+    return formats.format_date(value, _locale(ctx), _zone(ctx, tz)) if value else ""
+
+
+@pass_context
+def _fmt_day(ctx: Context, value: Any, tz: str | None = None) -> str:
+    return formats.format_day(value, _locale(ctx), _zone(ctx, tz)) if value else ""
+
+
+@pass_context
+def _note_subject(ctx: Context, note: Notification) -> str:
+    """A notification's subject in the reader's language of the moment."""
+    return notifications.subject_in(note, _locale(ctx))
+
+
+@pass_context
+def _note_body(ctx: Context, note: Notification) -> str:
+    return notifications.body_in(note, _locale(ctx))
+
+
+@pass_context
+def _mail_configured(ctx: Context) -> bool:
+    """Whether e-mails really go out (a mail server is configured): pages say so
+    honestly instead of "sent"."""
+    request = ctx.get("request")
+    settings = getattr(getattr(request, "app", None), "state", None) if request else None
+    smtp = getattr(getattr(settings, "settings", None), "smtp", None)
+    return bool(getattr(smtp, "configured", False))
 
 
 @pass_context
@@ -114,9 +160,19 @@ def configure_environment(env: Environment) -> None:
         pick=_pick,
         reason_text=_reason_text,
         qr_svg=_qr_svg,
+        note_subject=_note_subject,
+        mail_configured=_mail_configured,
+        note_body=_note_body,
         LOCALE_NAMES=i18n.LOCALE_NAMES,
     )
-    env.filters.update(datetime=_fmt_datetime, time=_fmt_time, date=_fmt_date)
+    env.filters.update(
+        datetime=_fmt_datetime,
+        daytime=_fmt_daytime,
+        time=_fmt_time,
+        timerange=_fmt_timerange,
+        date=_fmt_date,
+        day=_fmt_day,
+    )
     vocabulary.install(env)
     env.autoescape = True
     env.trim_blocks = True

@@ -11,14 +11,22 @@ from typing import Any
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from matchmaker import audit, publication, reasons
 from matchmaker.clock import as_utc, utcnow
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
-from matchmaker.models import Event, RunReason, RunStatus, ScheduleVersion, SolveRun
-from matchmaker.scheduling import org_schedule, review_run
+from matchmaker.models import (
+    Event,
+    Meeting,
+    RunReason,
+    RunStatus,
+    ScheduleVersion,
+    SolveRun,
+)
+from matchmaker.scheduling import ACTIVE_STATUSES, org_schedule, review_run
 from matchmaker.solve_worker import (
     ACTIVE,
     SolveParams,
@@ -60,10 +68,36 @@ class RunFigures:
     has_result: bool = False  # the run ended with a stored result (maybe without schedule)
     has_schedule: bool = False  # ... that proposes a schedule
     diagnosis: list[RunReason] = field(default_factory=list)  # why there is no schedule
+    requested: int | None = None  # meetings to place (while running: the event's now)
 
     @property
     def params(self) -> dict[str, Any]:
         return dict(self.run.parameters or {})
+
+    @property
+    def closeness(self) -> float | None:
+        """How close the importance placed is to the best possible (1 = reached)."""
+        return None if self.gap is None else 1.0 - self.gap
+
+    @property
+    def stage(self) -> str:
+        """What the solver is doing, in the organisers' terms (see solve/_progress.html).
+        Once the importance placed reaches the best possible, the later phases may find
+        nothing better for a long while: the page then says what they are about."""
+        if self.run.status is RunStatus.queued:
+            return "queued"
+        phase = self.phase
+        if phase.endswith("-session"):
+            return "session"
+        if phase in ("", "first", "floor", "coverage"):
+            return "placing" if phase else "building"
+        if phase == "weight":
+            weight, bound = self.weight, self.bound
+            reached = weight is not None and bound is not None and weight >= bound
+            return "weight_done" if reached else "weight"
+        if phase == "relaxed":
+            return "breaks"
+        return phase  # fairness, moves, breaks
 
 
 def figures(run: SolveRun, published: int | None = None, draft: int | None = None) -> RunFigures:
@@ -104,7 +138,24 @@ def figures(run: SolveRun, published: int | None = None, draft: int | None = Non
         has_result=size is not None,
         has_schedule=run.has_schedule,
         diagnosis=outcome.diagnosis if outcome else [],
+        requested=size[0] + size[1] if size else None,
     )
+
+
+def _with_requested(db: Session, event: Event, current: RunFigures | None) -> RunFigures | None:
+    """A run without a result yet counts the meetings it is placing (the event's)."""
+    if current is not None and current.requested is None:
+        current.requested = int(
+            db.exec(
+                select(func.count())
+                .select_from(Meeting)
+                .where(
+                    Meeting.event_id == event.id,
+                    col(Meeting.status).in_(list(ACTIVE_STATUSES)),
+                )
+            ).one()
+        )
+    return current
 
 
 def _reason_names(db: Session, event: Event, current: RunFigures | None) -> reasons.Names | None:
@@ -169,6 +220,7 @@ def _solve_page(
 ) -> Response:
     history = _history(db, event)
     current = next((f for f in history if f.active), history[0] if history else None)
+    current = _with_requested(db, event, current)
     return render_page(
         "solve/page.html",
         status=status,
@@ -230,7 +282,7 @@ def _run(db: Session, event: Event, run_id: int) -> SolveRun:
 
 
 def _progress(db: Session, event: Event, run: SolveRun, user: Any) -> Response:
-    current = figures(run)
+    current = _with_requested(db, event, figures(run))
     return render_page(
         "solve/_progress.html",
         account=user,

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from matchmaker import publication, scheduling
 from matchmaker.clock import utcnow
 from matchmaker.db import session_scope
-from matchmaker.i18n import fmt_time
+from matchmaker.formats import format_time
 from matchmaker.models import (
     Account,
     Event,
@@ -103,7 +103,7 @@ def _slot(db: Session, slot_id: int) -> tuple[str, str]:
     """A slot's code and its start as the pages show it (HH:mm, event time)."""
     slot = db.get(Slot, slot_id)
     assert slot is not None
-    return slot.code, fmt_time(slot.start, "vi")
+    return slot.code, format_time(slot.start, "vi")
 
 
 def _sign_out(page: Page) -> None:

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from matchmaker import publication, scheduling
 from matchmaker.db import session_scope
-from matchmaker.i18n import fmt_time
+from matchmaker.formats import format_time
 from matchmaker.models import (
     Account,
     Event,
@@ -99,7 +99,7 @@ def test_startup_agenda_ics_and_pdf_after_publication(
     item = desktop.locator(".agenda-item", has_text=counterpart).first
     item.wait_for()
     text = item.inner_text()
-    assert fmt_time(slot.start, "vi") in text
+    assert format_time(slot.start, "vi") in text
     assert table.name in text
     shot(desktop, "agenda-after-publication-vi")
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from litestar.testing import TestClient
 from sqlmodel import Session, col, select
 
-from matchmaker import changes, confirmations, publication, scheduling
-from matchmaker.clock import utcnow
+from matchmaker import changes, confirmations, formats, publication, scheduling
+from matchmaker.clock import as_utc, utcnow
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.models import (
     Account,
@@ -445,7 +446,7 @@ def test_host_page_says_answers_are_closed_after_final_publication(
     page = client.get("/me/confirmations")
     late = post_form(client, f"/me/confirmations/{w.meetings[0].id}/accept", {})
 
-    assert "Lịch chính thức đã được công bố: đã hết hạn trả lời." in page.text
+    assert "Lịch chính thức đã được công bố: không nhận thêm câu trả lời." in page.text
     assert 'class="confirm-row' not in page.text
     assert late.history[0].status_code == 303  # refused: back to the page, which says why
     assert 'class="error-box" role="alert">' in late.text
@@ -564,3 +565,50 @@ def test_moving_a_refused_meeting_by_hand_asks_the_host_again(db: Session, world
     progress = confirmations.progress(db, w.event)
     assert progress is not None
     assert (progress.impossible, progress.pending) == (0, 4)
+
+
+def test_a_deadline_entered_in_event_time_is_kept_as_that_instant_over_http(
+    client: TestClient, db: Session, world: World
+) -> None:
+    w = world
+    run = _run(db, w, FIRST)
+    db.commit()
+    zone = ZoneInfo(w.event.timezone)
+    local = (utcnow() + timedelta(hours=2)).astimezone(zone).replace(second=0, microsecond=0)
+    sign_in_as(client, w.organiser, db)
+    post_form(
+        client,
+        f"/organiser/confirmations/release/{run.id}",
+        {"deadline": local.strftime("%Y-%m-%dT%H:%M")},
+    )
+    db.expire_all()
+    draft = publication.open_draft(db, w.event)
+    sign_in_as(client, w.host_account, db)
+    host_page = client.get("/me/confirmations")
+
+    assert draft is not None
+    assert as_utc(draft.host_deadline) == local
+    assert formats.format_datetime(local, "vi", w.event.timezone) in host_page.text
+    assert "Đã quá hạn trả lời" not in host_page.text
+    assert confirmations.answers_closed_reason(draft) == ""
+    assert confirmations.answers_closed_reason(draft, now=local + timedelta(minutes=1)) != ""
+
+
+def test_a_schedule_published_without_a_draft_tells_hosts_no_deadline_passed(
+    client: TestClient, db: Session, world: World
+) -> None:
+    # Regression: with a schedule published directly, the hosts' page said answers were
+    # closed in words meaning "the answer deadline has passed", though no one had ever
+    # been asked nor given a deadline.
+    w = world
+    run = _run(db, w, FIRST)
+    publication.publish_run(db, w.event, run.id or 0, w.organiser)
+    db.commit()
+    sign_in_as(client, w.host_account, db)
+
+    page = client.get("/me/confirmations")
+
+    assert page.status_code == 200
+    assert "hết hạn" not in page.text
+    assert "Lịch chính thức đã được công bố" not in page.text
+    assert "Hiện chưa có lịch đề xuất nào cần xác nhận." in page.text

@@ -189,7 +189,7 @@ def test_exports_xlsx_in_english_for_an_english_reader(db: Session) -> None:
     assert _rows(requests)[0][:5] == ["Request no.", "Requested by", "Requested of",
                                       "Priority", "Status"]  # fmt: skip
     assert _rows(requests)[1][3:5] == ["Must meet", "Accepted"]
-    assert requests["G2"].number_format == "d mmm yyyy hh:mm"
+    assert requests["G2"].number_format == "d mmm yyyy, hh:mm"
     assert meetings[0][:4] == ["Meeting no.", "Organisation A", "Organisation B", "Status"]
     assert [row[3] for row in meetings[1:]] == ["Scheduled", "Scheduled", "Cancelled"]
     assert meetings[1][9] == "Yes"

@@ -325,3 +325,43 @@ def test_notification_open_never_redirects_off_site(client: TestClient, db: Sess
     sign_in_as(client, vi, db)
     response = client.get(f"/me/notifications/{note.id}/open", follow_redirects=False)
     assert response.headers["location"] == "/me/notifications"
+
+
+def test_notifications_follow_the_readers_language_after_a_switch(
+    client: TestClient, db: Session
+) -> None:
+    vi, _ = people(db)
+    notifications.notify(
+        db, vi, "Meeting agreed with %(org)s", "Mark as read", {"org": "Mekong"}
+    )
+    # A row written before messages were kept: its stored text stays readable.
+    db.add(Notification(account_id=vi.id, to_email=vi.email, subject="Lịch cũ", body="Cũ."))
+    db.commit()
+    sign_in_as(client, vi, db)
+
+    before = client.get("/me/notifications")
+    post_form(client, "/lang", {"locale": "en", "next": "/me/notifications"})
+    after = client.get("/me/notifications")
+
+    assert "Đã thống nhất cuộc gặp với Mekong" in before.text
+    assert "Meeting agreed with Mekong" in after.text
+    assert "Đã thống nhất cuộc gặp với Mekong" not in after.text
+    assert "Lịch cũ" in after.text
+
+
+def test_an_email_goes_out_in_the_recipients_language_when_it_is_sent(
+    db: Session, smtp_server: SMTPServer
+) -> None:
+    vi, _ = people(db)
+    notifications.notify(
+        db, vi, "New meeting request from %(org)s", "Mark as read", {"org": "Mekong"}
+    )
+    vi.locale = "en"  # changed the language before the e-mail went out
+    db.add(vi)
+    db.commit()
+
+    notifications.send_pending(db, smtp_for(smtp_server), now=NOW)
+
+    [(_, message)] = smtp_server.received
+    assert message["Subject"] == "New meeting request from Mekong"
+    assert message.get_body().get_content().startswith("Mark as read")  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from matchmaker import audit, printing
 from matchmaker.models import Meeting, MeetingStatus, MeetingTable, OrgKind, ScheduleVersion, Slot
-from tests.conftest import sign_in_as
+from tests.conftest import post_form, sign_in_as
 from tests.factories import make_event, make_org, make_organiser, make_participant
 from tests.sessions import open_session, organiser_account
 
@@ -81,15 +81,39 @@ def test_print_page_previews_the_plan(client: TestClient, db: Session) -> None:
     assert "Quỹ Đầu tư Sông Hậu" in response.text
 
 
-def test_audit_page_lists_recorded_actions(client: TestClient, db: Session) -> None:
+def test_audit_page_tells_each_action_in_words_in_both_languages(
+    client: TestClient, db: Session
+) -> None:
     event, organiser, _ = _published_event(db)
-    audit.record(db, "meeting.lock", event=event, account=organiser, meeting=7)
+    meeting = db.exec(select(Meeting)).one()
+    slots = db.exec(select(Slot).order_by(Slot.position)).all()
+    tables = db.exec(select(MeetingTable).order_by(MeetingTable.name)).all()
+    audit.record(
+        db, "meeting.move", event=event, account=organiser, meeting=meeting.id,
+        slot_from=slots[1].id, table_from=tables[0].id, slot=slots[3].id, table=tables[1].id,
+    )  # fmt: skip
+    audit.record(db, "solve.stop", event=event, account=organiser, run_id=12)
+    audit.record(db, "something.new", event=event, account=organiser, size=3)
     db.commit()
     sign_in_as(client, organiser, db)
-    response = client.get("/organiser/audit")
-    assert response.status_code == 200
-    assert "meeting.lock" in response.text
-    assert "meeting: 7" in response.text
+
+    vi = client.get("/organiser/audit")
+    post_form(client, "/lang", {"locale": "en", "next": "/organiser/audit"})
+    en = client.get("/organiser/audit")
+
+    assert vi.status_code == en.status_code == 200
+    assert (
+        "Đã dời cuộc gặp Công ty Nông nghiệp Số Vị Thanh – Quỹ Đầu tư Sông Hậu từ "
+        "Thứ Năm 18/05 08:20 tại bàn B2B-01 sang Thứ Năm 18/05 09:00 tại bàn B2B-02."
+    ) in vi.text
+    assert "Đã dừng lượt xếp lịch 12." in vi.text
+    assert (
+        "Moved the meeting Công ty Nông nghiệp Số Vị Thanh – Quỹ Đầu tư Sông Hậu from "
+        "Thu 18 May, 08:20 at table B2B-01 to Thu 18 May, 09:00 at table B2B-02."
+    ) in en.text
+    assert "Stopped solve run 12." in en.text
+    assert "meeting.move" not in en.text.replace('data-action="meeting.move"', "")
+    assert "something.new size: 3" in en.text  # an action without wording is still shown
 
 
 def test_printing_and_audit_are_for_organisers_only(client: TestClient, db: Session) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from matchmaker import publication, scheduling, solve_worker
+from matchmaker.clock import utcnow
 from matchmaker.errors import Conflict
 from matchmaker.models import (
     Account,
@@ -268,6 +269,10 @@ def test_solve_page_starts_a_run_and_review_publishes_it(
     review = client.get(f"/organiser/solve/runs/{run_id}")
     assert review.status_code == 200
     assert "heat-cell" in review.text
+    assert '<span class="heat-time" aria-hidden="true">08:00</span>' in review.text
+    assert f'{len(outcome.assignments)}<small class="muted"> / 6</small>' in review.text
+    assert "Cuộc gặp đã xếp / số được đề nghị" in review.text
+    assert "khoảng chờ: những lúc một người tham dự phải chờ giữa hai cuộc gặp" in review.text
     assert 'class="bar"' in review.text
     assert "Bên tham gia không có cuộc gặp nào" in review.text
 
@@ -413,6 +418,39 @@ def test_progress_partial_polls_while_running_and_stops_when_done(
     assert "Xem kết quả" not in without_js.text
 
 
+def test_progress_says_in_words_what_the_solver_does_after_the_weight_is_reached(
+    client: TestClient, db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    points = [
+        {"t": 0.2, "phase": "weight", "objective": 4, "bound": 6, "breaks": None},
+        {"t": 0.9, "phase": "weight", "objective": 6, "bound": 6, "breaks": None},
+    ]
+    running = SolveRun(
+        event_id=event.id or 0, status=RunStatus.running, progress=points, started_at=utcnow()
+    )
+    db.add(running)
+    db.commit()
+    sign_in_as(client, organiser, db)
+    post_form(client, "/lang", {"locale": "en", "next": "/organiser/solve"})
+
+    live = client.get(f"/organiser/solve/runs/{running.id}/progress")
+
+    assert live.status_code == 200
+    assert "Meetings to place" in live.text
+    assert '<span class="stat-value">6</span>' in live.text  # the tiny event's meetings
+    assert "Importance of the meetings placed, of the best possible" in live.text
+    assert "100.0 %" in live.text  # how close to the best possible
+    assert "not counted yet" in live.text  # waiting gaps, not a dash
+    assert "–</span>" not in live.text
+    assert (
+        "All the meetings that can be placed are placed (the best possible importance is "
+        "reached); now sharing meetings fairly and reducing waiting time between meetings."
+    ) in live.text
+    for solver_term in ("Bound", "Gap", "weight<"):
+        assert solver_term not in live.text
+
+
 def test_solve_pages_are_for_organisers_only(
     client: TestClient, db: Session, tiny_event: tuple[Event, Account]
 ) -> None:
@@ -445,11 +483,11 @@ def _first_meeting(db: Session, event: Event) -> Meeting:
 
 
 TABLES_FULL_VI = (
-    "Doanh nghiệp 0 và Doanh nghiệp 1 chỉ cùng rảnh vào sáng 18/5: "
+    "Doanh nghiệp 0 và Doanh nghiệp 1 chỉ cùng rảnh vào sáng Thứ Năm 18/05: "
     "tất cả các bàn đều đã kín vào thời gian đó."
 )
 TABLES_FULL_EN = (
-    "Doanh nghiệp 0 and Doanh nghiệp 1 are both free only on the morning of 18 May: "
+    "Doanh nghiệp 0 and Doanh nghiệp 1 are both free only on the morning of Thu 18 May: "
     "every table is taken then."
 )
 

@@ -51,20 +51,20 @@ CASES = [
     (
         "tables_full",
         _counts([11, 12, 13], tables_full=3),
-        "Sở NN&PTNT và FPT Cần Thơ chỉ cùng rảnh vào sáng 19/5: "
+        "Sở NN&PTNT và FPT Cần Thơ chỉ cùng rảnh vào sáng Thứ Sáu 19/05: "
         "tất cả các bàn đều đã kín vào thời gian đó.",
-        "Sở NN&PTNT and FPT Cần Thơ are both free only on the morning of 19 May: "
+        "Sở NN&PTNT and FPT Cần Thơ are both free only on the morning of Fri 19 May: "
         "every table is taken then.",
     ),
     (
         "participant_booked",
         _counts([11, 12, 21, 22, 23], booked=(3, 1), tables_full=1),
-        "Sở NN&PTNT và FPT Cần Thơ chỉ cùng rảnh lúc 08:00 và 08:20 ngày 19/5 và vào 3 khung "
-        "giờ của buổi chiều 20/5: Sở NN&PTNT đã kín lịch ở 3 khung giờ trong số đó; "
+        "Sở NN&PTNT và FPT Cần Thơ chỉ cùng rảnh lúc 08:00 và 08:20, Thứ Sáu 19/05 và vào 3 khung "
+        "giờ của buổi chiều Thứ Bảy 20/05: Sở NN&PTNT đã kín lịch ở 3 khung giờ trong số đó; "
         "FPT Cần Thơ đã kín lịch ở 1 khung giờ trong số đó; "
         "tất cả các bàn đều đã kín ở 1 khung giờ trong số đó.",
-        "Sở NN&PTNT and FPT Cần Thơ are both free only at 08:00 and 08:20 on 19 May and in "
-        "3 slots of the afternoon of 20 May: Sở NN&PTNT is already booked in 3 of these slots; "
+        "Sở NN&PTNT and FPT Cần Thơ are both free only at 08:00 and 08:20 on Fri 19 May and in "
+        "3 slots of the afternoon of Sat 20 May: Sở NN&PTNT is already booked in 3 of these slots; "
         "FPT Cần Thơ is already booked in 1 of these slots; "
         "every table is taken in 1 of these slots.",
     ),
@@ -79,10 +79,10 @@ CASES = [
     (
         "order_or_consecutive",
         _counts([21], other=1),
-        "Sở NN&PTNT và FPT Cần Thơ chỉ cùng rảnh lúc 14:00 ngày 20/5: xếp vào đó sẽ vượt giới "
+        "Sở NN&PTNT và FPT Cần Thơ chỉ cùng rảnh lúc 14:00, Thứ Bảy 20/05: xếp vào đó sẽ vượt giới "
         "hạn số cuộc gặp liên tiếp, phá thứ tự bắt buộc hoặc đẩy ra những cuộc gặp được ưu "
         "tiên hơn.",
-        "Sở NN&PTNT and FPT Cần Thơ are both free only at 14:00 on 20 May: placing it there "
+        "Sở NN&PTNT and FPT Cần Thơ are both free only at 14:00 on Sat 20 May: placing it there "
         "would exceed a limit of meetings in a row, break a required order or push out "
         "meetings of higher priority.",
     ),
@@ -115,14 +115,14 @@ CASES = [
     (
         "fixed_unavailable",
         {**PAIR, "slot": 12, "unavailable": [2]},
-        "Cuộc gặp bị khóa lúc 08:20 ngày 19/5 nhưng FPT Cần Thơ không có mặt lúc đó.",
-        "This meeting is locked at 08:20 on 19 May, but FPT Cần Thơ is not available then.",
+        "Cuộc gặp bị khóa lúc 08:20, Thứ Sáu 19/05 nhưng FPT Cần Thơ không có mặt lúc đó.",
+        "This meeting is locked at 08:20 on Fri 19 May, but FPT Cần Thơ is not available then.",
     ),
     (
         "fixed_not_allowed",
         {**PAIR, "slot": 12},
-        "Cuộc gặp bị khóa lúc 08:20 ngày 19/5 nhưng không được phép xếp vào khung giờ đó.",
-        "This meeting is locked at 08:20 on 19 May, but that slot is not allowed for it.",
+        "Cuộc gặp bị khóa lúc 08:20, Thứ Sáu 19/05 nhưng không được phép xếp vào khung giờ đó.",
+        "This meeting is locked at 08:20 on Fri 19 May, but that slot is not allowed for it.",
     ),
     (
         "blocked_by_fixed",
@@ -141,21 +141,23 @@ CASES = [
     (
         "fixed_conflict",
         {"participant": 3, "slot": 21, "meetings": 2, "capacity": 1},
-        "Quỹ Mekong có 2 cuộc gặp bị khóa lúc 14:00 ngày 20/5 nhưng chỉ tiếp được 1 cuộc cùng lúc.",
-        "Quỹ Mekong has 2 locked meetings at 14:00 on 20 May but can hold 1 at once.",
+        "Quỹ Mekong có 2 cuộc gặp bị khóa lúc 14:00, Thứ Bảy 20/05 nhưng chỉ tiếp được 1 cuộc "
+        "cùng lúc.",
+        "Quỹ Mekong has 2 locked meetings at 14:00 on Sat 20 May but can hold 1 at once.",
     ),
     (
         "fixed_tables",
         {"slot": 21, "meetings": 4, "tables": 3},
-        "Có 4 cuộc gặp bị khóa lúc 14:00 ngày 20/5 nhưng chỉ có 3 bàn.",
-        "4 meetings are locked at 14:00 on 20 May but there are only 3 tables.",
+        "Có 4 cuộc gặp bị khóa lúc 14:00, Thứ Bảy 20/05 nhưng chỉ có 3 bàn.",
+        "4 meetings are locked at 14:00 on Sat 20 May but there are only 3 tables.",
     ),
     (
         "fixed_order",
         {"meeting": 7, "slot": 11, "before": 8, "before_slot": 21},
-        "Một cuộc gặp bị khóa lúc 14:00 ngày 20/5 lại phải diễn ra trước một cuộc gặp bị "
-        "khóa lúc 08:00 ngày 19/5.",
-        "A meeting locked at 14:00 on 20 May must take place before one locked at 08:00 on 19 May.",
+        "Một cuộc gặp bị khóa lúc 14:00, Thứ Bảy 20/05 lại phải diễn ra trước một cuộc gặp bị "
+        "khóa lúc 08:00, Thứ Sáu 19/05.",
+        "A meeting locked at 14:00 on Sat 20 May must take place before one locked at 08:00 "
+        "on Fri 19 May.",
     ),
     (
         "precedence_cycle",
@@ -237,9 +239,9 @@ def test_reason_of_many_sessions_names_four_and_counts_the_rest() -> None:
     reason = RunReason(code="tables_full", params=_counts(sorted(slots), tables_full=6))
 
     assert describe(reason, names, "en") == (
-        "Sở NN&PTNT and FPT Cần Thơ are both free only on the morning of 18 May, on the "
-        "morning of 19 May, on the morning of 20 May, on the morning of 21 May and in 2 other "
-        "sessions: every table is taken then."
+        "Sở NN&PTNT and FPT Cần Thơ are both free only on the morning of Thu 18 May, on the "
+        "morning of Fri 19 May, on the morning of Sat 20 May, on the morning of Sun 21 May and "
+        "in 2 other sessions: every table is taken then."
     )
 
 
