@@ -37,6 +37,8 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("POST", "/register"): "self-registration",
     ("GET", "/register/sent"): "self-registration: check your email",
     ("GET", "/health"): "liveness probe for a load balancer (no data)",
+    ("GET", "/signin/new-link"): "ask for a new personal link (same answer for every address)",
+    ("POST", "/signin/new-link"): "ask for a new personal link (rate-limited like sign-in)",
     ("GET", "/report"): "the report summary, when the organisers chose to show it (no names)",
     ("GET", "/board/{key:str}"): "live table board for a TV (the link's key is the credential)",
 }
