@@ -43,6 +43,7 @@ from matchmaker.web import availability as availability_web
 from matchmaker.web import confirmations as confirmations_web
 from matchmaker.web import directory as directory_web
 from matchmaker.web import notifications as notifications_web
+from matchmaker.web import onsite as onsite_web
 from matchmaker.web import requests as requests_web
 from matchmaker.web import solve as solve_web
 from matchmaker.web import suggestions as suggestions_web
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             confirmations_web.host_router,
             confirmations_web.organiser_router,
             suggestions_web.router,
+            onsite_web.router,
             create_static_files_router(
                 path="/static", directories=[resource_dir("static")], name="static"
             ),
