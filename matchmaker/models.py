@@ -229,9 +229,7 @@ class MeetingRequest(SQLModel, table=True):
     from_participant_id: int | None = Field(
         default=None, foreign_key="participant.id", ondelete="SET NULL"
     )
-    table_id: int | None = Field(
-        default=None, foreign_key="meeting_table.id", ondelete="SET NULL"
-    )
+    table_id: int | None = Field(default=None, foreign_key="meeting_table.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     answered_at: datetime | None = None
     expires_at: datetime | None = None

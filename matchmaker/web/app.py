@@ -42,6 +42,7 @@ from matchmaker.web import (
 from matchmaker.web import availability as availability_web
 from matchmaker.web import confirmations as confirmations_web
 from matchmaker.web import directory as directory_web
+from matchmaker.web import feedback as feedback_web
 from matchmaker.web import notifications as notifications_web
 from matchmaker.web import onsite as onsite_web
 from matchmaker.web import requests as requests_web
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             confirmations_web.organiser_router,
             suggestions_web.router,
             onsite_web.router,
+            feedback_web.router,
             create_static_files_router(
                 path="/static", directories=[resource_dir("static")], name="static"
             ),
@@ -209,4 +211,3 @@ def served_app() -> ASGIApp:
         max_inflight=settings.max_inflight,
         max_lag=settings.max_lag_ms / 1000,
     )
-

@@ -66,7 +66,12 @@ def print_table_signs(request: Request, db: DB, user: User, event: MaybeEvent) -
 @get("/print/agendas.pdf", name="print_agendas", sync_to_thread=True)
 def print_agendas(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
     current = _event(event)
-    sheets = [(item.participant, item.agenda) for item in printing.all_agendas(db, current)]
+    sheets = [
+        (item.participant, item.agenda)
+        for item in printing.all_agendas(
+            db, current, video_base=request.app.state.settings.video_base_url
+        )
+    ]
     return _pdf(request, "agenda/print.html", "agendas.pdf", sheets=sheets)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -21,26 +20,19 @@ from matchmaker.db import make_engine
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.models import (
     Account,
-    Event,
     Meeting,
     MeetingRequest,
     MeetingStatus,
-    MeetingTable,
     Notification,
-    Organisation,
     OrgKind,
-    Participant,
     RequestStatus,
     RunStatus,
-    ScheduleVersion,
     Slot,
     SolveRun,
 )
 from tests.conftest import post_form, sign_in_as
+from tests.eventdays import MORNING, Pair, make_pair, published
 from tests.factories import make_event, make_org, make_organiser, make_participant
-
-# Day 1, 07:30 in Vị Thanh: the day's four slots (08:00-09:20) are all ahead.
-MORNING = datetime(2023, 5, 18, 0, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -48,45 +40,6 @@ def frozen() -> Iterator[datetime]:
     clock.freeze(MORNING)
     yield MORNING
     clock.freeze(None)
-
-
-@dataclass
-class Pair:
-    event: Event
-    a: Organisation
-    b: Organisation
-    pa: Participant
-    pb: Participant
-    ua: Account
-    ub: Account
-    slots: list[Slot]
-    tables: list[MeetingTable]
-
-
-def _published(db: Session, event: Event) -> None:
-    db.add(ScheduleVersion(event_id=event.id or 0, number=1, kind="final"))
-    db.flush()
-
-
-def _pair(db: Session, *, tables: int = 3, **rules: object) -> Pair:
-    event = make_event(db, tables=tables)
-    event.rules = dict(rules)
-    db.add(event)
-    a = make_org(db, event, "Công ty Khởi nghiệp Mekong Agritech", OrgKind.startup)
-    b = make_org(db, event, "Quỹ Đầu tư Sáng tạo Cần Thơ", OrgKind.investor)
-    pa, ua = make_participant(db, a, "Nguyễn Văn An")
-    pb, ub = make_participant(db, b, "Trần Thị Bình")
-    _published(db, event)
-    slots = list(db.exec(select(Slot).order_by(col(Slot.position))))
-    tables_ = list(
-        db.exec(
-            select(MeetingTable)
-            .where(MeetingTable.event_id == event.id)
-            .order_by(col(MeetingTable.name))
-        )
-    )
-    db.commit()
-    return Pair(event, a, b, pa, pb, ua, ub, slots, tables_)
 
 
 def _book(db: Session, p: Pair, slot: Slot, message: str = "Gặp ở quầy B2B nhé") -> Meeting:
@@ -97,7 +50,7 @@ def _book(db: Session, p: Pair, slot: Slot, message: str = "Gặp ở quầy B2B
 
 
 def test_a_common_free_slot_booked_on_acceptance_at_once(db: Session, frozen: datetime) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     free = onsite.common_free_slots(db, p.event, p.pa, p.pb)
     assert [f.slot.id for f in free] == [s.id for s in p.slots]
     assert free[0].table.id == p.tables[0].id
@@ -128,7 +81,7 @@ def test_a_common_free_slot_booked_on_acceptance_at_once(db: Session, frozen: da
 
 
 def test_the_booked_meeting_is_in_both_agendas_and_calendars(db: Session, frozen: datetime) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     meeting = _book(db, p, p.slots[2])
     for org, person in ((p.a, p.pa), (p.b, p.pb)):
         agenda = build_agenda(db, p.event, org, person)
@@ -141,7 +94,7 @@ def test_the_booked_meeting_is_in_both_agendas_and_calendars(db: Session, frozen
 
 
 def test_a_later_publication_keeps_the_booked_meeting(db: Session, frozen: datetime) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     c = make_org(db, p.event, "Sở Khoa học và Công nghệ", OrgKind.agency)
     make_participant(db, c, "Phạm Văn Công")
     booked = _book(db, p, p.slots[0])
@@ -181,7 +134,7 @@ def test_a_later_publication_keeps_the_booked_meeting(db: Session, frozen: datet
 
 
 def test_the_database_refuses_two_live_meetings_at_one_table(db: Session) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     c = make_org(db, p.event, "Sở Khoa học và Công nghệ", OrgKind.agency)
     place = {"slot_id": p.slots[0].id, "table_id": p.tables[0].id}
     db.add(
@@ -218,8 +171,8 @@ def test_the_database_refuses_two_live_meetings_at_one_table(db: Session) -> Non
         db.commit()
 
 
-def test_rules_forbid_the_pair(db: Session, frozen: datetime) -> None:
-    p = _pair(db, allowed_pairs={"startup": ["agency"]})
+def test_rules_forbid_themake_pair(db: Session, frozen: datetime) -> None:
+    p = make_pair(db, allowed_pairs={"startup": ["agency"]})
     with pytest.raises(DomainError) as refused:
         onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[0].id, "")
     assert "rules do not allow" in refused.value.message
@@ -227,7 +180,7 @@ def test_rules_forbid_the_pair(db: Session, frozen: datetime) -> None:
 
 
 def test_a_person_who_does_not_attend_or_is_busy_is_not_free(db: Session, frozen: datetime) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     p.pb.unavailable_slots = [p.slots[0].code]
     db.add(p.pb)
     c = make_org(db, p.event, "Sở Khoa học và Công nghệ", OrgKind.agency)
@@ -258,7 +211,7 @@ def test_a_person_who_does_not_attend_or_is_busy_is_not_free(db: Session, frozen
 
 
 def test_daily_and_consecutive_limits_hold(db: Session, frozen: datetime) -> None:
-    p = _pair(db, max_consecutive=2, max_per_day=3)
+    p = make_pair(db, max_consecutive=2, max_per_day=3)
     c = make_org(db, p.event, "Sở Khoa học và Công nghệ", OrgKind.agency)
     d = make_org(db, p.event, "Trường Đại học Cần Thơ", OrgKind.university)
     pc, _ = make_participant(db, c, "Phạm Văn Công")
@@ -292,7 +245,7 @@ def test_daily_and_consecutive_limits_hold(db: Session, frozen: datetime) -> Non
 
 
 def test_only_the_host_can_accept_and_only_during_the_event(db: Session, frozen: datetime) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     request = onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[0].id, "")
     db.commit()
     with pytest.raises(NotFound):  # the requester cannot accept its own request
@@ -310,7 +263,7 @@ def test_only_the_host_can_accept_and_only_during_the_event(db: Session, frozen:
 
 
 def test_a_slot_that_has_begun_cannot_be_booked(db: Session, frozen: datetime) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     request = onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[0].id, "")
     db.commit()
     clock.freeze(p.slots[0].start.replace(tzinfo=UTC))
@@ -353,7 +306,7 @@ def test_twenty_bookings_of_one_slot_and_table_at_once_make_one_meeting(
     engine: Engine, db: Session, frozen: datetime
 ) -> None:
     event = make_event(db, tables=1)
-    _published(db, event)
+    published(db, event)
     slot = db.exec(select(Slot).order_by(col(Slot.position))).first()
     assert slot is not None
     jobs = []
@@ -384,7 +337,7 @@ def test_twenty_bookings_of_one_slot_and_table_at_once_make_one_meeting(
 def test_two_bookings_of_one_person_at_once_make_one_meeting(
     engine: Engine, db: Session, frozen: datetime
 ) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     c = make_org(db, p.event, "Công ty Cổ phần Nông nghiệp Sóc Trăng", OrgKind.startup)
     _, uc = make_participant(db, c, "Phạm Văn Công")
     first = onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[0].id, "")
@@ -406,7 +359,7 @@ def test_two_bookings_of_one_person_at_once_make_one_meeting(
 def test_find_ask_and_accept_through_the_pages(
     client: TestClient, db: Session, frozen: datetime
 ) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     sign_in_as(client, p.ua, db)
     found = client.get("/me/on-site", params={"q": "binh"})
     assert found.status_code == 200
@@ -438,7 +391,7 @@ def test_find_ask_and_accept_through_the_pages(
 def test_asking_for_a_taken_time_shows_the_reason_at_the_form(
     client: TestClient, db: Session, frozen: datetime
 ) -> None:
-    p = _pair(db)
+    p = make_pair(db)
     p.pb.unavailable_slots = [p.slots[0].code]
     db.add(p.pb)
     db.commit()
