@@ -26,7 +26,6 @@ def use_fast_hashing() -> None:
     _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
-
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1000
 # What forms read of a password field: more than the longest password allowed, so a
@@ -155,7 +154,12 @@ def authenticate(
     # The password is checked first in every case, so the time taken does not tell an
     # unknown, inactive or unconfirmed account from a wrong password.
     password_ok = verify_password(account.password_hash if account else None, password)
-    ok = account is not None and password_ok and account.active and not account.confirmation_pending
+    ok = (
+        account is not None
+        and password_ok
+        and account.active
+        and not account.confirmation_pending
+    )
     for key in keys:
         session.add(LoginAttempt(key=key, success=ok))
     if not ok or account is None:

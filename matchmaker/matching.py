@@ -136,86 +136,17 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # ("tư" of "đầu tư" and "từ", "cung" of "cung cấp" and "cũng", "trồng" and
 # "trong", "cua" and "của"); only the unambiguous ones are also dropped when
 # written without diacritics.
-STOPWORDS: frozenset[str] = frozenset(
-    (
-        "và",
-        "của",
-        "cho",
-        "các",
-        "trong",
-        "là",
-        "có",
-        "được",
-        "với",
-        "tại",
-        "những",
-        "một",
-        "để",
-        "đến",
-        "về",
-        "theo",
-        "như",
-        "này",
-        "khi",
-        "đã",
-        "đang",
-        "sẽ",
-        "rất",
-        "cũng",
-        "hoặc",
-        "từ",
-        "thể",
-        "nhiều",
-        "mọi",
-        "chúng",
-        "tôi",
-        "quý",
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "our",
-        "that",
-        "the",
-        "their",
-        "they",
-        "this",
-        "to",
-        "we",
-        "with",
-        "you",
-        "your",
-    )
-)
-STOPWORDS_FOLDED: frozenset[str] = frozenset(
-    (
-        "va",
-        "cac",
-        "nhung",
-        "voi",
-        "mot",
-        "nay",
-        "rat",
-        "hoac",
-        "toi",
-    )
-)
+STOPWORDS: frozenset[str] = frozenset((
+    "và", "của", "cho", "các", "trong", "là", "có", "được", "với", "tại", "những", "một",
+    "để", "đến", "về", "theo", "như", "này", "khi", "đã", "đang", "sẽ", "rất", "cũng",
+    "hoặc", "từ", "thể", "nhiều", "mọi", "chúng", "tôi", "quý",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
+    "into", "is", "it", "its", "of", "on", "or", "our", "that", "the", "their", "they",
+    "this", "to", "we", "with", "you", "your",
+))
+STOPWORDS_FOLDED: frozenset[str] = frozenset((
+    "va", "cac", "nhung", "voi", "mot", "nay", "rat", "hoac", "toi",
+))
 
 
 _SEGMENT = re.compile(r"[^\w\s]+", re.UNICODE)
@@ -456,10 +387,7 @@ def _vector(tf: Mapping[str, float], idf: Mapping[str, float]) -> Vector:
 
 
 def _shared_terms(
-    a: Vector,
-    b: Vector,
-    surface_a: dict[str, str],
-    surface_b: dict[str, str],
+    a: Vector, b: Vector, surface_a: dict[str, str], surface_b: dict[str, str],
     keep: Callable[[str], bool],
 ) -> tuple[str, ...]:
     """The kept terms contributing most to cosine(a, b), as written."""
@@ -552,23 +480,19 @@ class Corpus:
         """The score alone, for one pair."""
         me, them = self.features[viewer_id], self.features[candidate_id]
         return self._value(
-            me,
-            them,
+            me, them,
             cosine(me.seek_vec, them.offer_vec),
             cosine(them.seek_vec, me.offer_vec),
             cosine(me.all_vec, them.all_vec),
         )
 
-    def _value(
-        self, me: _Features, them: _Features, seek: float, give: float, whole: float
-    ) -> float:
+    def _value(self, me: _Features, them: _Features, seek: float, give: float,
+               whole: float) -> float:
         w = self.weights
-        score = _tag_value(
-            w.seek, w.implied, me.seeks & them.offers, me.seeks_all & them.offers_all
-        )
-        score += _tag_value(
-            w.give, w.implied, them.seeks & me.offers, them.seeks_all & me.offers_all
-        )
+        score = _tag_value(w.seek, w.implied, me.seeks & them.offers,
+                           me.seeks_all & them.offers_all)
+        score += _tag_value(w.give, w.implied, them.seeks & me.offers,
+                            them.seeks_all & me.offers_all)
         score += w.sector * _DECAYED[min(len(me.sectors & them.sectors), 63)]
         score += w.text_seek * max(0.0, seek) + w.text_give * max(0.0, give)
         score += w.text_all * max(0.0, whole)
@@ -612,11 +536,8 @@ class Corpus:
         seek_sims, give_sims, whole_sims = sims
         return {
             cid: self._value(
-                me,
-                self.features[cid],
-                seek_sims.get(cid, 0.0),
-                give_sims.get(cid, 0.0),
-                whole_sims.get(cid, 0.0),
+                me, self.features[cid],
+                seek_sims.get(cid, 0.0), give_sims.get(cid, 0.0), whole_sims.get(cid, 0.0),
             )
             for cid in candidates
             if cid != viewer_id
@@ -628,24 +549,10 @@ class Corpus:
         w = self.weights
         reasons: list[Reason] = []
         for code, msgid, weight, needs, needs_all, has, has_all in (
-            (
-                "they_offer",
-                MSG_THEY_OFFER,
-                w.seek,
-                me.seeks,
-                me.seeks_all,
-                them.offers,
-                them.offers_all,
-            ),
-            (
-                "they_seek",
-                MSG_THEY_SEEK,
-                w.give,
-                them.seeks,
-                them.seeks_all,
-                me.offers,
-                me.offers_all,
-            ),
+            ("they_offer", MSG_THEY_OFFER, w.seek, me.seeks, me.seeks_all, them.offers,
+             them.offers_all),
+            ("they_seek", MSG_THEY_SEEK, w.give, them.seeks, them.seeks_all, me.offers,
+             me.offers_all),
         ):
             explicit = needs & has
             every = needs_all & has_all
@@ -656,14 +563,11 @@ class Corpus:
 
         sectors = sorted(me.sectors & them.sectors)
         if sectors:
-            reasons.append(
-                Reason(
-                    "sectors",
-                    MSG_SECTORS,
-                    (("sectors", "sector", tuple(sectors[:MAX_REASON_ITEMS])),),
-                    w.sector * _decayed(len(sectors)),
-                )
-            )
+            reasons.append(Reason(
+                "sectors", MSG_SECTORS,
+                (("sectors", "sector", tuple(sectors[:MAX_REASON_ITEMS])),),
+                w.sector * _decayed(len(sectors)),
+            ))
 
         said = _said(t for r in reasons if r.code.startswith("they_") for t in r.params[0][2])
 
@@ -680,23 +584,16 @@ class Corpus:
                 continue
             shown_terms = _shared_terms(a, b, me.surface, them.surface, keep)
             if shown_terms:
-                reasons.append(
-                    Reason(code, msgid, (("terms", "term", shown_terms),), weight * similarity)
-                )
+                reasons.append(Reason(code, msgid, (("terms", "term", shown_terms),),
+                                      weight * similarity))
                 break  # one sentence about the texts is enough
 
         if frozenset((me.profile.kind, them.profile.kind)) in COMPLEMENTARY:
-            reasons.append(
-                Reason(
-                    "kinds",
-                    MSG_KINDS,
-                    (
-                        ("theirs", "kind", (them.profile.kind,)),
-                        ("yours", "kind", (me.profile.kind,)),
-                    ),
-                    w.kind,
-                )
-            )
+            reasons.append(Reason(
+                "kinds", MSG_KINDS,
+                (("theirs", "kind", (them.profile.kind,)), ("yours", "kind", (me.profile.kind,))),
+                w.kind,
+            ))
         reasons.sort(key=lambda r: -r.weight)
         if value is None:
             value = self.value(viewer_id, candidate_id)
@@ -786,15 +683,10 @@ def suggestions_for(
     # The tag lists come as stored JSON text where the driver gives text (SQLite), parsed
     # once per distinct value (_tags): most organisations share a few lists.
     columns = select(  # type: ignore[call-overload]  # typed for at most four columns
-        Organisation.id,
-        Organisation.name,
-        Organisation.kind,
-        type_coerce(Organisation.sectors, String),
-        type_coerce(Organisation.offers, String),
-        type_coerce(Organisation.seeks, String),
-        Organisation.description,
-        Organisation.offers_text,
-        Organisation.seeks_text,
+        Organisation.id, Organisation.name, Organisation.kind,
+        type_coerce(Organisation.sectors, String), type_coerce(Organisation.offers, String),
+        type_coerce(Organisation.seeks, String), Organisation.description,
+        Organisation.offers_text, Organisation.seeks_text,
     )
     rows: Sequence[Sequence[Any]] = session.exec(
         columns.where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
@@ -811,7 +703,9 @@ def suggestions_for(
     ids = [m.profile.id for m in ranked]
     found = session.exec(select(Organisation).where(col(Organisation.id).in_(ids))).all()
     by_id = {o.id: o for o in found}
-    return [Suggestion(by_id[m.profile.id], round(m.score, 3), m.fit, m.reasons) for m in ranked]
+    return [
+        Suggestion(by_id[m.profile.id], round(m.score, 3), m.fit, m.reasons) for m in ranked
+    ]
 
 
 def _tags(value: Any) -> tuple[str, ...]:

@@ -426,10 +426,9 @@ def _tell_owner_of_attempt(
             sign_in_hours=link_hours,
         )
         return
-    to: Account | Participant | None = (
-        account
-        or session.exec(select(Participant).where(func.lower(Participant.email) == email)).first()
-    )
+    to: Account | Participant | None = account or session.exec(
+        select(Participant).where(func.lower(Participant.email) == email)
+    ).first()
     if to is not None:
         notifications.notify(
             session,

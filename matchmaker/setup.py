@@ -190,7 +190,9 @@ def parse_setup(data: Mapping[str, Any], valid_hosts: set[int]) -> tuple[SetupSp
     return SetupSpec(start_date, end_date, sessions, tables, rules), errors
 
 
-def _parse_dates(data: Mapping[str, Any], errors: Errors) -> tuple[date | None, date | None, int]:
+def _parse_dates(
+    data: Mapping[str, Any], errors: Errors
+) -> tuple[date | None, date | None, int]:
     """The first and last day, and how many days the event lasts (0 when unknown)."""
     start_date = _date(data, "start_date", errors)
     end_date = _date(data, "end_date", errors)
@@ -556,7 +558,9 @@ def _release_meetings(session: Session, impact: Impact) -> None:
     session.flush()
 
 
-def _apply_sessions(session: Session, event: Event, spec: SetupSpec, days: dict[int, Day]) -> int:
+def _apply_sessions(
+    session: Session, event: Event, spec: SetupSpec, days: dict[int, Day]
+) -> int:
     """Sessions and slots as planned, matched to the old ones by code; returns the slots."""
     zone = ZoneInfo(event.timezone)
     old_sessions = {s.code: s for _, s in current_sessions(session, event)}

@@ -50,33 +50,12 @@ class PostgresServer:
         subprocess.run(command, check=True, capture_output=True, cwd=self.root)
 
     def start(self) -> None:
-        self._run(
-            self.initdb,
-            "-D",
-            str(self.data),
-            "-U",
-            self.user,
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-        )
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        self._run(
-            self.pg_ctl,
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-l",
-            str(self.root / "log.txt"),
-            "-w",
-            "start",
-        )
+        self._run(self.initdb, "-D", str(self.data), "-U", self.user, "-A", "trust", "-E", "UTF8",
+                  "--no-locale")
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off " \
+                  "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        self._run(self.pg_ctl, "-D", str(self.data), "-o", options, "-l",
+                  str(self.root / "log.txt"), "-w", "start")
         deadline = time.time() + 30
         while time.time() < deadline:
             try:

@@ -211,3 +211,4 @@ def served_app() -> ASGIApp:
         max_inflight=settings.max_inflight,
         max_lag=settings.max_lag_ms / 1000,
     )
+

@@ -45,7 +45,8 @@ STORAGE_TITLES = {
 }
 NOT_SAVED = N_("What you entered was not saved. Please tell the organisers.")
 NOT_SAVED_ORGANISER = N_(
-    "What you entered was not saved. Tell whoever runs the server: its log names the file at fault."
+    "What you entered was not saved. Tell whoever runs the server: its log names the "
+    "file at fault."
 )
 
 

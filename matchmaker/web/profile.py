@@ -119,7 +119,9 @@ def register_submit(
 
 @get("/register/sent", name="register_sent", sync_to_thread=False)
 def register_sent(request: Request) -> Response:
-    return page("profile/register_sent.html", hours=request.app.state.settings.sign_in_link_hours)
+    return page(
+        "profile/register_sent.html", hours=request.app.state.settings.sign_in_link_hours
+    )
 
 
 # --- the profile ---------------------------------------------------------------

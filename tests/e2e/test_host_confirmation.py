@@ -207,7 +207,8 @@ def test_host_refuses_a_slot_and_the_resolve_moves_only_that_meeting(
     expect(page.get_by_role("status")).to_contain_text("Đã công bố thành phiên bản 1")
     with live_server.session() as db:
         kinds = [
-            v.kind for v in db.exec(select(ScheduleVersion).order_by(col(ScheduleVersion.id))).all()
+            v.kind
+            for v in db.exec(select(ScheduleVersion).order_by(col(ScheduleVersion.id))).all()
         ]
     assert kinds == ["draft", "draft", "final"]
     assert _places(live_server) == after

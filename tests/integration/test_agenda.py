@@ -126,7 +126,9 @@ def test_calendar_feed_works_by_secret_and_stops_when_revoked(
     assert client.get(f"/calendar/{url}").status_code == 404
 
 
-def test_agenda_pdf_is_a_pdf_with_an_embedded_unicode_font(client: TestClient, db: Session) -> None:
+def test_agenda_pdf_is_a_pdf_with_an_embedded_unicode_font(
+    client: TestClient, db: Session
+) -> None:
     _, _, _, startup_account, _, _, _, _ = _arrange(db, publish=True)
     sign_in_as(client, startup_account, db)
     response = client.get("/me/agenda/agenda.pdf")
@@ -163,6 +165,8 @@ def test_organiser_sees_any_organisation_agenda(client: TestClient, db: Session)
     assert response.status_code == 200
     assert table.name in response.text
     assert client.get("/organiser/agenda/999999").status_code == 404
+
+
 
 
 def test_a_published_agenda_without_meetings_offers_no_calendar_or_pdf(

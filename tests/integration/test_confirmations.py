@@ -267,7 +267,9 @@ def test_host_refusal_then_resolve_moves_only_that_meeting_away_from_the_refused
     after the re-solve only that meeting has moved, and its new slot avoids the refused one."""
     w = world
     first = _solved_run(db, w)
-    publication.release_draft(db, w.event, first.id or 0, utcnow() + timedelta(days=1), w.organiser)
+    publication.release_draft(
+        db, w.event, first.id or 0, utcnow() + timedelta(days=1), w.organiser
+    )
     db.commit()
     _refresh(db, w)
     proposed = {m.id: (m.slot_id, m.table_id) for m in w.meetings}

@@ -230,7 +230,9 @@ def test_register_with_an_address_in_use_answers_as_for_a_new_one_and_tells_its_
     assert answers[0] == answers[1]
     # Only the new address made an organisation, a representative and an account.
     assert counts(db) == tuple(n + 1 for n in before)
-    accounts_of_owner = db.exec(select(Account).where(Account.email == "mai@nongnghiepso.vn")).all()
+    accounts_of_owner = db.exec(
+        select(Account).where(Account.email == "mai@nongnghiepso.vn")
+    ).all()
     assert [a.id for a in accounts_of_owner] == [owner_account.id]
     db.refresh(owner)
     assert owner.full_name == "Lê Văn An"

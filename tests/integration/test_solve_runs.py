@@ -368,7 +368,9 @@ def test_a_minimum_of_meetings_reaches_the_solver_and_the_history(
     assert run.parameters["min_meetings"] == 2
     params = parse_params(dict(run.parameters))
     with Session(engine) as session:
-        instance, _ = scheduling.build_instance(session, event, min_meetings=params.min_meetings)
+        instance, _ = scheduling.build_instance(
+            session, event, min_meetings=params.min_meetings
+        )
     assert instance.options.min_meetings == 2
     assert "mỗi bên ít nhất 2" in client.get("/organiser/solve").text
 

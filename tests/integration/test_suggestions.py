@@ -38,41 +38,23 @@ def make_world(db: Session, **rules: Any) -> World:
     event.rules = rules
     db.add(event)
     startup = make_org(
-        db,
-        event,
-        "Mekong Agritech",
-        OrgKind.startup,
-        sectors=["agritech"],
-        offers=["iot_solutions"],
+        db, event, "Mekong Agritech", OrgKind.startup,
+        sectors=["agritech"], offers=["iot_solutions"],
         seeks=["seed_investment", "cloud_services", "pilot_customer"],
         seeks_text="Đang tìm vốn đầu tư và đối tác triển khai cảm biến cho ruộng lúa.",
     )
     investor = make_org(
-        db,
-        event,
-        "Quỹ Đầu tư Sáng tạo Cần Thơ",
-        OrgKind.investor,
-        sectors=["agritech", "fintech"],
-        offers=["seed_investment", "mentoring"],
+        db, event, "Quỹ Đầu tư Sáng tạo Cần Thơ", OrgKind.investor,
+        sectors=["agritech", "fintech"], offers=["seed_investment", "mentoring"],
         seeks=["deal_flow"],
     )
     tech = make_org(
-        db,
-        event,
-        "Công ty Điện toán Sài Gòn",
-        OrgKind.tech_firm,
-        sectors=["smart_city"],
-        offers=["cloud_services"],
-        seeks=["pilot_customer"],
+        db, event, "Công ty Điện toán Sài Gòn", OrgKind.tech_firm,
+        sectors=["smart_city"], offers=["cloud_services"], seeks=["pilot_customer"],
     )
     agency = make_org(
-        db,
-        event,
-        "Sở Nông nghiệp Hậu Giang",
-        OrgKind.agency,
-        sectors=["agritech"],
-        offers=["pilot_customer"],
-        seeks=["iot_solutions"],
+        db, event, "Sở Nông nghiệp Hậu Giang", OrgKind.agency,
+        sectors=["agritech"], offers=["pilot_customer"], seeks=["iot_solutions"],
     )
     _, startup_user = make_participant(db, startup, "Nguyễn Văn An")
     for org in (investor, tech, agency):
@@ -88,11 +70,8 @@ def suggested(db: Session, w: World, org: Organisation | None = None) -> list[st
 def request_row(
     db: Session, w: World, frm: Organisation, to: Organisation, status: RequestStatus
 ) -> None:
-    db.add(
-        MeetingRequest(
-            event_id=w.event.id or 0, from_org_id=frm.id or 0, to_org_id=to.id or 0, status=status
-        )
-    )
+    db.add(MeetingRequest(event_id=w.event.id or 0, from_org_id=frm.id or 0,
+                          to_org_id=to.id or 0, status=status))
     db.commit()
 
 
@@ -214,7 +193,9 @@ def test_suggestions_page_speaks_english_when_chosen(client: TestClient, db: Ses
     assert "Complementary roles: investor and startup" in page
 
 
-def test_suggestions_page_excludes_requested_organisations(client: TestClient, db: Session) -> None:
+def test_suggestions_page_excludes_requested_organisations(
+    client: TestClient, db: Session
+) -> None:
     w = make_world(db)
     request_row(db, w, w.startup, w.investor, RequestStatus.pending)
     sign_in_as(client, w.startup_user, db)
@@ -223,7 +204,9 @@ def test_suggestions_page_excludes_requested_organisations(client: TestClient, d
     assert "Sở Nông nghiệp Hậu Giang" in page
 
 
-def test_suggestions_page_kind_filter_swaps_only_the_list(client: TestClient, db: Session) -> None:
+def test_suggestions_page_kind_filter_swaps_only_the_list(
+    client: TestClient, db: Session
+) -> None:
     w = make_world(db)
     sign_in_as(client, w.startup_user, db)
     response = client.get(
@@ -240,14 +223,8 @@ def test_suggestions_page_kind_filter_swaps_only_the_list(client: TestClient, db
 def test_suggestions_top_lists_at_most_five(client: TestClient, db: Session) -> None:
     w = make_world(db)
     for i in range(6):
-        make_org(
-            db,
-            w.event,
-            f"Quỹ Hạt Giống {i}",
-            OrgKind.investor,
-            sectors=["agritech"],
-            offers=["seed_investment"],
-        )
+        make_org(db, w.event, f"Quỹ Hạt Giống {i}", OrgKind.investor,
+                 sectors=["agritech"], offers=["seed_investment"])
     db.commit()
     sign_in_as(client, w.startup_user, db)
     response = client.get("/me/suggestions/top", headers={"hx-request": "true"})

@@ -156,11 +156,7 @@ def test_demo_uses_real_hau_giang_agencies_and_folds_names(
     assert all(o.name_folded == fold(o.name) for o in orgs)
     assert all(o.sectors and o.offers and o.seeks and o.description for o in orgs)
     assert {o.stage for o in orgs if o.kind == "startup"} <= {
-        "idea",
-        "mvp",
-        "seed",
-        "series_a",
-        "growth",
+        "idea", "mvp", "seed", "series_a", "growth",
     }
 
 
@@ -307,15 +303,8 @@ def test_demo_small_scale_keeps_every_kind(small: Engine) -> None:
         tables = session.exec(select(func.count()).select_from(MeetingTable)).one()
         meetings = session.exec(select(func.count()).select_from(Meeting)).one()
 
-    assert set(kinds) == {
-        "startup",
-        "tech_firm",
-        "investor",
-        "agency",
-        "ocop",
-        "university",
-        "association",
-    }
+    assert set(kinds) == {"startup", "tech_firm", "investor", "agency", "ocop", "university",
+                          "association"}
     assert kinds["startup"] == 30
     assert slots == 54
     assert tables == 7

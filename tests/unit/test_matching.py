@@ -152,12 +152,8 @@ def test_text_similarity_matches_seeks_against_offers() -> None:
     c = corpus(
         startup(seeks_text="Cần giải pháp truy xuất nguồn gốc và nhật ký canh tác."),
         other(2, "Match", "startup", offers_text=TEXT),
-        other(
-            3,
-            "Unrelated",
-            "startup",
-            offers_text="Dịch vụ kế toán và khai báo thuế cho hộ kinh doanh.",
-        ),
+        other(3, "Unrelated", "startup",
+              offers_text="Dịch vụ kế toán và khai báo thuế cho hộ kinh doanh."),
     )
     assert c.value(1, 2) > 0
     assert c.value(1, 3) == 0
@@ -243,12 +239,8 @@ def test_match_fit_is_a_percentage() -> None:
 
 
 def test_describe_in_vietnamese_uses_vietnamese_labels() -> None:
-    reason = Reason(
-        "they_offer",
-        "They offer %(tags)s, which you seek",
-        (("tags", "tag", ("seed_investment", "mentoring")),),
-        1.0,
-    )
+    reason = Reason("they_offer", "They offer %(tags)s, which you seek",
+                    (("tags", "tag", ("seed_investment", "mentoring")),), 1.0)
     assert describe(reason, "vi") == (
         "Họ cung cấp vốn đầu tư giai đoạn hạt giống và cố vấn, huấn luyện khởi nghiệp"
         " – điều bạn đang tìm"
@@ -256,12 +248,8 @@ def test_describe_in_vietnamese_uses_vietnamese_labels() -> None:
 
 
 def test_describe_separates_labels_holding_commas_with_semicolons() -> None:
-    reason = Reason(
-        "they_seek",
-        "They seek %(tags)s, which you offer",
-        (("tags", "tag", ("training", "mentoring", "talent")),),
-        1.0,
-    )
+    reason = Reason("they_seek", "They seek %(tags)s, which you offer",
+                    (("tags", "tag", ("training", "mentoring", "talent")),), 1.0)
     assert describe(reason, "vi") == (
         "Họ đang tìm đào tạo, tập huấn; cố vấn, huấn luyện khởi nghiệp và nguồn nhân lực"
         " – điều bạn có thể cung cấp"
@@ -269,12 +257,8 @@ def test_describe_separates_labels_holding_commas_with_semicolons() -> None:
 
 
 def test_describe_shows_unknown_tags_readably() -> None:
-    reason = Reason(
-        "they_offer",
-        "They offer %(tags)s, which you seek",
-        (("tags", "tag", ("drone_spraying",)),),
-        1.0,
-    )
+    reason = Reason("they_offer", "They offer %(tags)s, which you seek",
+                    (("tags", "tag", ("drone_spraying",)),), 1.0)
     assert describe(reason, "en") == "They offer drone spraying, which you seek"
 
 

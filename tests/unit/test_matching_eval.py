@@ -36,15 +36,12 @@ def test_metrics_ndcg_rewards_the_better_partner_first() -> None:
 
 
 def test_true_grade_needs_something_to_exchange() -> None:
-    startup = Hidden(
-        1, "startup", ("agritech",), frozenset({"seed_investment"}), frozenset({"deal_flow"})
-    )
-    fund = Hidden(
-        2, "investor", ("agritech",), frozenset({"deal_flow"}), frozenset({"seed_investment"})
-    )
-    stranger = Hidden(
-        3, "investor", ("agritech",), frozenset({"co_investment"}), frozenset({"co_investment"})
-    )
+    startup = Hidden(1, "startup", ("agritech",), frozenset({"seed_investment"}),
+                     frozenset({"deal_flow"}))
+    fund = Hidden(2, "investor", ("agritech",), frozenset({"deal_flow"}),
+                  frozenset({"seed_investment"}))
+    stranger = Hidden(3, "investor", ("agritech",), frozenset({"co_investment"}),
+                      frozenset({"co_investment"}))
     assert true_grade(startup, fund, 0.0) == 2
     assert true_grade(startup, stranger, 0.0) == 0
 
@@ -114,11 +111,5 @@ def test_cli_eval_matching_refuses_too_few_organisations(
 def test_evaluate_ablation_adds_a_row_per_switched_off_signal() -> None:
     result = evaluate(seed=2, organisations=40, ablation=True)
     assert list(result.methods) == [
-        "random",
-        "shared sector",
-        "recommender",
-        "- tags",
-        "- text",
-        "- sectors",
-        "- kinds",
+        "random", "shared sector", "recommender", "- tags", "- text", "- sectors", "- kinds",
     ]
