@@ -1,22 +1,40 @@
-"""Time helpers: the database stores aware UTC; the interface shows event time."""
+"""Time helpers: the database stores aware UTC; the interface shows event time.
+
+"Now" can be set for tests (event-day features depend on where the clock stands within
+the event): ``set_now(t)``, ``set_now(None)`` to go back to the real clock, or
+``with fixed_now(t): ...``. The clock stands still until it is set again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
-# Tests move the app's clock (an event day at 10:05, a week later) with `freeze`;
-# everything that asks "now" goes through `utcnow`, so the whole app follows.
-_frozen: datetime | None = None
-
-
-def freeze(moment: datetime | None) -> None:
-    """Make `utcnow` answer `moment` (aware) until called again; None: the real clock."""
-    global _frozen
-    _frozen = moment
+_fixed: datetime | None = None
 
 
 def utcnow() -> datetime:
-    return _frozen if _frozen is not None else datetime.now(UTC)
+    return _fixed if _fixed is not None else datetime.now(UTC)
+
+
+def set_now(moment: datetime | None) -> None:
+    """Stop the clock at ``moment`` (aware; a naive one is taken as UTC), or restart it."""
+    global _fixed
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    _fixed = moment.astimezone(UTC) if moment is not None else None
+
+
+@contextmanager
+def fixed_now(moment: datetime) -> Iterator[None]:
+    """The clock stands at ``moment`` inside the block (``set_now`` moves it on)."""
+    previous = _fixed
+    set_now(moment)
+    try:
+        yield
+    finally:
+        set_now(previous)
 
 
 def as_utc(value: datetime | None) -> datetime | None:

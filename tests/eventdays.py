@@ -3,14 +3,11 @@ published schedule and a startup and an investor of one person each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from matchmaker import clock
 from matchmaker.models import (
     Account,
     Day,
@@ -94,13 +91,3 @@ def scheduled(db: Session, p: Pair, slot: int, table: int = 0) -> Meeting:
     db.add(meeting)
     db.commit()
     return meeting
-
-
-@contextmanager
-def clock_at(moment: datetime) -> Iterator[None]:
-    """The app's clock stopped at ``moment`` for the block."""
-    clock.freeze(moment)
-    try:
-        yield
-    finally:
-        clock.freeze(None)

@@ -13,10 +13,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from matchmaker import feedback
+from matchmaker.clock import fixed_now
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.models import Account, Feedback
 from tests.conftest import post_form, sign_in_as
-from tests.eventdays import clock_at, make_pair, scheduled
+from tests.eventdays import make_pair, scheduled
 from tests.factories import make_org, make_participant
 
 # slots[1] runs 08:20-08:40 in Vị Thanh (01:20-01:40 UTC).
@@ -137,7 +138,7 @@ def test_feedback_through_the_agenda_and_its_page(client: TestClient, db: Sessio
     p = make_pair(db)
     meeting = scheduled(db, p, 1)
     sign_in_as(client, p.ua, db)
-    with clock_at(END + timedelta(minutes=5)):
+    with fixed_now(END + timedelta(minutes=5)):
         agenda = client.get("/me/agenda")
         assert f'href="/me/feedback/{meeting.id}"' in agenda.text
         form = client.get(f"/me/feedback/{meeting.id}")
@@ -156,6 +157,6 @@ def test_feedback_through_the_agenda_and_its_page(client: TestClient, db: Sessio
         assert "đánh giá đã được lưu" in page.text and "Sẽ gặp lại" in page.text
     row = db.exec(select(Feedback)).one()
     assert (row.rating, row.follow_up, row.comment) == (5, True, "Sẽ gặp lại")
-    with clock_at(END - timedelta(minutes=5)):
+    with fixed_now(END - timedelta(minutes=5)):
         assert client.get(f"/me/feedback/{meeting.id}").status_code == 409
     assert client.get("/me/feedback/999999").status_code == 404

@@ -37,9 +37,9 @@ from tests.factories import make_event, make_org, make_organiser, make_participa
 
 @pytest.fixture
 def frozen() -> Iterator[datetime]:
-    clock.freeze(MORNING)
+    clock.set_now(MORNING)
     yield MORNING
-    clock.freeze(None)
+    clock.set_now(None)
 
 
 def _book(db: Session, p: Pair, slot: Slot, message: str = "Gặp ở quầy B2B nhé") -> Meeting:
@@ -256,7 +256,7 @@ def test_only_the_host_can_accept_and_only_during_the_event(db: Session, frozen:
     with pytest.raises(NotFound):
         onsite.accept(db, request.id or 0, outsider)
     db.rollback()
-    clock.freeze(datetime(2023, 5, 25, 1, 0, tzinfo=UTC))
+    clock.set_now(datetime(2023, 5, 25, 1, 0, tzinfo=UTC))
     with pytest.raises(Conflict) as closed:
         onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[5].id, "")
     assert closed.value.message == "On-site booking is open during the event only."
@@ -266,7 +266,7 @@ def test_a_slot_that_has_begun_cannot_be_booked(db: Session, frozen: datetime) -
     p = make_pair(db)
     request = onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[0].id, "")
     db.commit()
-    clock.freeze(p.slots[0].start.replace(tzinfo=UTC))
+    clock.set_now(p.slots[0].start.replace(tzinfo=UTC))
     with pytest.raises(Conflict):
         onsite.accept(db, request.id or 0, p.ub)
     db.rollback()

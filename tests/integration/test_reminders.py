@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 
 from matchmaker import reminders
 from matchmaker.cli import main as cli_main
+from matchmaker.clock import fixed_now
 from matchmaker.models import MeetingNotice, Notification
-from tests.eventdays import clock_at, make_pair, scheduled
+from tests.eventdays import make_pair, scheduled
 from tests.smtp import SMTPServer
 
 # slots[1] starts at 08:20 in Vị Thanh, 01:20 UTC.
@@ -158,7 +159,7 @@ def test_cli_reminders_writes_and_mails_them(
     monkeypatch.setenv("MATCHMAKER_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("MATCHMAKER_SMTP_PORT", str(smtp_server.server_address[1]))
     monkeypatch.setenv("MATCHMAKER_SMTP_STARTTLS", "false")
-    with clock_at(START - timedelta(minutes=18)):
+    with fixed_now(START - timedelta(minutes=18)):
         assert cli_main(["reminders"]) == 0
         assert cli_main(["reminders"]) == 0
     out = capsys.readouterr().out.splitlines()

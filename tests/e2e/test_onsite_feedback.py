@@ -43,12 +43,12 @@ SENT = (
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Its own server: this module publishes a schedule and stops the clock."""
-    clock.freeze(FIRST_MORNING)
+    clock.set_now(FIRST_MORNING)
     try:
         with serve_demo(tmp_path_factory.mktemp("e2e-days") / "var") as server:
             yield server
     finally:
-        clock.freeze(None)
+        clock.set_now(None)
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def _ask_both(page: Page, live_server: LiveServer, scene: Scene) -> None:
 
 def _rate(page: Page, scene: Scene) -> None:
     """After the meeting, the startup rates it from its agenda."""
-    clock.freeze(scene.slot_end + timedelta(minutes=5))
+    clock.set_now(scene.slot_end + timedelta(minutes=5))
     try:
         page.goto("/me/agenda")
         with page.expect_navigation():
@@ -150,7 +150,7 @@ def _rate(page: Page, scene: Scene) -> None:
         )
         shot(page, "event-days-feedback")
     finally:
-        clock.freeze(FIRST_MORNING)
+        clock.set_now(FIRST_MORNING)
 
 
 def test_two_hosts_accept_the_freed_slot_at_once_and_one_meeting_is_booked(
