@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlmodel import Session, col, or_, select
 
-from matchmaker import formats, reasons
+from matchmaker import formats, reasons, video
 from matchmaker.clock import utcnow
 from matchmaker.models import (
     Event,
@@ -26,6 +26,7 @@ from matchmaker.models import (
     Slot,
 )
 from matchmaker.publication import current_version, open_draft
+from matchmaker.video import DEFAULT_VIDEO_BASE_URL
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class AgendaItem:
     slot: Slot | None
     table: MeetingTable | None
     attendee: Participant | None = None  # who attends for the agenda's own organisation
+    video_url: str = ""  # the video link of an online meeting ("" in person)
 
     @property
     def cancelled(self) -> bool:
@@ -91,10 +93,16 @@ def _other_person(meeting: Meeting, org: Organisation) -> int | None:
 
 
 def build_agenda(
-    session: Session, event: Event, org: Organisation, person: Participant | None = None
+    session: Session,
+    event: Event,
+    org: Organisation,
+    person: Participant | None = None,
+    *,
+    video_base: str = DEFAULT_VIDEO_BASE_URL,
 ) -> Agenda:
     """``person``: that representative's agenda (the meetings they attend, and those
-    nobody of the organisation is named for yet); None: the whole organisation's."""
+    nobody of the organisation is named for yet); None: the whole organisation's.
+    Online meetings carry their video link on ``video_base``."""
     version = current_version(session, event)
     agenda = Agenda(
         event=event, organisation=org, published=version is not None, version=version,
@@ -142,17 +150,21 @@ def build_agenda(
         for t in session.exec(select(MeetingTable).where(col(MeetingTable.id).in_(table_ids)))
     }
     zone = ZoneInfo(event.timezone)
+    online_slots = video.online_sessions(session, slot_ids)
     placed: list[AgendaItem] = []
     for meeting in meetings:
         other = meeting.org_b_id if meeting.org_a_id == org.id else meeting.org_a_id
         theirs = by_id.get(_other_person(meeting, org))
+        table = tables.get(meeting.table_id) if meeting.table_id else None
+        online = video.is_online(meeting, table, online_slots)
         item = AgendaItem(
             meeting=meeting,
             counterpart=orgs[other],
             counterpart_people=[theirs] if theirs else people.get(other, []),
             slot=slots.get(meeting.slot_id) if meeting.slot_id else None,
-            table=tables.get(meeting.table_id) if meeting.table_id else None,
+            table=table,
             attendee=by_id.get(_own_person(meeting, org)),
+            video_url=video.video_url(meeting, video_base) if online else "",
         )
         if item.cancelled:
             agenda.cancelled.append(item)
@@ -212,6 +224,9 @@ def to_ics(agenda: Agenda, *, domain: str, title: str, locale: str = "vi") -> by
             # the zone tells people which hall or floor to walk to before the table
             table = f"{item.table.name} ({item.table.zone})" if item.table.zone else item.table.name
             where = f"{table} – {where}" if where else table
+        if item.video_url:  # an online meeting takes place at its link
+            where = item.video_url
+            vevent.add("url", item.video_url)
         vevent.add("location", where)
         contacts = "\n".join(
             " · ".join(x for x in (p.full_name, p.title, p.email, p.phone) if x)
@@ -222,7 +237,8 @@ def to_ics(agenda: Agenda, *, domain: str, title: str, locale: str = "vi") -> by
             f"{formats.format_time_range(item.slot.start, item.slot.end, locale, zone.key)}"
             f" ({zone.key})"
         )
-        vevent.add("description", f"{when}\n{item.counterpart.name}\n{contacts}".strip())
+        text = f"{when}\n{item.counterpart.name}\n{contacts}".strip()
+        vevent.add("description", f"{text}\n{item.video_url}" if item.video_url else text)
         vevent.add("sequence", item.meeting.sequence)
         vevent.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         vevent.add("last-modified", item.meeting.updated_at)

@@ -6,11 +6,13 @@ import argparse
 import os
 import secrets
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -245,6 +247,45 @@ def cmd_send_mail(args: argparse.Namespace) -> None:
         raise CommandError(f"smtp: {result.error}; unsent messages wait for the next run")
 
 
+def _reminders_pass(settings: Settings, engine: Engine) -> str:
+    from matchmaker.notifications import send_pending
+    from matchmaker.reminders import send_due_reminders
+
+    with session_scope(engine) as session:
+        done = send_due_reminders(
+            session,
+            utcnow(),
+            minutes=settings.reminder_minutes,
+            video_base=settings.video_base_url,
+        )
+    line = f"{done.reminders} reminder(s), {done.follow_ups} follow-up(s) written"
+    if settings.smtp.configured:
+        with session_scope(engine) as session:
+            result = send_pending(session, settings.smtp, base_url=settings.resolved_base_url())
+        line += f"; e-mail: {result.sent} sent, {result.failed} refused"
+        if result.error:
+            line += f" ({result.error}; unsent messages wait for the next pass)"
+    return line
+
+
+def cmd_reminders(args: argparse.Namespace) -> None:
+    """Write the reminders due now (and the follow-ups a week after meetings), then send
+    the outbox when SMTP is set; ``--loop``: again at the start of every minute."""
+    settings = _settings()
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        upgrade(engine)
+        while True:
+            print(_reminders_pass(settings, engine), flush=True)
+            if not args.loop:
+                return
+            time.sleep(60 - time.time() % 60)
+    except KeyboardInterrupt:
+        return
+    finally:
+        engine.dispose()
+
+
 def _organiser(session: Session, email: str) -> Account | None:
     if not email:
         return None
@@ -421,6 +462,12 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path, help="a file written by `matchmaker backup`")
     load.add_argument("--force", action="store_true", help="replace a database holding data")
     load.set_defaults(func=cmd_restore)
+
+    remind = sub.add_parser(
+        "reminders", help="write the reminders due now and e-mail them when SMTP is set"
+    )
+    remind.add_argument("--loop", action="store_true", help="run a pass every minute")
+    remind.set_defaults(func=cmd_reminders)
 
     mail = sub.add_parser("send-mail", help="send the notifications outbox by SMTP")
     mail.add_argument("--limit", type=int, default=500, help="messages to send in this run")

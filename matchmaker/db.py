@@ -18,11 +18,14 @@ from sqlmodel import Session, create_engine
 from matchmaker.paths import resource_dir
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
+    """``pool_size``: connections kept open at most (default: SQLAlchemy's 5 + 10)."""
     parsed = make_url(url)
     # Error messages and tracebacks never carry the statement's parameters (e-mail
     # addresses, names, tokens).
     kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    if pool_size is not None:
+        kwargs |= {"pool_size": pool_size, "max_overflow": 0}
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_file(parsed)
         if path is not None and not sqlite_read_only(parsed):

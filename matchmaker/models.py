@@ -7,6 +7,7 @@ declared here already; their services live in their own modules.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime, time
 from typing import Any
 
@@ -126,6 +127,8 @@ class EventSession(SQLModel, table=True):
     changeover_minutes: int = 0
     # Breaks inside the session: [{"start": "10:00", "end": "10:20"}]
     breaks: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Hybrid events: every meeting of an online session takes place by video.
+    online: bool = False
 
 
 class Slot(SQLModel, table=True):
@@ -148,6 +151,8 @@ class MeetingTable(SQLModel, table=True):
     # an earlier day is not shown.
     running_late: str = Field(default="", max_length=120)
     running_late_at: datetime | None = None
+    # A video table: its meetings take place online (the link is the meeting's room).
+    online: bool = False
 
 
 class Organisation(SQLModel, table=True):
@@ -244,13 +249,41 @@ class MeetingRequest(SQLModel, table=True):
     # The host's representative the requester asked to meet (None: whoever attends).
     to_participant_id: int | None = Field(default=None, foreign_key="participant.id")
     decline_reason: str = Field(default="", max_length=500)
+    # An on-site request asks for this slot (and table): accepted, it is booked there at
+    # once, without a solve (``matchmaker.onsite``). None: an ordinary request.
+    slot_id: int | None = Field(default=None, foreign_key="slot.id", ondelete="SET NULL")
+    # Who asked (on-site requests: the requester's person who attends).
+    from_participant_id: int | None = Field(
+        default=None, foreign_key="participant.id", ondelete="SET NULL"
+    )
+    table_id: int | None = Field(default=None, foreign_key="meeting_table.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
     answered_at: datetime | None = None
     expires_at: datetime | None = None
 
 
+def new_video_room() -> str:
+    """An unguessable video-meeting room name (120 random bits, lower case for URLs)."""
+    return secrets.token_hex(15)
+
+
+# A table holds one live meeting a slot, whoever writes it (solve, move, on-site booking):
+# the database refuses the second.
+LIVE_MEETING_WHERE = "status = 'scheduled'"
+
+
 class Meeting(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("event_id", "org_a_id", "org_b_id"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "org_a_id", "org_b_id"),
+        Index(
+            "ux_meeting_slot_table",
+            "slot_id",
+            "table_id",
+            unique=True,
+            sqlite_where=text(LIVE_MEETING_WHERE),
+            postgresql_where=text(LIVE_MEETING_WHERE),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True)
     request_id: int | None = Field(default=None, foreign_key="meeting_request.id")
@@ -284,6 +317,14 @@ class Meeting(SQLModel, table=True):
     no_show_reported_by: int | None = Field(default=None, foreign_key="account.id")
     no_show_at: datetime | None = None
     sequence: int = 0  # iCalendar SEQUENCE, raised on every change
+    # The room of its video link, used when it takes place online (an online table or
+    # session). Every meeting has one, also rows written by bulk inserts (column default).
+    video_room: str = Field(
+        default_factory=new_video_room,
+        max_length=40,
+        unique=True,
+        sa_column_kwargs={"default": new_video_room},
+    )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -441,12 +482,39 @@ class CheckIn(SQLModel, table=True):
 
 
 class Feedback(SQLModel, table=True):
+    """One side's word on a meeting (one row per organisation and meeting, editable)."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "organisation_id"),)
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id")
+    # Who gave (or last changed) it.
+    participant_id: int | None = Field(
+        default=None, foreign_key="participant.id", ondelete="SET NULL"
+    )
     rating: int  # 1..5
     took_place: bool = True
+    follow_up: bool = False  # "we plan to follow up"
     comment: str = Field(default="", max_length=2000)
+    # The second round, a week later: did anything come of it? ("" until answered;
+    # ``matchmaker.feedback.OUTCOMES``).
+    outcome: str = Field(default="", max_length=20)
+    outcome_comment: str = Field(default="", max_length=2000)
+    outcome_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MeetingNotice(SQLModel, table=True):
+    """That a notice about a meeting went to a person: a reminder before it, the second
+    round of feedback after it. Unique, so each is written once however many workers run."""
+
+    __tablename__ = "meeting_notice"
+    __table_args__ = (UniqueConstraint("meeting_id", "participant_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    participant_id: int = Field(foreign_key="participant.id", ondelete="CASCADE")
+    kind: str = Field(max_length=20)  # reminder | follow_up
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -21,6 +21,7 @@ from matchmaker.models import (
     Participant,
     Slot,
 )
+from matchmaker.video import DEFAULT_VIDEO_BASE_URL
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,9 @@ def _event_people(session: Session, event: Event) -> list[Participant]:
     )
 
 
-def all_agendas(session: Session, event: Event) -> list[PersonAgenda]:
+def all_agendas(
+    session: Session, event: Event, *, video_base: str = DEFAULT_VIDEO_BASE_URL
+) -> list[PersonAgenda]:
     """One agenda per participant, sorted by name, for the registration desk: each
     representative's own meetings (a teammate's are on the teammate's sheet)."""
     orgs = {
@@ -177,7 +180,12 @@ def all_agendas(session: Session, event: Event) -> list[PersonAgenda]:
         key=lambda p: (p.name_folded or p.full_name.lower(), p.id or 0),
     )
     return [
-        PersonAgenda(person, build_agenda(session, event, orgs[person.organisation_id], person))
+        PersonAgenda(
+            person,
+            build_agenda(
+                session, event, orgs[person.organisation_id], person, video_base=video_base
+            ),
+        )
         for person in people
     ]
 

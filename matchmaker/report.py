@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from matchmaker import i18n
 from matchmaker.clock import as_utc, utcnow
 from matchmaker.exporting import Column, Export, Value
+from matchmaker.feedback import OUTCOMES
 from matchmaker.i18n import N_
 from matchmaker.matching import kind_label
 from matchmaker.models import (
@@ -74,10 +75,17 @@ class Satisfaction:
     # ratings[0] is the number of 1-star answers ... ratings[4] of 5-star ones
     ratings: list[int] = field(default_factory=lambda: [0] * 5)
     follow_ups: int = 0
+    # The second round, a week later (matchmaker.feedback.OUTCOMES): answers per outcome.
+    outcomes: dict[str, int] = field(default_factory=dict)
 
     @property
     def answers(self) -> int:
         return sum(self.ratings)
+
+    @property
+    def outcome_counts(self) -> list[tuple[str, int]]:
+        """(msgid of the answer, how many gave it), in the question's order."""
+        return [(label, self.outcomes.get(code, 0)) for code, label in OUTCOMES.items()]
 
     @property
     def mean(self) -> float | None:
@@ -210,21 +218,25 @@ def _checked_in(session: Session, event: Event) -> int:
 
 
 def _satisfaction(session: Session, event: Event) -> Satisfaction:
+    """Answers about meetings that took place (a no-show's rating is not about a meeting)."""
     result = Satisfaction()
-    stars = Counter(
-        session.exec(
-            select(Feedback.rating)
-            .join(Meeting, col(Meeting.id) == Feedback.meeting_id)
-            .where(
-                Meeting.event_id == event.id,
-                Meeting.status != MeetingStatus.no_show,
-                col(Feedback.took_place).is_(True),
-            )
-        ).all()
-    )
-    for rating, count in stars.items():
+    rows = session.exec(
+        select(Feedback.rating, Feedback.follow_up, Feedback.outcome)
+        .join(Meeting, col(Meeting.id) == Feedback.meeting_id)
+        .where(
+            Meeting.event_id == event.id,
+            Meeting.status != MeetingStatus.no_show,
+            col(Feedback.took_place).is_(True),
+        )
+    ).all()
+    outcomes: Counter[str] = Counter()
+    for rating, follow_up, outcome in rows:
         if 1 <= rating <= 5:
-            result.ratings[rating - 1] += count
+            result.ratings[rating - 1] += 1
+        result.follow_ups += bool(follow_up)
+        if outcome:
+            outcomes[outcome] += 1
+    result.outcomes = dict(outcomes)
     return result
 
 
@@ -259,6 +271,7 @@ def report_exports(report: Report, locale: str) -> list[Export]:
         (N_("Feedback answers"), satisfaction.answers),
         (N_("Average rating (1–5)"), _rounded(satisfaction.mean)),
         (N_("Follow-ups planned"), satisfaction.follow_ups),
+        *satisfaction.outcome_counts,
     ]
     return [
         Export(

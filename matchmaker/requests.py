@@ -38,7 +38,7 @@ are not serialised: two simultaneous accepts may exceed a meeting limit by one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -55,11 +55,13 @@ from matchmaker.models import (
     Meeting,
     MeetingRequest,
     MeetingStatus,
+    MeetingTable,
     Organisation,
     OrgKind,
     Participant,
     Priority,
     RequestStatus,
+    Slot,
 )
 from matchmaker.notifications import Msg, notify_organisation
 from matchmaker.rules import MESSAGE_MAX_LENGTH, EventRules, rules_of
@@ -611,9 +613,16 @@ def _send(
 
 
 def accept(
-    session: Session, request_id: int, by_account: Account, *, now: datetime | None = None
+    session: Session,
+    request_id: int,
+    by_account: Account,
+    *,
+    now: datetime | None = None,
+    notice: bool = True,
 ) -> Meeting:
-    """The host accepts: the request becomes accepted and the pair gets its meeting."""
+    """The host accepts: the request becomes accepted and the pair gets its meeting.
+    ``notice=False``: the caller tells the requester itself (an on-site booking says
+    where and when, ``matchmaker.onsite``)."""
     now = now or utcnow()
     request, host = _own_request(session, by_account, request_id, as_host=True)
     if request.status is not RequestStatus.pending:
@@ -662,6 +671,8 @@ def accept(
         weight=meeting_weight(request.priority, mutual=mutual),
         now=now,
     )
+    if not notice:
+        return meeting
     notify_organisation(
         session,
         requester.id,
@@ -778,6 +789,28 @@ class RequestRow:
     request: MeetingRequest
     other: Organisation  # the organisation on the other side
     incoming: bool
+    # An on-site request's slot and table (``matchmaker.onsite``); None otherwise.
+    slot: Slot | None = None
+    table: MeetingTable | None = None
+
+
+def _with_places(session: Session, rows: list[RequestRow]) -> list[RequestRow]:
+    """The rows with the slot and table of their on-site requests."""
+    slot_ids = {r.request.slot_id for r in rows if r.request.slot_id}
+    if not slot_ids:
+        return rows
+    slots = {s.id: s for s in session.exec(select(Slot).where(col(Slot.id).in_(slot_ids)))}
+    table_ids = {r.request.table_id for r in rows if r.request.table_id}
+    tables = {
+        t.id: t
+        for t in session.exec(select(MeetingTable).where(col(MeetingTable.id).in_(table_ids)))
+    }
+    return [
+        replace(r, slot=slots.get(r.request.slot_id), table=tables.get(r.request.table_id))
+        if r.request.slot_id
+        else r
+        for r in rows
+    ]
 
 
 def list_requests(
@@ -803,7 +836,7 @@ def list_requests(
             limit
         )
     ).all()
-    return [RequestRow(request, other, incoming) for request, other in rows]
+    return _with_places(session, [RequestRow(request, other, incoming) for request, other in rows])
 
 
 def row_for(session: Session, account: Account, request_id: int) -> RequestRow:
@@ -813,7 +846,7 @@ def row_for(session: Session, account: Account, request_id: int) -> RequestRow:
     incoming = request.to_org_id == organisation.id
     other = session.get(Organisation, request.from_org_id if incoming else request.to_org_id)
     assert other is not None
-    return RequestRow(request, other, incoming)
+    return _with_places(session, [RequestRow(request, other, incoming)])[0]
 
 
 def status_counts(

@@ -17,6 +17,9 @@ Keys (all optional; a missing or unreadable value falls back to the default):
     Hours after which an unanswered request expires; ``null`` or 0: never.
 ``message_required``
     Whether a request must carry a message (default true).
+``reminder_minutes``
+    Minutes before each meeting its reminder goes out; ``null``: the server's
+    MATCHMAKER_REMINDER_MINUTES (15 unless set).
 
 Everything here is pure: no database access, so the recommender, the
 directory and the organiser console can ask the same questions cheaply.
@@ -53,6 +56,7 @@ class EventRules:
     max_consecutive: int | None = DEFAULT_MAX_CONSECUTIVE
     request_expiry_hours: int | None = DEFAULT_REQUEST_EXPIRY_HOURS
     message_required: bool = True
+    reminder_minutes: int | None = None
 
     def may_request_kind(self, requester: OrgKind, host: OrgKind) -> bool:
         return host in self.allowed_pairs.get(requester, frozenset())
@@ -76,6 +80,7 @@ class EventRules:
             "max_consecutive": self.max_consecutive,
             "request_expiry_hours": self.request_expiry_hours,
             "message_required": self.message_required,
+            "reminder_minutes": self.reminder_minutes,
         }
 
 
@@ -126,6 +131,7 @@ def parse_rules(raw: Mapping[str, Any] | None) -> EventRules:
         max_consecutive=_limit(raw, "max_consecutive", DEFAULT_MAX_CONSECUTIVE),
         request_expiry_hours=expiry or None,
         message_required=required if isinstance(required, bool) else True,
+        reminder_minutes=_limit(raw, "reminder_minutes", None) or None,
     )
 
 

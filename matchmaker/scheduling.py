@@ -21,10 +21,12 @@ Every service here works on a caller's Session, raises DomainError and never com
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 import solver
@@ -469,9 +471,11 @@ def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
     ).all()
     changed: set[int] = set()
     now = utcnow()
+    befores = {m.id: _state(m) for m in meetings}
+    _leave_tables(session, meetings, outcome)
     for m in meetings:
         assert m.id is not None
-        before = (m.slot_id, m.table_id, m.status, m.person_a_id, m.person_b_id)
+        before = befores[m.id]
         if m.locked and m.slot_id is not None:
             m.status = MeetingStatus.scheduled
             if m.id in assignments and assignments[m.id].slot == m.slot_id:
@@ -490,7 +494,7 @@ def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
             _keep_reason(m, unscheduled[m.id])
         else:
             continue  # accepted after the run started: the next solve places it
-        if (m.slot_id, m.table_id, m.status, m.person_a_id, m.person_b_id) != before:
+        if _state(m) != before:
             changed.add(m.id)
             if (m.slot_id, m.table_id) != before[:2] and (
                 m.host_confirmation == HostConfirmation.impossible
@@ -498,9 +502,30 @@ def apply_run(session: Session, event: Event, run: SolveRun) -> set[int]:
                 m.host_confirmation = HostConfirmation.pending
             m.updated_at = now
             session.add(m)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:  # a table taken since the run (an on-site booking, a move)
+        raise Conflict(CHANGED_SINCE_RUN) from None
     _check_no_double_booking(session, event)
     return changed
+
+
+def _state(m: Meeting) -> tuple[Any, ...]:
+    return m.slot_id, m.table_id, m.status, m.person_a_id, m.person_b_id
+
+
+def _leave_tables(session: Session, meetings: Sequence[Meeting], outcome: RunResult) -> None:
+    """One live meeting a table and slot is a unique index, and rows are updated one at
+    a time: the meetings that change place first leave their table, then take the new
+    one (two meetings swapping tables would otherwise collide halfway)."""
+    for m in meetings:
+        place = outcome.assignments.get(m.id or 0)
+        leaving = place is not None and (place.slot, place.table) != (m.slot_id, m.table_id)
+        if m.table_id is not None and not m.locked and (leaving or m.id in outcome.unscheduled):
+            m.table_id = None
+            session.add(m)
+    session.flush()
 
 
 def _keep_persons(meeting: Meeting, place: Placement) -> None:

@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     workers: int = Field(default=0, ge=0, le=64)
     max_inflight: int = Field(default=64, ge=1)
     max_lag_ms: int = Field(default=500, ge=1)
+    # Event days: reminders this many minutes before each meeting (an event's own setting
+    # wins), and the video server of online meetings (a room is appended).
+    reminder_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    video_base_url: str = "https://meet.jit.si"
     smtp: SMTPSettings = Field(default_factory=SMTPSettings)
 
     @field_validator("default_locale")
@@ -87,13 +91,13 @@ class Settings(BaseSettings):
             raise ValueError("default_locale must be 'vi' or 'en'")
         return value
 
-    @field_validator("base_url")
+    @field_validator("base_url", "video_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value:
             return value
         if not value.startswith(("http://", "https://")):
-            raise ValueError("base_url must start with http:// or https://")
+            raise ValueError("the address must start with http:// or https://")
         return value.rstrip("/")
 
     @field_validator("database_url")

@@ -58,6 +58,7 @@ class SessionSpec:
     changeover_minutes: int
     breaks: list[tuple[time, time]]
     code: str = ""
+    online: bool = False
 
 
 @dataclass
@@ -65,6 +66,7 @@ class TableSpec:
     name: str
     zone: str = ""
     host_org_id: int | None = None
+    online: bool = False
 
 
 @dataclass
@@ -242,6 +244,7 @@ def _parse_session(
         changeover_minutes=changeover or 0,
         breaks=breaks,
         code=_text(data, prefix + "code")[:40],
+        online=bool(_text(data, prefix + "online")),
     )
 
 
@@ -259,7 +262,12 @@ def _parse_table(
             errors[prefix + "host"] = FieldError(N_("Choose from the list."))
         else:
             host = int(host_raw)
-    return TableSpec(name=name, zone=_text(data, prefix + "zone")[:60], host_org_id=host)
+    return TableSpec(
+        name=name,
+        zone=_text(data, prefix + "zone")[:60],
+        host_org_id=host,
+        online=bool(_text(data, prefix + "online")),
+    )
 
 
 def _row_of(spec: SessionSpec, data: Mapping[str, Any]) -> str:
@@ -338,6 +346,7 @@ def _parse_rules(data: Mapping[str, Any], errors: Errors) -> EventRules | None:
         ("max_per_day", 100),
         ("max_consecutive", 100),
         ("request_expiry_hours", 24 * 60),
+        ("reminder_minutes", 24 * 60),
     ):
         limits[name] = _int(data, name, errors, low=1, high=high, optional=True)
     if any(name in errors for name in limits):
@@ -350,6 +359,7 @@ def _parse_rules(data: Mapping[str, Any], errors: Errors) -> EventRules | None:
         max_consecutive=limits["max_consecutive"],
         request_expiry_hours=limits["request_expiry_hours"],
         message_required=bool(_text(data, "message_required")),
+        reminder_minutes=limits["reminder_minutes"],
     )
 
 
@@ -598,6 +608,7 @@ def _apply_sessions(
         row.name_vi, row.name_en = s.name_vi, s.name_en
         row.start, row.end = s.start, s.end
         row.slot_minutes, row.changeover_minutes = s.slot_minutes, s.changeover_minutes
+        row.online = s.online
         row.breaks = [
             {"start": a.strftime("%H:%M"), "end": b.strftime("%H:%M")} for a, b in s.breaks
         ]
@@ -630,6 +641,7 @@ def _apply_tables(session: Session, event: Event, spec: SetupSpec) -> None:
             event_id=event.id or 0, name=t.name
         )
         table_row.name, table_row.zone, table_row.host_org_id = t.name, t.zone, t.host_org_id
+        table_row.online = t.online
         session.add(table_row)
     for gone_table in tables.values():
         session.delete(gone_table)
@@ -654,6 +666,7 @@ def form_from_event(session: Session, event: Event) -> dict[str, Any]:
             prefix + "slot_minutes": str(s.slot_minutes),
             prefix + "changeover_minutes": str(s.changeover_minutes),
             prefix + "breaks": format_breaks(s.breaks),
+            prefix + "online": "1" if s.online else "",
         }
     for i, t in enumerate(current_tables(session, event)):
         prefix = f"table-{i}-"
@@ -661,6 +674,7 @@ def form_from_event(session: Session, event: Event) -> dict[str, Any]:
             prefix + "name": t.name,
             prefix + "zone": t.zone,
             prefix + "host": str(t.host_org_id or ""),
+            prefix + "online": "1" if t.online else "",
         }
     rules = rules_of(event)
     for requester, hosts in rules.allowed_pairs.items():
@@ -671,6 +685,7 @@ def form_from_event(session: Session, event: Event) -> dict[str, Any]:
         "max_per_day",
         "max_consecutive",
         "request_expiry_hours",
+        "reminder_minutes",
     ):
         value = getattr(rules, name)
         data[name] = "" if value is None else str(value)

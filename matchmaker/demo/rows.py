@@ -13,11 +13,14 @@ def insert_rows(session: Session, model: type[SQLModel], rows: list[dict]) -> No
     bulky tables go through the table directly. Callers that need the new ids read
     them back by a natural key (see ``insert_orgs`` and ``insert_requests``).
     """
+    table = model.__table__  # type: ignore[attr-defined]
+    # A column whose own default is a function (a meeting's video room) gets a value per
+    # row from it; the model's other defaults are the same for every row.
+    per_row = {c.name for c in table.columns if c.default is not None and c.default.is_callable}
     defaults = {
         name: info.get_default(call_default_factory=True)
         for name, info in model.model_fields.items()
-        if name != "id" and not info.is_required()
+        if name != "id" and not info.is_required() and name not in per_row
     }
-    table = model.__table__  # type: ignore[attr-defined]
     if rows:
         session.execute(insert(table), [{**defaults, **row} for row in rows])

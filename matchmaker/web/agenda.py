@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from matchmaker import accounts, checkin, noshows
 from matchmaker.agenda import Agenda, build_agenda, to_ics
+from matchmaker.clock import as_utc, utcnow
 from matchmaker.documents import render_pdf
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_, normalise_locale
@@ -46,10 +47,29 @@ def _pdf_response(body: bytes, filename: str) -> Response:
     )
 
 
-def _own_agenda(db: DB, user: User, event: MaybeEvent, team: bool = False) -> Agenda:
+def _video(request: Request) -> str:
+    return str(request.app.state.settings.video_base_url)
+
+
+def _ended(agenda: Agenda) -> set[int]:
+    """The agenda's meetings that have ended: each offers its feedback page."""
+    now = utcnow()
+    return {
+        item.meeting.id or 0
+        for day in agenda.days
+        for item in day.items
+        if item.slot is not None and (as_utc(item.slot.end) or now) <= now
+    }
+
+
+def _own_agenda(
+    request: Request, db: DB, user: User, event: MaybeEvent, team: bool = False
+) -> Agenda:
     """The signed-in representative's meetings; ``team``: their whole organisation's."""
     participant, organisation = own_participant(db, user)
-    return build_agenda(db, _event(event), organisation, None if team else participant)
+    return build_agenda(
+        db, _event(event), organisation, None if team else participant, video_base=_video(request)
+    )
 
 
 def _event_day_context(db: DB, agenda: Agenda) -> dict[str, Any]:
@@ -63,12 +83,15 @@ def _event_day_context(db: DB, agenda: Agenda) -> dict[str, Any]:
 
 
 @get("/", name="my_agenda", sync_to_thread=False)
-def my_agenda(db: DB, user: User, event: MaybeEvent, team: FromQuery[bool] = False) -> Response:
-    agenda = _own_agenda(db, user, event, team)
+def my_agenda(
+    request: Request, db: DB, user: User, event: MaybeEvent, team: FromQuery[bool] = False
+) -> Response:
+    agenda = _own_agenda(request, db, user, event, team)
     return page(
         "agenda/page.html",
         account=user,
         agenda=agenda,
+        feedback_due=_ended(agenda),
         feed_row=accounts.calendar_feed_created(db, user),
         feed_url="",
         pdf_url="/me/agenda/agenda.pdf" + ("?team=1" if team else ""),
@@ -96,7 +119,7 @@ def report_no_show(
 
 @get("/agenda.ics", name="my_agenda_ics", sync_to_thread=False)
 def my_agenda_ics(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
-    agenda = _own_agenda(db, user, event)
+    agenda = _own_agenda(request, db, user, event)
     body = to_ics(
         agenda, domain=_domain(request), title=agenda.organisation.name, locale=locale_of(request)
     )
@@ -107,7 +130,7 @@ def my_agenda_ics(request: Request, db: DB, user: User, event: MaybeEvent) -> Re
 def my_agenda_pdf(
     request: Request, db: DB, user: User, event: MaybeEvent, team: FromQuery[bool] = False
 ) -> Response:
-    agenda = _own_agenda(db, user, event, team)
+    agenda = _own_agenda(request, db, user, event, team)
     env = request.app.template_engine.engine  # type: ignore[union-attr]
     codes = {agenda.person.id: checkin.code_of(db, agenda.person)} if agenda.person else {}
     body = render_pdf(
@@ -119,7 +142,7 @@ def my_agenda_pdf(
 @post("/feed", name="calendar_feed_new", sync_to_thread=False)
 def calendar_feed_new(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
     token = accounts.new_calendar_feed(db, user)
-    agenda = _own_agenda(db, user, event)
+    agenda = _own_agenda(request, db, user, event)
     return page(
         "agenda/page.html",
         account=user,
@@ -148,7 +171,7 @@ def calendar_feed(request: Request, db: DB, event: MaybeEvent, token: FromPath[s
     organisation = db.get(Organisation, participant.organisation_id) if participant else None
     if organisation is None:
         raise NotFound(N_("No such calendar."))
-    agenda = build_agenda(db, _event(event), organisation, participant)
+    agenda = build_agenda(db, _event(event), organisation, participant, video_base=_video(request))
     return Response(
         to_ics(
             agenda,
@@ -169,13 +192,15 @@ def _organisation(db: DB, org_id: int) -> Organisation:
 
 
 @get("/organiser/agenda/{org_id:int}", name="organiser_agenda", sync_to_thread=False)
-def organiser_agenda(db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]) -> Response:
+def organiser_agenda(
+    request: Request, db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]
+) -> Response:
     organisation = _organisation(db, org_id)
     people = db.exec(select(Participant).where(Participant.organisation_id == org_id)).all()
     return page(
         "agenda/organiser.html",
         account=user,
-        agenda=build_agenda(db, _event(event), organisation),
+        agenda=build_agenda(db, _event(event), organisation, video_base=_video(request)),
         people=people,
         pdf_url=f"/organiser/agenda/{org_id}/agenda.pdf",
     )
@@ -185,7 +210,7 @@ def organiser_agenda(db: DB, user: User, event: MaybeEvent, org_id: FromPath[int
 def organiser_agenda_pdf(
     request: Request, db: DB, user: User, event: MaybeEvent, org_id: FromPath[int]
 ) -> Response:
-    agenda = build_agenda(db, _event(event), _organisation(db, org_id))
+    agenda = build_agenda(db, _event(event), _organisation(db, org_id), video_base=_video(request))
     env = request.app.template_engine.engine  # type: ignore[union-attr]
     body = render_pdf(env, "agenda/print.html", locale=locale_of(request), sheets=[(None, agenda)])
     return _pdf_response(body, f"agenda-{org_id}.pdf")

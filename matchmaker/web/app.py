@@ -44,7 +44,9 @@ from matchmaker.web import availability as availability_web
 from matchmaker.web import confirmations as confirmations_web
 from matchmaker.web import desk as desk_web
 from matchmaker.web import directory as directory_web
+from matchmaker.web import feedback as feedback_web
 from matchmaker.web import notifications as notifications_web
+from matchmaker.web import onsite as onsite_web
 from matchmaker.web import report as report_web
 from matchmaker.web import requests as requests_web
 from matchmaker.web import solve as solve_web
@@ -166,6 +168,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             report_web.public_router,
             desk_web.router,
             desk_web.public_router,
+            onsite_web.router,
+            feedback_web.router,
             create_static_files_router(
                 path="/static", directories=[resource_dir("static")], name="static"
             ),

@@ -64,7 +64,7 @@ def print_table_signs(request: Request, db: DB, user: User, event: MaybeEvent) -
 @get("/print/agendas.pdf", name="print_agendas", sync_to_thread=True)
 def print_agendas(request: Request, db: DB, user: User, event: MaybeEvent) -> Response:
     current = _event(event)
-    items = printing.all_agendas(db, current)
+    items = printing.all_agendas(db, current, video_base=request.app.state.settings.video_base_url)
     checkin.ensure_codes(db, [item.participant for item in items])
     sheets = [(item.participant, item.agenda) for item in items]
     codes = {item.participant.id: item.participant.checkin_code for item in items}

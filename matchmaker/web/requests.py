@@ -11,6 +11,7 @@ from litestar import Response, Router, get, post
 from litestar.params import FromPath, QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 
+from matchmaker import onsite
 from matchmaker import requests as service
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.models import Event, Participant, Priority, RequestStatus
@@ -214,8 +215,8 @@ def _after_action(
     """Run one action; answer with the row partial (htmx) or a redirect to the list."""
 
     def run() -> None:
-        if action == "accept":
-            service.accept(db, request_id, user)
+        if action == "accept":  # an on-site request is booked into its slot at once
+            onsite.accept(db, request_id, user)
         elif action == "decline":
             service.decline(db, request_id, user, text(data, "reason", 10_000))
         else:

@@ -69,7 +69,12 @@ def _event_with_meetings(db: Session) -> Event:
         table_id=tables[1].id,
     )
     make_meeting(db, event, ocop, firm, status=MeetingStatus.unscheduled)
-    db.add(Feedback(meeting_id=held.id or 0, organisation_id=startup.id or 0, rating=4))
+    db.add(
+        Feedback(
+            meeting_id=held.id or 0, organisation_id=startup.id or 0, rating=4, follow_up=True,
+            outcome="talks",
+        )
+    )  # fmt: skip
     db.add(
         Feedback(
             meeting_id=missed.id or 0, organisation_id=ocop.id or 0, rating=1, took_place=False
@@ -97,6 +102,8 @@ def test_report_counts_each_step_by_kind_sector_and_day(db: Session) -> None:
     # The no-show's "rating" is not satisfaction with a meeting that did not happen.
     assert report.satisfaction.ratings == [0, 0, 0, 1, 0]
     assert report.satisfaction.mean == 4
+    assert report.satisfaction.follow_ups == 1
+    assert ("We are still talking", 1) in report.satisfaction.outcome_counts
 
 
 def test_before_its_time_a_scheduled_meeting_is_not_held(db: Session) -> None:
