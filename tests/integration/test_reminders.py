@@ -40,10 +40,13 @@ def test_a_reminder_goes_to_both_sides_fifteen_minutes_before(db: Session) -> No
     notes = _outbox(db)
     by_person = {n.to_email: n for n in notes}
     to_a = by_person[p.pa.email]
-    assert to_a.subject == "Nhắc lịch: Quỹ Đầu tư Sáng tạo Cần Thơ lúc 08:20 18/5/23, bàn B2B-01"
+    assert (
+        to_a.subject
+        == "Nhắc lịch: Quỹ Đầu tư Sáng tạo Cần Thơ lúc Thứ Năm, 18/05/2023 08:20, bàn B2B-01"
+    )
     assert to_a.body == (
         "Cuộc gặp của bạn với Trần Thị Bình (Quỹ Đầu tư Sáng tạo Cần Thơ) bắt đầu lúc "
-        "08:20 18/5/23 tại bàn B2B-01."
+        "Thứ Năm, 18/05/2023 08:20 tại bàn B2B-01."
     )
     assert to_a.link == "/me/agenda" and to_a.account_id == p.ua.id
     assert "Nguyễn Văn An (Công ty Khởi nghiệp Mekong Agritech)" in by_person[p.pb.email].body
@@ -72,7 +75,8 @@ def test_a_reminder_is_in_the_recipients_language(db: Session) -> None:
     english = next(n for n in _outbox(db) if n.account_id == p.ub.id)
     subject = english.subject.replace("\u202f", " ")  # Babel's narrow space before AM
     assert (
-        subject == "Reminder: Công ty Khởi nghiệp Mekong Agritech at 5/18/23, 8:20 AM, table B2B-01"
+        subject
+        == "Reminder: Công ty Khởi nghiệp Mekong Agritech at Thu 18 May 2023, 08:20, table B2B-01"
     )
     assert english.body.startswith("Your meeting with Nguyễn Văn An (Công ty Khởi nghiệp")
 
