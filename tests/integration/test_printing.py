@@ -8,8 +8,9 @@ from sqlmodel import Session, select
 
 from matchmaker import audit
 from matchmaker.models import Meeting, MeetingStatus, MeetingTable, OrgKind, ScheduleVersion, Slot
-from tests.conftest import sign_in_as
+from tests.conftest import post_form, sign_in_as
 from tests.factories import make_event, make_org, make_organiser, make_participant
+from tests.jobs import document
 
 
 def _published_event(db: Session):  # type: ignore[no-untyped-def]
@@ -45,7 +46,7 @@ def _pages_text(content: bytes) -> list[str]:
 def test_table_plan_pdf_lists_meeting_at_its_table(client: TestClient, db: Session) -> None:
     _, organiser, _ = _published_event(db)
     sign_in_as(client, organiser, db)
-    response = client.get("/organiser/print/table-plan.pdf")
+    response = document(client, "table_plan")
     assert response.status_code == 200
     text = "\n".join(_pages_text(response.content))
     assert "B2B-01" in text
@@ -56,7 +57,7 @@ def test_table_plan_pdf_lists_meeting_at_its_table(client: TestClient, db: Sessi
 def test_table_signs_pdf_has_one_page_per_table_and_day(client: TestClient, db: Session) -> None:
     _, organiser, _ = _published_event(db)
     sign_in_as(client, organiser, db)
-    pages = _pages_text(client.get("/organiser/print/table-signs.pdf").content)
+    pages = _pages_text(document(client, "table_signs").content)
     assert len(pages) == 1
     assert "B2B-01" in pages[0]
     assert "Quỹ Đầu tư Sông Hậu" in pages[0]
@@ -67,7 +68,7 @@ def test_all_agendas_pdf_has_one_page_per_participant_sorted_by_name(
 ) -> None:
     _, organiser, _ = _published_event(db)
     sign_in_as(client, organiser, db)
-    pages = _pages_text(client.get("/organiser/print/agendas.pdf").content)
+    pages = _pages_text(document(client, "agendas").content)
     firsts = [text.splitlines()[0] for text in pages]
     assert firsts == ["Âu Minh Châu", "Đặng Văn Bảo", "Võ Thị Yến"]
 
@@ -94,5 +95,6 @@ def test_audit_page_lists_recorded_actions(client: TestClient, db: Session) -> N
 def test_printing_and_audit_are_for_organisers_only(client: TestClient, db: Session) -> None:
     _, _, startup_account = _published_event(db)
     sign_in_as(client, startup_account, db)
-    for url in ("/organiser/print", "/organiser/print/agendas.pdf", "/organiser/audit"):
+    for url in ("/organiser/print", "/organiser/audit"):
         assert client.get(url).status_code == 403
+    assert post_form(client, "/organiser/jobs", {"kind": "agendas"}).status_code == 403
