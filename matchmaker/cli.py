@@ -7,6 +7,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -214,7 +215,8 @@ class JobWorkerProcess:
     def _supervise(self) -> None:
         while not self.stopping.is_set():
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "matchmaker", "worker"], stdin=subprocess.DEVNULL
+                [sys.executable, "-m", "matchmaker", "worker", "--parent", str(os.getpid())],
+                stdin=subprocess.DEVNULL,
             )
             code = self.process.wait()
             if not self.stopping.is_set():
@@ -231,6 +233,20 @@ class JobWorkerProcess:
                 self.process.kill()
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Stop (as on SIGTERM) when the `serve` that started this worker is gone, however it
+    ended: a worker left behind would go on taking jobs for a server that is not there."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     """Run background jobs (documents, exports, imports): procrastinate's worker on
     PostgreSQL (as many as needed, on any machine), the job table's on SQLite."""
@@ -240,6 +256,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = _settings()
+    if args.parent:
+        _exit_with_parent(args.parent)
     engine = make_engine(settings.resolved_database_url())
     try:
         upgrade(engine)
@@ -463,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--until-idle", action="store_true", help="stop when no job is left to run"
     )
+    worker.add_argument("--parent", type=int, default=0, help=argparse.SUPPRESS)
     worker.set_defaults(func=cmd_worker)
 
     pub = sub.add_parser("publish", help="publish a solve run or the hosts' draft (audited)")

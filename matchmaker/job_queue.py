@@ -209,9 +209,15 @@ def _procrastinate(engine: Engine, *, until_idle: bool, name: str) -> None:
 
 
 def run_worker(
-    engine: Engine, var_dir: Path, *, until_idle: bool = False, nice: bool = False
+    engine: Engine,
+    var_dir: Path,
+    *,
+    until_idle: bool = False,
+    nice: bool = False,
+    stop: threading.Event | None = None,
 ) -> None:
-    """Run jobs until stopped (SIGTERM, Ctrl+C), or until none is left (``until_idle``)."""
+    """Run jobs until stopped (SIGTERM, Ctrl+C, or ``stop`` set: SQLite only), or until
+    none is left (``until_idle``)."""
     global _context
     _context = _WorkerContext(engine, var_dir)
     if nice:
@@ -223,11 +229,11 @@ def run_worker(
     if uses_procrastinate(engine):
         _procrastinate(engine, until_idle=until_idle, name=f"matchmaker-{jobs.HOST}-{os.getpid()}")
         return
-    stop = threading.Event()
+    stopping = stop or threading.Event()
     if threading.current_thread() is threading.main_thread() and not until_idle:
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
-    _poll(engine, var_dir, until_idle=until_idle, stop=stop)
+            signal.signal(signum, lambda *_: stopping.set())
+    _poll(engine, var_dir, until_idle=until_idle, stop=stopping)
 
 
 def wait_for(engine: Engine, job_id: int, timeout: float = 60.0) -> Job:
