@@ -255,6 +255,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from matchmaker import job_queue
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for noisy in ("weasyprint", "fontTools"):  # a line per page and per font table
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = _settings()
     if args.parent:
         _exit_with_parent(args.parent)

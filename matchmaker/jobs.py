@@ -119,9 +119,36 @@ class Kind:
     personal: bool = False
 
 
-def _pdf(work: Work, template: str, filename: str, **context: Any) -> Output:
+class _PageProgress(logging.Handler):
+    """WeasyPrint logs each page it lays out ("Step 5 - Creating layout - Page 12") on
+    ``weasyprint.progress``: the job of the rendering thread hears how far it got."""
+
+    current = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        work, expected = getattr(self.current, "job", (None, 0))
+        message = record.getMessage()
+        if work is None or "Creating layout - Page" not in message:
+            return
+        page = int(message.rsplit(" ", 1)[-1])
+        share = min(1.0, page / expected) if expected else 0.0
+        work.report(40 + round(50 * share), N_("Laying out the pages…"))
+
+
+_page_logger = logging.getLogger("weasyprint.progress")
+_page_logger.addHandler(_PageProgress())
+_page_logger.setLevel(logging.INFO)
+_page_logger.propagate = False  # a line per page is for the job's page, not the log
+
+
+def _pdf(work: Work, template: str, filename: str, pages: int = 0, **context: Any) -> Output:
+    """``pages``: about how many pages it will have (0: not known), for the progress."""
     work.report(40, N_("Laying out the pages…"))
-    body = render_pdf(document_environment(), template, locale=work.locale, **context)
+    _PageProgress.current.job = (work, pages)
+    try:
+        body = render_pdf(document_environment(), template, locale=work.locale, **context)
+    finally:
+        _PageProgress.current.job = (None, 0)
     return Output(body, filename, PDF)
 
 
@@ -135,14 +162,16 @@ def _table_plan(work: Work) -> Output:
 def _table_signs(work: Work) -> Output:
     work.report(5, N_("Reading the schedule…"))
     signs = printing.table_signs(work.session, work.event)
-    return _pdf(work, "print/table_signs.html", "table-signs.pdf", event=work.event, signs=signs)
+    return _pdf(
+        work, "print/table_signs.html", "table-signs.pdf", len(signs), event=work.event, signs=signs
+    )
 
 
 def _agendas(work: Work) -> Output:
     step = work.steps(5, 40, N_("Gathering every participant's agenda…"))
     items = printing.all_agendas(work.session, work.event, progress=step)
     sheets = [(item.participant, item.agenda) for item in items]
-    return _pdf(work, "agenda/print.html", "agendas.pdf", sheets=sheets)
+    return _pdf(work, "agenda/print.html", "agendas.pdf", pages=len(sheets), sheets=sheets)
 
 
 def _export(work: Work) -> Output:
