@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -181,18 +182,93 @@ def cmd_serve(args: argparse.Namespace) -> None:
     print()
     engine.dispose()
     proxy_headers, forwarded_allow_ips = proxy_options(settings)
-    # uvicorn's own supervisor: it restarts a worker that dies and pings the others; each
-    # worker builds the app from the same environment (web.app.served_app).
-    uvicorn.run(
-        "matchmaker.web.app:served_app",
-        factory=True,
-        workers=workers,
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        proxy_headers=proxy_headers,
-        forwarded_allow_ips=forwarded_allow_ips,
-    )
+    job_worker = None if args.no_worker else JobWorkerProcess()
+    try:
+        # uvicorn's own supervisor: it restarts a worker that dies and pings the others;
+        # each worker builds the app from the same environment (web.app.served_app).
+        uvicorn.run(
+            "matchmaker.web.app:served_app",
+            factory=True,
+            workers=workers,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
+    finally:
+        if job_worker is not None:
+            job_worker.stop()
+
+
+class JobWorkerProcess:
+    """`matchmaker worker` beside the web workers, started again if it dies (a job it
+    was doing is marked failed by the next worker and can be retried from its page)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.stopping = threading.Event()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.thread = threading.Thread(target=self._supervise, daemon=True)
+        self.thread.start()
+
+    def _supervise(self) -> None:
+        while not self.stopping.is_set():
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "matchmaker", "worker", "--parent", str(os.getpid())],
+                stdin=subprocess.DEVNULL,
+            )
+            code = self.process.wait()
+            if not self.stopping.is_set():
+                print(f"  WARNING: the job worker ended ({code}); starting again", file=sys.stderr)
+                self.stopping.wait(1.0)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Stop (as on SIGTERM) when the `serve` that started this worker is gone, however it
+    ended: a worker left behind would go on taking jobs for a server that is not there."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    """Run background jobs (documents, exports, imports): procrastinate's worker on
+    PostgreSQL (as many as needed, on any machine), the job table's on SQLite."""
+    import logging
+
+    from matchmaker import job_queue
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    for noisy in ("weasyprint", "fontTools"):  # a line per page and per font table
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    settings = _settings()
+    if args.parent:
+        _exit_with_parent(args.parent)
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        upgrade(engine)
+        job_queue.run_worker(engine, settings.var_dir, until_idle=args.until_idle, nice=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()
 
 
 def _workers(requested: int | None, settings: Settings) -> int:
@@ -436,7 +512,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="worker processes (default MATCHMAKER_WORKERS, else one per core)",
     )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="start no job worker (`matchmaker worker` runs elsewhere)",
+    )
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background jobs (documents, exports, imports)")
+    worker.add_argument(
+        "--until-idle", action="store_true", help="stop when no job is left to run"
+    )
+    worker.add_argument("--parent", type=int, default=0, help=argparse.SUPPRESS)
+    worker.set_defaults(func=cmd_worker)
 
     pub = sub.add_parser("publish", help="publish a solve run or the hosts' draft (audited)")
     pub.add_argument("run", nargs="?", type=int, help="id of a finished solve run")

@@ -10,7 +10,7 @@ import re
 import time
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
@@ -355,8 +355,15 @@ class _Row:
     existing: Participant | None
 
 
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+
+
 def _rows(
-    session: Session, event: Event, upload: Upload, mapping: dict[str, int | None]
+    session: Session,
+    event: Event,
+    upload: Upload,
+    mapping: dict[str, int | None],
+    progress: Progress | None = None,
 ) -> tuple[list[_Row], list[RowProblem]]:
     problems: list[RowProblem] = []
     rows: list[_Row] = []
@@ -370,6 +377,8 @@ def _rows(
     }
     seen_emails: dict[str, int] = {}
     for offset, raw in enumerate(upload.rows):
+        if progress is not None and offset % 100 == 0:
+            progress(offset, len(upload.rows))
         line = offset + 2
         lists, line_problems = _choice_columns(raw, mapping, line)
         org, person = _inputs(raw, mapping, lists)
@@ -459,10 +468,14 @@ def _input_problems(
 
 
 def check(
-    session: Session, event: Event, upload: Upload, mapping: dict[str, int | None]
+    session: Session,
+    event: Event,
+    upload: Upload,
+    mapping: dict[str, int | None],
+    progress: Progress | None = None,
 ) -> CheckResult:
     """Every problem of every row; and, when there is none, what an import would do."""
-    rows, problems = _rows(session, event, upload, mapping)
+    rows, problems = _rows(session, event, upload, mapping, progress)
     result = CheckResult(problems=problems)
     if problems:
         return result
@@ -488,10 +501,11 @@ def run_import(
     upload: Upload,
     mapping: dict[str, int | None],
     by: Account,
+    progress: Progress | None = None,
 ) -> CheckResult:
     """Write every row, or nothing when any row has a problem. Rows whose email
     is already known update that representative and their organisation."""
-    result = check(session, event, upload, mapping)
+    result = check(session, event, upload, mapping, progress)
     if not result.ok:
         return result
     rows, _ = _rows(session, event, upload, mapping)

@@ -78,6 +78,13 @@ class RunStatus(enum.StrEnum):
     stopped = "stopped"
 
 
+class JobStatus(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    finished = "finished"
+    failed = "failed"
+
+
 class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=80)
@@ -526,3 +533,33 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=60)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Job(SQLModel, table=True):
+    """Heavy work done outside the request by a worker process (``matchmaker.jobs``):
+    documents, exports, import checks and imports. A finished document job is the cached
+    result for its ``cache_key`` (what it is, in which language, for which schedule)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    kind: str = Field(max_length=40)
+    params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Empty for jobs that are never served from cache (imports, exports of live data).
+    cache_key: str = Field(default="", max_length=200, index=True)
+    schedule_version: int | None = None  # the published version it was made for
+    status: JobStatus = Field(default=JobStatus.queued, index=True)
+    progress: int = 0  # 0..100
+    message: str = Field(default="", max_length=300)
+    result_path: str = Field(default="", max_length=300)  # relative to the var folder
+    result_name: str = Field(default="", max_length=200)  # the file name a download gets
+    # What an import check or an import found (counts, problems): shown on the job page.
+    outcome: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: str = ""
+    attempts: int = 0
+    started_by: int | None = Field(default=None, foreign_key="account.id")
+    worker_pid: int | None = None
+    worker_host: str = Field(default="", max_length=255)
+    heartbeat_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -168,10 +169,15 @@ def _event_people(session: Session, event: Event) -> list[Participant]:
 
 
 def all_agendas(
-    session: Session, event: Event, *, video_base: str = DEFAULT_VIDEO_BASE_URL
+    session: Session,
+    event: Event,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    video_base: str = DEFAULT_VIDEO_BASE_URL,
 ) -> list[PersonAgenda]:
     """One agenda per participant, sorted by name, for the registration desk: each
-    representative's own meetings (a teammate's are on the teammate's sheet)."""
+    representative's own meetings (a teammate's are on the teammate's sheet).
+    ``progress(done, total)`` hears how far it got."""
     orgs = {
         o.id: o for o in session.exec(select(Organisation).where(Organisation.event_id == event.id))
     }
@@ -179,15 +185,15 @@ def all_agendas(
         _event_people(session, event),
         key=lambda p: (p.name_folded or p.full_name.lower(), p.id or 0),
     )
-    return [
-        PersonAgenda(
-            person,
-            build_agenda(
-                session, event, orgs[person.organisation_id], person, video_base=video_base
-            ),
+    sheets = []
+    for done, person in enumerate(people):
+        if progress is not None and done % 25 == 0:
+            progress(done, len(people))
+        agenda = build_agenda(
+            session, event, orgs[person.organisation_id], person, video_base=video_base
         )
-        for person in people
-    ]
+        sheets.append(PersonAgenda(person, agenda))
+    return sheets
 
 
 def group_by_day(plans: list[SlotPlan], event: Event) -> dict[date, list[SlotPlan]]:

@@ -1,19 +1,20 @@
 """Organiser import and export of participants, exports of requests, meetings and
-the schedule, and handing out personal sign-in links."""
+the schedule, and handing out personal sign-in links. Checking and importing every row
+and making the export files are jobs (matchmaker.jobs); these pages start and show them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromPath, MultipartBody
+from litestar.params import FromPath, MultipartBody, QueryParameter
 from sqlmodel import select
 
-from matchmaker import accounts, audit, exporting, importing, notifications
+from matchmaker import accounts, audit, exporting, importing, job_queue, jobs, notifications
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
-from matchmaker.models import Account
+from matchmaker.models import Account, Event, Job, JobStatus
 from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
 from matchmaker.web.deps import require_event as _event
@@ -43,6 +44,7 @@ def _mapping_page(
     status: int = 200,
     result: importing.CheckResult | None = None,
     mapping_errors: dict[str, str] | None = None,
+    job: Job | None = None,
 ) -> Response:
     preview = [
         {t: importing.cell(row, mapping, t) for t in importing.FIELDS}
@@ -59,6 +61,9 @@ def _mapping_page(
         required=importing.REQUIRED,
         preview=preview,
         result=result,
+        job=job,
+        job_title=jobs.KINDS[job.kind].title if job else "",
+        job_active=job is not None and job.status in jobs.ACTIVE,
         mapping_errors={k: gettext_for(request, v) for k, v in (mapping_errors or {}).items()},
         problems=[
             (
@@ -102,10 +107,60 @@ def import_upload(request: Request, user: User, data: MultipartBody[dict[str, An
     return redirect_to(request, "import_mapping", token=saved.token)
 
 
+def _job_result(job: Job) -> importing.CheckResult | None:
+    """What a finished import check (or refused import) found, from its job."""
+    if job.status != JobStatus.finished or not job.outcome:
+        return None
+    outcome = job.outcome
+    return importing.CheckResult(
+        problems=[
+            importing.RowProblem(line, target, message, params)
+            for line, target, message, params in outcome.get("problems", [])
+        ],
+        new_people=int(outcome.get("new_people", 0)),
+        updated_people=int(outcome.get("updated_people", 0)),
+        new_organisations=int(outcome.get("new_organisations", 0)),
+    )
+
+
+def _job_mapping(job: Job, upload: importing.Upload) -> dict[str, int | None]:
+    raw = job.params.get("mapping") or {}
+    return {
+        t: raw[t] if isinstance(raw.get(t), int) and raw[t] < len(upload.headers) else None
+        for t in importing.FIELDS
+    }
+
+
 @get("/import/{token:str}", name="import_mapping", sync_to_thread=False)
-def import_mapping(request: Request, user: User, token: FromPath[str]) -> Response:
+def import_mapping(
+    request: Request,
+    db: DB,
+    user: User,
+    event: MaybeEvent,
+    token: FromPath[str],
+    job: Annotated[int | None, QueryParameter(ge=1)] = None,
+) -> Response:
+    """The column mapping, and, with ``?job=``, the check or import under way or its
+    outcome (the job's partial polls until it ends, then this page is loaded again)."""
+    shown = None
+    if job is not None:
+        jobs.reap_dead_jobs(db)
+        shown = jobs.visible_job(db, _event(event), job, user)
+        if shown.params.get("token") != token:
+            raise NotFound(N_("No such job."))
+        outcome = _job_result(shown)
+        if shown.kind == "import_run" and outcome is not None and outcome.ok:
+            return redirect_to(
+                request,
+                "organiser_home",
+                query={"imported": outcome.new_people, "updated": outcome.updated_people},
+            )
     upload = importing.load_upload(_var(request), token, user)
-    return _mapping_page(request, user, upload, importing.guess_mapping(upload.headers))
+    if shown is None:
+        return _mapping_page(request, user, upload, importing.guess_mapping(upload.headers))
+    return _mapping_page(
+        request, user, upload, _job_mapping(shown, upload), result=_job_result(shown), job=shown
+    )
 
 
 def _checked(
@@ -116,65 +171,41 @@ def _checked(
     return upload, mapping, importing.mapping_problems(mapping)
 
 
-# Checking and writing a 5,000-row file take seconds of queries: in a worker thread too.
-@post("/import/{token:str}/check", name="import_check", sync_to_thread=True)
+def _start_import(
+    request: Request, user: Account, event: Event, kind: str, token: str, data: dict[str, Any]
+) -> Response:
+    """Check the column choices here (a moment), then check or import every row as a
+    job (5,000 rows take seconds of queries)."""
+    upload, mapping, problems = _checked(request, user, token, data)
+    if problems:
+        return _mapping_page(request, user, upload, mapping, status=400, mapping_errors=problems)
+    started = job_queue.submit(
+        request.app.state.engine,
+        event.id or 0,
+        kind,
+        {"token": token, "mapping": mapping, "locale": locale_of(request)},
+        user.id,
+    )
+    return redirect_to(request, "import_mapping", token=token, query={"job": started.job_id})
+
+
+@post("/import/{token:str}/check", name="import_check", sync_to_thread=False)
 def import_check(
-    request: Request, db: DB, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
+    request: Request, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
 ) -> Response:
-    current = _event(event)
-    upload, mapping, problems = _checked(request, user, token, data)
-    if problems:
-        return _mapping_page(request, user, upload, mapping, status=400, mapping_errors=problems)
-    result = importing.check(db, current, upload, mapping)
-    return _mapping_page(
-        request, user, upload, mapping, status=200 if result.ok else 400, result=result
-    )
+    return _start_import(request, user, _event(event), "import_check", token, data)
 
 
-@post("/import/{token:str}/run", name="import_run", sync_to_thread=True)
+@post("/import/{token:str}/run", name="import_run", sync_to_thread=False)
 def import_run(
-    request: Request, db: DB, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
+    request: Request, user: User, event: MaybeEvent, token: FromPath[str], data: FormData
 ) -> Response:
-    current = _event(event)
-    upload, mapping, problems = _checked(request, user, token, data)
-    if problems:
-        return _mapping_page(request, user, upload, mapping, status=400, mapping_errors=problems)
-    result = importing.run_import(db, current, upload, mapping, user)
-    if not result.ok:
-        db.rollback()
-        return _mapping_page(request, user, upload, mapping, status=400, result=result)
-    importing.discard_upload(_var(request), token)
-    return redirect_to(
-        request,
-        "organiser_home",
-        query={"imported": result.new_people, "updated": result.updated_people},
-    )
+    return _start_import(request, user, _event(event), "import_run", token, data)
 
 
 @get("/export", name="export_home", sync_to_thread=False)
 def export_home(user: User) -> Response:
     return page("transfer/export.html", account=user, kinds=exporting.KINDS)
-
-
-@get("/export/{name:str}", name="export_file", sync_to_thread=False)
-def export_file(
-    request: Request, db: DB, user: User, event: MaybeEvent, name: FromPath[str]
-) -> Response:
-    current = _event(event)
-    kind, _, fmt = name.partition(".")
-    if kind not in exporting.BUILDERS or fmt not in ("csv", "xlsx"):
-        raise NotFound(N_("No such export."))
-    export = exporting.BUILDERS[kind](db, current, locale_of(request))
-    if fmt == "csv":
-        body, media = exporting.to_csv(export.table()), "text/csv; charset=utf-8"
-    else:
-        body = exporting.to_xlsx(export)
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body,
-        media_type=media,
-        headers={"content-disposition": f'attachment; filename="{current.slug}-{kind}.{fmt}"'},
-    )
 
 
 def _participant_account(db: DB, participant_id: int) -> Account:
@@ -230,7 +261,6 @@ router = Router(
         import_check,
         import_run,
         export_home,
-        export_file,
         participant_link,
     ],
 )

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
-from matchmaker import accounts
+from matchmaker import accounts, job_queue
 from matchmaker.db import make_engine, session_scope, upgrade
 from matchmaker.settings import Settings
 from matchmaker.web.app import create_app
@@ -95,12 +95,24 @@ def serve_demo(var_dir: Path) -> Iterator[LiveServer]:
         target=server.run, kwargs={"sockets": [sock]}, name="e2e-uvicorn", daemon=True
     )
     thread.start()
+    # The job worker `matchmaker serve` starts beside the web workers (documents, imports).
+    stop_jobs = threading.Event()
+    job_worker = threading.Thread(
+        target=job_queue.run_worker,
+        args=(engine, settings.var_dir),
+        kwargs={"stop": stop_jobs},
+        name="e2e-job-worker",
+        daemon=True,
+    )
+    job_worker.start()
     try:
         _wait_until_up(url, thread)
         yield LiveServer(url=url, engine=engine, settings=settings, event_id=summary.event_id)
     finally:
         server.should_exit = True
+        stop_jobs.set()
         thread.join(timeout=10)
+        job_worker.join(timeout=30)
         sock.close()
         engine.dispose()
 

@@ -29,6 +29,7 @@ from matchmaker.models import (
 from matchmaker.web.session_cookie import LANG_COOKIE
 from tests.conftest import sign_in_as
 from tests.factories import make_event, make_meeting, make_org, make_organiser, make_participant
+from tests.jobs import export
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/","x")'
 
@@ -239,14 +240,14 @@ def test_exports_follow_the_organisers_interface_language(client: TestClient, db
     sign_in_as(client, organiser, db)
 
     def header(kind: str) -> list[Any]:
-        body = client.get(f"/organiser/export/{kind}.xlsx").content
+        body = export(client, kind, "xlsx").content
         return [c.value for c in load_workbook(io.BytesIO(body)).worksheets[0][1]]
 
     page = client.get("/organiser/export")
     vi = header("schedule")
     client.cookies.set(LANG_COOKIE, "en")
     en = header("schedule")
-    csv_header = client.get("/organiser/export/schedule.csv").text.lstrip("\ufeff").split(",")[0]
+    csv_header = export(client, "schedule", "csv").text.lstrip("\ufeff").split(",")[0]
 
     assert page.status_code == 200 and "Tệp Excel để xem và sắp xếp" in page.text
     assert vi[:3] == ["Ngày", "Bắt đầu", "Kết thúc"]

@@ -10,6 +10,7 @@ from matchmaker import audit, printing
 from matchmaker.models import Meeting, MeetingStatus, MeetingTable, OrgKind, ScheduleVersion, Slot
 from tests.conftest import post_form, sign_in_as
 from tests.factories import make_event, make_org, make_organiser, make_participant
+from tests.jobs import document
 from tests.sessions import open_session, organiser_account
 
 
@@ -46,7 +47,7 @@ def _pages_text(content: bytes) -> list[str]:
 def test_table_plan_pdf_lists_meeting_at_its_table(client: TestClient, db: Session) -> None:
     _, organiser, _ = _published_event(db)
     sign_in_as(client, organiser, db)
-    response = client.get("/organiser/print/table-plan.pdf")
+    response = document(client, "table_plan")
     assert response.status_code == 200
     text = "\n".join(_pages_text(response.content))
     assert "B2B-01" in text
@@ -57,7 +58,7 @@ def test_table_plan_pdf_lists_meeting_at_its_table(client: TestClient, db: Sessi
 def test_table_signs_pdf_has_one_page_per_table_and_day(client: TestClient, db: Session) -> None:
     _, organiser, _ = _published_event(db)
     sign_in_as(client, organiser, db)
-    pages = _pages_text(client.get("/organiser/print/table-signs.pdf").content)
+    pages = _pages_text(document(client, "table_signs").content)
     assert len(pages) == 1
     assert "B2B-01" in pages[0]
     assert "Quỹ Đầu tư Sông Hậu" in pages[0]
@@ -68,7 +69,7 @@ def test_all_agendas_pdf_has_one_page_per_participant_sorted_by_name(
 ) -> None:
     _, organiser, _ = _published_event(db)
     sign_in_as(client, organiser, db)
-    pages = _pages_text(client.get("/organiser/print/agendas.pdf").content)
+    pages = _pages_text(document(client, "agendas").content)
     firsts = [text.splitlines()[0] for text in pages]
     assert firsts == ["Âu Minh Châu", "Đặng Văn Bảo", "Võ Thị Yến"]
 
@@ -119,7 +120,7 @@ def test_audit_page_tells_each_action_in_words_in_both_languages(
 def test_printing_and_audit_are_for_organisers_only(client: TestClient, db: Session) -> None:
     _, _, startup_account = _published_event(db)
     sign_in_as(client, startup_account, db)
-    for url in ("/organiser/print", "/organiser/print/agendas.pdf", "/organiser/audit"):
+    for url in ("/organiser/print", "/organiser/audit"):
         assert client.get(url).status_code == 403
 
 
@@ -162,7 +163,7 @@ def test_table_signs_a_full_day_of_long_names_fits_one_sheet(
 ) -> None:
     organiser = _busy_table(db, printing.MAX_SIGN_ROWS)
     open_session(client, organiser)
-    pages = _pages_text(client.get("/organiser/print/table-signs.pdf").content)
+    pages = _pages_text(document(client, "table_signs").content)
     assert len(pages) == 1
     assert pages[0].startswith("B2B-01")
     assert pages[0].count("Huỳnh Nhật Bình") == printing.MAX_SIGN_ROWS
@@ -173,8 +174,9 @@ def test_table_signs_a_longer_day_is_split_into_sheets_each_naming_the_table(
 ) -> None:
     organiser = _busy_table(db, printing.MAX_SIGN_ROWS + 4)
     open_session(client, organiser)
-    pages = _pages_text(client.get("/organiser/print/table-signs.pdf").content)
+    pages = _pages_text(document(client, "table_signs").content)
     assert len(pages) == 2
     assert [p.startswith("B2B-01") for p in pages] == [True, True]
     assert ["tờ 1/2" in pages[0], "tờ 2/2" in pages[1]] == [True, True]
     assert [p.count("Huỳnh Nhật Bình") for p in pages] == [12, 12]
+    assert post_form(client, "/organiser/jobs", {"kind": "agendas"}).status_code == 403

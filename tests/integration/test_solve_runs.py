@@ -40,6 +40,7 @@ from tests.factories import (
     make_organiser,
     make_participant,
 )
+from tests.jobs import export
 
 TINY = SolveParams(time_limit=5, workers=1)
 
@@ -541,11 +542,11 @@ def test_published_reason_shows_on_the_schedule_page_and_in_the_export(
     sign_in_as(client, organiser, db)
 
     waiting = client.get("/organiser/schedule", params={"show": "waiting"})
-    export = client.get("/organiser/export/meetings.csv").content.decode("utf-8-sig")
+    exported = export(client, "meetings", "csv").content.decode("utf-8-sig")
 
     assert TABLES_FULL_VI in waiting.text
-    assert f"{meeting.id},Doanh nghiệp 0,Doanh nghiệp 1," in export
-    assert TABLES_FULL_VI in export
+    assert f"{meeting.id},Doanh nghiệp 0,Doanh nghiệp 1," in exported
+    assert TABLES_FULL_VI in exported
 
 
 def test_infeasible_run_says_why_in_the_readers_language(
