@@ -13,6 +13,7 @@ from matchmaker import checkin
 from matchmaker.models import AuditLog, CheckIn, Participant
 from tests.conftest import post_form
 from tests.eventday import at, clock_at, make_event_day
+from tests.jobs import document
 from tests.sessions import open_session
 
 HTMX = {"HX-Request": "true"}
@@ -168,7 +169,7 @@ def test_agenda_pdf_carries_the_check_in_code(client: TestClient, db: Session) -
     code = db.get(Participant, world.an.id).checkin_code  # type: ignore[union-attr]
     assert code and code in text
     open_session(client, world.organiser)
-    every = client.get("/organiser/print/agendas.pdf")
+    every = document(client, "agendas")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(every.content)).pages)
     db.expire_all()
     codes = [p.checkin_code for p in db.exec(select(Participant))]

@@ -122,6 +122,7 @@ def test_printing_and_audit_are_for_organisers_only(client: TestClient, db: Sess
     sign_in_as(client, startup_account, db)
     for url in ("/organiser/print", "/organiser/audit"):
         assert client.get(url).status_code == 403
+    assert post_form(client, "/organiser/jobs", {"kind": "agendas"}).status_code == 403
 
 
 def _busy_table(db: Session, meetings: int):  # type: ignore[no-untyped-def]
@@ -179,4 +180,3 @@ def test_table_signs_a_longer_day_is_split_into_sheets_each_naming_the_table(
     assert [p.startswith("B2B-01") for p in pages] == [True, True]
     assert ["tờ 1/2" in pages[0], "tờ 2/2" in pages[1]] == [True, True]
     assert [p.count("Huỳnh Nhật Bình") for p in pages] == [12, 12]
-    assert post_form(client, "/organiser/jobs", {"kind": "agendas"}).status_code == 403
