@@ -2,7 +2,8 @@
 table, ask them for that slot, and on acceptance the meeting is booked there at once,
 without a solve.
 
-A slot is *free for a pair of people* when it has not started, both attend its session
+A slot is *free for a pair of people* when less than half of it has passed (see
+"Decisions"), both attend its session
 (``available_sessions``, ``unavailable_slots``), neither attends another live meeting in
 it, one more meeting keeps both within their meetings per day and consecutive meetings
 (a representative's own limit wins over the event's rule, as in the solver), and a table
@@ -13,10 +14,10 @@ Decisions:
 
 * The request is an ordinary ``MeetingRequest`` with ``slot_id``, ``table_id`` and
   ``from_participant_id`` set, so the organisers' rules, limits and the pair's history
-  are checked by ``matchmaker.requests`` exactly as for any request. It expires when its
-  slot starts. Asking someone whose organisation has a request to yours waiting is
-  refused: answer that one first (it would otherwise become a mutual meeting without a
-  time).
+  are checked by ``matchmaker.requests`` exactly as for any request. It expires at its
+  slot's midpoint at the latest. Asking someone whose organisation has a request to
+  yours waiting is refused: answer that one first (it would otherwise become a mutual
+  meeting without a time).
 * Acceptance takes the event's write lock (``changes.lock_event``: a row lock on
   PostgreSQL, the database write lock on SQLite) before it reads anything, then checks
   the slot again and books. So of two acceptances for the same table or person at the
@@ -24,7 +25,11 @@ Decisions:
   ``ux_meeting_slot_table`` (one live meeting a table and slot) refuses a double booking
   of a table by any writer in any case. When the offered table was taken meanwhile,
   another free table the pair may use is taken instead; the request stays pending when
-  none is left (it expires when the slot starts).
+  none is left (it expires at the slot's midpoint).
+* A slot is bookable until its midpoint (08:00-08:20 until 08:10), not only until it
+  starts: a slot freed by a no-show (``matchmaker.noshows``) is freed once the meeting
+  has begun, and two people standing at the desk can still use the rest of it. Past
+  the midpoint there is too little left to be worth a meeting.
 * The booked meeting is ``scheduled`` and ``locked``: agendas, calendars and the board
   read it from the Meeting rows at once, and a later solve or publication keeps it where
   it is (``scheduling.apply_run`` leaves locked meetings; ``build_instance`` fixes them).
@@ -213,11 +218,19 @@ def _longest_streak(run: list[GridSlot], busy: set[int]) -> int:
     return best
 
 
+def bookable_until(slot: Slot) -> datetime | None:
+    """The slot's midpoint: on-site booking takes it until then (see "Decisions")."""
+    start, end = as_utc(slot.start), as_utc(slot.end)
+    if start is None or end is None:
+        return None
+    return start + (end - start) / 2
+
+
 def why_not(grid: Grid, diary: Diary, at: GridSlot, now: datetime) -> str:
     """The first reason the person cannot meet at that slot (a msgid), "" when they can."""
-    start = as_utc(at.slot.start)
-    if start is None or start <= now:
-        return N_("That time has already begun.")
+    until = bookable_until(at.slot)
+    if until is None or until <= now:
+        return N_("That time is more than half over.")
     if not diary.attends(at):
         return N_("%(person)s does not attend at that time.")
     if at.slot.id in diary.busy:
@@ -393,7 +406,7 @@ def request_slot(
     now: datetime | None = None,
 ) -> MeetingRequest:
     """Ask a person for a meeting at a common free slot (pending until they answer, or
-    until the slot starts)."""
+    until the slot's midpoint)."""
     now = now or utcnow()
     _check_open(session, event, now)
     me, mine = own_person(session, by_account)
@@ -409,7 +422,7 @@ def request_slot(
     slot, table = _place(session, event, me, other, slot_id, now)
     assert mine.id is not None and theirs.id is not None
     hours = rules_of(event).request_expiry_hours
-    expires = as_utc(slot.start)
+    expires = bookable_until(slot)
     if hours and expires is not None:
         expires = min(expires, now + timedelta(hours=hours))
     request = MeetingRequest(

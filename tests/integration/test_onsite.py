@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from litestar.testing import TestClient
@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from matchmaker import clock, onsite, publication
+from matchmaker import clock, noshows, onsite, publication, requests
 from matchmaker.agenda import build_agenda, to_ics
+from matchmaker.clock import as_utc
 from matchmaker.db import make_engine
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.models import (
@@ -58,8 +59,8 @@ def test_a_common_free_slot_booked_on_acceptance_at_once(db: Session, frozen: da
     request = onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[1].id, "")
     assert request.status is RequestStatus.pending
     assert (request.slot_id, request.table_id) == (p.slots[1].id, p.tables[0].id)
-    # It expires when its slot starts.
-    assert request.expires_at == p.slots[1].start
+    # It expires at its slot's midpoint (08:20-08:40: 08:30).
+    assert request.expires_at == as_utc(p.slots[1].start) + timedelta(minutes=10)
     meeting = onsite.accept(db, request.id or 0, p.ub)
     db.commit()
 
@@ -262,15 +263,84 @@ def test_only_the_host_can_accept_and_only_during_the_event(db: Session, frozen:
     assert closed.value.message == "On-site booking is open during the event only."
 
 
-def test_a_slot_that_has_begun_cannot_be_booked(db: Session, frozen: datetime) -> None:
+def test_a_slot_under_way_is_bookable_until_its_midpoint(db: Session, frozen: datetime) -> None:
     p = make_pair(db)
+    start = as_utc(p.slots[0].start)  # 08:00-08:20: bookable until 08:10
+    assert start is not None
+    clock.set_now(start + timedelta(minutes=3))
+    free = onsite.common_free_slots(db, p.event, p.pa, p.pb)
+    assert free[0].slot.id == p.slots[0].id
+
     request = onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[0].id, "")
     db.commit()
-    clock.set_now(p.slots[0].start.replace(tzinfo=UTC))
-    with pytest.raises(Conflict):
+    assert request.expires_at == start + timedelta(minutes=10)
+    clock.set_now(start + timedelta(minutes=10) - timedelta(seconds=1))
+    meeting = onsite.accept(db, request.id or 0, p.ub)
+    db.commit()
+
+    db.refresh(meeting)
+    assert (meeting.status, meeting.slot_id) == (MeetingStatus.scheduled, p.slots[0].id)
+
+
+def test_a_slot_past_its_midpoint_cannot_be_booked(db: Session, frozen: datetime) -> None:
+    p = make_pair(db)
+    start = as_utc(p.slots[0].start)
+    assert start is not None
+    request = onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[0].id, "")
+    db.commit()
+    clock.set_now(start + timedelta(minutes=10))
+
+    with pytest.raises(Conflict) as late:
         onsite.accept(db, request.id or 0, p.ub)
+    assert late.value.message == "That time is more than half over."
+    db.rollback()
+    # The unanswered request expires then too ...
+    assert requests.expire_requests(db, clock.utcnow(), event=p.event) == 1
+    db.commit()
+    db.refresh(request)
+    assert request.status is RequestStatus.expired
+    # ... and the slot is no longer offered or accepted in a new request.
+    free = onsite.common_free_slots(db, p.event, p.pa, p.pb)
+    assert [f.slot.id for f in free] == [s.id for s in p.slots[1:]]
+    with pytest.raises(Conflict) as asked:
+        onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[0].id, "")
+    assert asked.value.message == "That time is more than half over."
     db.rollback()
     assert db.exec(select(Meeting)).all() == []
+
+
+def test_a_short_request_expiry_still_wins_over_the_midpoint(db: Session, frozen: datetime) -> None:
+    p = make_pair(db, request_expiry_hours=1)
+    request = onsite.request_slot(db, p.event, p.ua, p.pb.id, p.slots[3].id, "")
+    # 07:30 + 1 hour is 08:30, before 09:00-09:20's midpoint.
+    assert request.expires_at == frozen + timedelta(hours=1)
+
+
+def test_a_slot_freed_by_a_no_show_is_booked_again_on_site(db: Session, frozen: datetime) -> None:
+    p = make_pair(db)
+    c = make_org(db, p.event, "Công ty Cổ phần Nông nghiệp Sóc Trăng", OrgKind.startup)
+    make_participant(db, c, "Phạm Văn Công")
+    missed = Meeting(
+        event_id=p.event.id or 0, org_a_id=min(p.b.id or 0, c.id or 0),
+        org_b_id=max(p.b.id or 0, c.id or 0), status=MeetingStatus.scheduled,
+        slot_id=p.slots[0].id, table_id=p.tables[0].id,
+    )  # fmt: skip
+    db.add(missed)
+    db.commit()
+    start = as_utc(p.slots[0].start)
+    assert start is not None
+    clock.set_now(start + timedelta(minutes=3))
+    assert p.slots[0].id not in [
+        f.slot.id for f in onsite.common_free_slots(db, p.event, p.pa, p.pb)
+    ]
+
+    noshows.report_no_show(db, p.event, missed.id or 0, p.b.id or 0, p.ub)
+    db.commit()
+    booked = _book(db, p, p.slots[0])
+
+    db.refresh(booked)
+    assert (booked.slot_id, booked.table_id) == (p.slots[0].id, p.tables[0].id)
+    assert booked.status is MeetingStatus.scheduled
 
 
 def _accept_all_at_once(engine: Engine, jobs: list[tuple[int, int]]) -> list[str]:
@@ -331,7 +401,7 @@ def test_twenty_bookings_of_one_slot_and_table_at_once_make_one_meeting(
     pending = db.exec(
         select(MeetingRequest).where(MeetingRequest.status == RequestStatus.pending)
     ).all()
-    assert len(pending) == 19  # refused ones wait: they expire when the slot starts
+    assert len(pending) == 19  # refused ones wait: they expire at the slot's midpoint
 
 
 def test_two_bookings_of_one_person_at_once_make_one_meeting(
