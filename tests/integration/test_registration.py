@@ -228,12 +228,19 @@ def test_register_states_what_is_stored_and_who_sees_it_in_both_languages(
 
 def test_register_keeps_the_time_of_the_privacy_consent(client: TestClient, db: Session) -> None:
     make_event(db)
+    organiser = make_organiser(db)
     db.commit()
     with fixed_now(REGISTERED_AT):
         response = post_form(client, "/register", VALID, follow_redirects=False)
     assert response.status_code == 303
     person = db.exec(select(Participant)).one()
     assert person.privacy_consent_at == REGISTERED_AT
+    # The organisers see it on the person's page, in the event's time (UTC+7).
+    client.cookies.clear()
+    sign_in_as(client, organiser, db)
+    english(client)
+    page = client.get(f"/organiser/participants/{person.id}").text
+    assert "given when registering, Tue 2 May 2023, 10:15" in page
 
 
 def test_representatives_added_later_have_no_consent_of_their_own(
@@ -253,6 +260,13 @@ def test_representatives_added_later_have_no_consent_of_their_own(
     assert added.status_code == 303
     colleague = db.exec(select(Participant).where(Participant.email == "ha@mekong.vn")).one()
     assert colleague.privacy_consent_at is None
+    organiser = make_organiser(db)
+    db.commit()
+    client.cookies.clear()
+    sign_in_as(client, organiser, db)
+    english(client)
+    page = client.get(f"/organiser/participants/{colleague.id}").text
+    assert "none of their own (added by a colleague or imported)" in page
 
 
 # --- after registering -------------------------------------------------------------------
