@@ -246,6 +246,29 @@ def _publish(w: _Words) -> str:
     )
 
 
+def _representative_added(w: _Words) -> str:
+    if w.get("organisation_id", None) is None:  # entries from before it was recorded
+        return w.say(N_("Added %(person)s as a representative."), person=w.person("participant_id"))
+    return w.say(
+        N_("Added %(person)s as a representative of %(org)s."),
+        person=w.person("participant_id"),
+        org=w.org(),
+    )
+
+
+def _representative_removed(w: _Words) -> str:
+    if w.get("organisation_id", None) is None:
+        return w.say(
+            N_("Removed the representative %(person)s."), person=w.person("participant_id")
+        )
+    # The name recorded at removal: the person's row is gone (and its id may be reused).
+    return w.say(
+        N_("Removed %(person)s as a representative of %(org)s."),
+        person=w.get("name") or w.person("participant_id"),
+        org=w.org(),
+    )
+
+
 Describe = Callable[[_Words], str]
 
 DESCRIBE: dict[str, Describe] = {
@@ -271,12 +294,8 @@ DESCRIBE: dict[str, Describe] = {
     "organisation.register": lambda w: w.say(N_("%(org)s registered."), org=w.org()),
     "organisation.confirm": lambda w: w.say(N_("%(org)s confirmed its registration."), org=w.org()),
     "organisation.approve": lambda w: w.say(N_("Approved %(org)s."), org=w.org()),
-    "representative.add": lambda w: w.say(
-        N_("Added %(person)s as a representative."), person=w.person("participant_id")
-    ),
-    "representative.remove": lambda w: w.say(
-        N_("Removed the representative %(person)s."), person=w.person("participant_id")
-    ),
+    "representative.add": _representative_added,
+    "representative.remove": _representative_removed,
     "meeting.move": lambda w: w.say(
         N_("Moved the meeting %(meeting)s from %(before)s to %(after)s."),
         meeting=w.meeting(),

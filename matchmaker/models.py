@@ -201,6 +201,9 @@ class Participant(SQLModel, table=True):
     # (matchmaker.checkin): opaque and random, given on first need. It opens nothing,
     # so it is kept as it is (not hashed like sign-in tokens).
     checkin_code: str | None = Field(default=None, max_length=16, unique=True, index=True)
+    # When the person accepted the privacy notice at self-registration; None for people
+    # added by a colleague or imported by the organisers (migration 0014 says why here).
+    privacy_consent_at: datetime | None = None
 
 
 class Account(SQLModel, table=True):

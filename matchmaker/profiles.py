@@ -32,6 +32,7 @@ from matchmaker.models import (
     Role,
     SignInToken,
 )
+from matchmaker.provinces import province_of
 from matchmaker.text import fold
 from matchmaker.vocabulary import LANGUAGES, SECTORS, STAGES, TAGS
 
@@ -81,7 +82,8 @@ class OrganisationInput:
             name=org.name,
             kind=org.kind.value,
             sectors=list(org.sectors),
-            province=org.province,
+            # A row from before the 2025 merger shows (and saves as) its new unit.
+            province=province_of(org.province) or org.province,
             stage=org.stage,
             website=org.website,
             description=org.description,
@@ -177,6 +179,23 @@ def _choice_list_errors(
         errors[name] = _error(N_("Choose at most %(n)s."), name, n=maximum)
 
 
+def _province_errors(errors: dict[str, DomainError], data: OrganisationInput) -> None:
+    """The province must be one of the 34 units; an old name or an abbreviation ("Hậu
+    Giang", "TP HCM") becomes the unit that has it since the 2025 merger."""
+    if not data.province:
+        errors["province"] = _error(N_("This field is required."), "province")
+        return
+    unit = province_of(data.province)
+    if unit is None:
+        errors["province"] = _error(
+            N_("“%(value)s” is not a province or city of Vietnam: choose one from the list."),
+            "province",
+            value=data.province[:PROVINCE_MAX],
+        )
+    else:
+        data.province = unit
+
+
 def organisation_errors(data: OrganisationInput) -> dict[str, DomainError]:
     """Every problem of an organisation's fields (normalising `data` in place)."""
     errors: dict[str, DomainError] = {}
@@ -195,7 +214,7 @@ def organisation_errors(data: OrganisationInput) -> dict[str, DomainError]:
     _choice_list_errors(
         errors, "sectors", data.sectors, SECTORS, maximum=MAX_SECTORS, required=True
     )
-    _text_errors(errors, "province", data.province, maximum=PROVINCE_MAX, required=True)
+    _province_errors(errors, data)
     if data.stage and data.stage not in STAGES:
         errors["stage"] = _error(N_("Choose from the list."), "stage")
     try:
@@ -321,6 +340,7 @@ def register(
     representative: RepresentativeInput,
     password: str,
     *,
+    privacy_consent: bool,
     link_hours: int,
 ) -> Account | None:
     """Self-registration, answered the same whether or not the address has an account.
@@ -331,7 +351,8 @@ def register(
     listed. An address that already has a registration waiting is registered anew over
     it (whoever typed it first never showed the address was theirs). An address in use
     gets a message instead ("someone tried to register with your address") and nothing
-    is created; the answer is None."""
+    is created; the answer is None. Nobody registers without `privacy_consent` (the
+    form's privacy notice ticked); its time is kept on the new representative."""
     errors = organisation_errors(organisation) | representative_errors(
         session, representative, check_taken=False
     )
@@ -339,6 +360,11 @@ def register(
         accounts.check_password_strength(password)
     except DomainError as exc:
         errors["password"] = exc
+    if not privacy_consent:
+        errors["privacy_consent"] = _error(
+            N_("Tick the box to agree to the privacy notice: without it you cannot register."),
+            "privacy_consent",
+        )
     if errors:
         raise InvalidInput(errors)
     assert event.id is not None
@@ -356,6 +382,9 @@ def register(
         session.add(org)
         session.flush()
         _, account = new_representative(session, org, representative)
+    person = own_participant(session, account)
+    person.privacy_consent_at = utcnow()
+    session.add(person)
     account.password_hash = password_hash
     account.confirmation_pending = True
     session.add(account)
@@ -426,9 +455,10 @@ def _tell_owner_of_attempt(
             sign_in_hours=link_hours,
         )
         return
-    to: Account | Participant | None = account or session.exec(
-        select(Participant).where(func.lower(Participant.email) == email)
-    ).first()
+    to: Account | Participant | None = (
+        account
+        or session.exec(select(Participant).where(func.lower(Participant.email) == email)).first()
+    )
     if to is not None:
         notifications.notify(
             session,
@@ -544,7 +574,16 @@ def add_representative(
         {"who": account.display_name or account.email, "org": org.name},
         sign_in_hours=REPRESENTATIVE_LINK_HOURS,
     )
-    audit.record(session, "representative.add", account=account, participant_id=participant.id)
+    # With the event, or the organisers' audit log (one event's entries) never shows it.
+    audit.record(
+        session,
+        "representative.add",
+        event=session.get(Event, org.event_id),
+        account=account,
+        participant_id=participant.id,
+        organisation_id=org.id,
+        name=participant.full_name,
+    )
     return participant, new_account
 
 
@@ -613,8 +652,10 @@ def remove_representative(session: Session, account: Account, participant_id: in
     audit.record(
         session,
         "representative.remove",
+        event=session.get(Event, org.event_id),
         account=account,
         participant_id=participant.id,
+        organisation_id=org.id,
         name=participant.full_name,
     )
     session.delete(participant)
@@ -643,6 +684,22 @@ def pending_organisations(session: Session, event: Event) -> list[Organisation]:
             .order_by(col(Organisation.created_at), col(Organisation.id))
         )
     )
+
+
+def unconfirmed_registrations(
+    session: Session, event: Event
+) -> list[tuple[Organisation, Participant]]:
+    """Self-registrations whose address is not yet confirmed, oldest first, each with
+    the person who registered. Without a mail server their link never arrives: the
+    organisers hand it over from the person's page, and using it confirms them."""
+    rows = session.exec(
+        select(Organisation, Participant)
+        .join(Participant, col(Participant.organisation_id) == col(Organisation.id))
+        .join(Account, col(Account.participant_id) == col(Participant.id))
+        .where(Organisation.event_id == event.id, col(Account.confirmation_pending).is_(True))
+        .order_by(col(Organisation.created_at), col(Organisation.id))
+    ).all()
+    return [(org, person) for org, person in rows]
 
 
 def approve_organisation(
@@ -711,9 +768,7 @@ NEW_LINK_BODY = N_(
 )
 
 
-def send_new_link(
-    session: Session, email: str, *, link_hours: int, limits: dict[str, Any]
-) -> None:
+def send_new_link(session: Session, email: str, *, link_hours: int, limits: dict[str, Any]) -> None:
     """E-mail a fresh personal link to `email` if a participant's active account has it;
     nothing otherwise, and the caller answers the same ("check your email") either way.
     Counted under the sign-in limits (`limits`: client, max_attempts, window_seconds,

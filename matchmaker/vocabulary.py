@@ -1,5 +1,6 @@
 """The interface's vocabularies with their vi/en labels: sectors, offers/seeks tags,
-stages, provinces and spoken languages.
+stages, provinces (``matchmaker.provinces``: the 34 units since the 2025 merger) and
+spoken languages.
 
 Sectors, tags and stages are the demo generator's (``matchmaker.demo.vocab``), so
 imported and generated data share one set of slugs. Templates reach the labels
@@ -12,6 +13,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
 from matchmaker.demo.vocab import SECTORS, STAGES, TAGS
+from matchmaker.provinces import CITIES, PROVINCES, province_label
 
 __all__ = [
     "LANGUAGES",
@@ -22,33 +24,11 @@ __all__ = [
     "install",
     "label",
     "language_label",
+    "province_label",
     "sector_label",
     "stage_label",
     "tag_label",
 ]
-
-# Provinces offered at registration: the host province, the Mekong Delta, the two
-# big cities. Stored as written here (Vietnamese names are the same in English).
-PROVINCES: tuple[str, ...] = (
-    "Hậu Giang",
-    "Cần Thơ",
-    "TP. Hồ Chí Minh",
-    "Hà Nội",
-    "An Giang",
-    "Bạc Liêu",
-    "Bến Tre",
-    "Cà Mau",
-    "Đồng Tháp",
-    "Kiên Giang",
-    "Long An",
-    "Sóc Trăng",
-    "Tiền Giang",
-    "Trà Vinh",
-    "Vĩnh Long",
-    "Đà Nẵng",
-    "Bình Dương",
-    "Đồng Nai",
-)
 
 LANGUAGES: dict[str, tuple[str, str]] = {
     "vi": ("Tiếng Việt", "Vietnamese"),
@@ -94,7 +74,7 @@ def _locale(ctx: Context) -> str:
 
 def install(env: Environment) -> None:
     """Jinja globals: ``sector_label(slug)``, ``tag_label``, ``stage_label``,
-    ``language_label`` in the request's language, and the vocabularies."""
+    ``language_label``, ``province_label`` in the request's language, and the vocabularies."""
 
     def bind(vocabulary: dict[str, tuple[str, str]]):  # type: ignore[no-untyped-def]
         @pass_context
@@ -108,9 +88,11 @@ def install(env: Environment) -> None:
         tag_label=bind(TAGS),
         stage_label=bind(STAGES),
         language_label=bind(LANGUAGES),
+        province_label=bind(PROVINCES),
         SECTORS=SECTORS,
         TAGS=TAGS,
         STAGES=STAGES,
         PROVINCES=PROVINCES,
+        CITIES=CITIES,
         LANGUAGES=LANGUAGES,
     )

@@ -10,6 +10,7 @@ from matchmaker.demo import names as N
 from matchmaker.demo.organisations import Org
 from matchmaker.demo.vocab import SECTORS, sector_words, stage_label, tag_labels
 from matchmaker.models import OrgKind
+from matchmaker.provinces import province_of
 from matchmaker.text import fold, slugify
 
 # Organisations per unit of scale.
@@ -181,6 +182,13 @@ AGENCY_PROFILES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
+def _unit(province: str) -> str:
+    """The province as stored since the 2025 merger ("Hậu Giang" -> "Cần Thơ"). The
+    names drawn stay the 2023 ones (agencies and towns are named after them, and the
+    draws stay as they were for a seed); only what is stored moves to the new unit."""
+    return province_of(province) or province
+
+
 def _weighted(rng: random.Random, pairs: tuple[tuple[str, float], ...]) -> str:
     return rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
 
@@ -255,14 +263,16 @@ def _make_startup(rng: random.Random, names: _Names, index: int) -> Org:
     seeks = _unique([money, *_pick(rng, STARTUP_SEEKS, 1, 3)])
     if stage == "idea" and rng.random() < 0.5:
         seeks = _unique([t for t in seeks if t != money] + ["mentoring"])
-    province = _weighted(
-        rng,
-        (
-            ("Hậu Giang", 0.45),
-            ("Cần Thơ", 0.25),
-            ("TP. Hồ Chí Minh", 0.2),
-            (rng.choice(N.MEKONG_PROVINCES), 0.1),
-        ),
+    province = _unit(
+        _weighted(
+            rng,
+            (
+                ("Hậu Giang", 0.45),
+                ("Cần Thơ", 0.25),
+                ("TP. Hồ Chí Minh", 0.2),
+                (rng.choice(N.MEKONG_PROVINCES), 0.1),
+            ),
+        )
     )
     org = Org(index, OrgKind.startup, name, province, sectors, offers, seeks, stage=stage)
     org.website = _website(brand) if rng.random() < 0.7 else ""
@@ -282,15 +292,17 @@ def _make_tech_firm(rng: random.Random, names: _Names, index: int) -> Org:
         return form.format(b=brand)
 
     name = names.make(build, "Công ty Công nghệ Mekong")
-    province = _weighted(
-        rng,
-        (
-            ("TP. Hồ Chí Minh", 0.6),
-            ("Cần Thơ", 0.15),
-            ("Hậu Giang", 0.1),
-            ("Hà Nội", 0.1),
-            ("Bình Dương", 0.05),
-        ),
+    province = _unit(
+        _weighted(
+            rng,
+            (
+                ("TP. Hồ Chí Minh", 0.6),
+                ("Cần Thơ", 0.15),
+                ("Hậu Giang", 0.1),
+                ("Hà Nội", 0.1),
+                ("Bình Dương", 0.05),
+            ),
+        )
     )
     sectors = _pick(rng, TECH_SECTORS, 1, 3)
     offers = _pick(rng, TECH_OFFERS, 2, 4)
@@ -313,8 +325,10 @@ def _make_investor(rng: random.Random, names: _Names, index: int, ordinal: int) 
         )
 
     name = names.make(build, "Quỹ Đầu tư Khởi nghiệp")
-    province = _weighted(
-        rng, (("TP. Hồ Chí Minh", 0.6), ("Cần Thơ", 0.2), ("Hậu Giang", 0.1), ("Hà Nội", 0.1))
+    province = _unit(
+        _weighted(
+            rng, (("TP. Hồ Chí Minh", 0.6), ("Cần Thơ", 0.2), ("Hậu Giang", 0.1), ("Hà Nội", 0.1))
+        )
     )
     sectors = rng.sample(list(SECTORS), rng.randint(2, 4))
     ticket = rng.choice(("seed_investment", "seed_investment", "series_a_investment"))
@@ -355,7 +369,7 @@ def _make_agency(rng: random.Random, names: _Names, index: int, base: tuple[str,
         name = names.make(lambda: f"{name} – Đoàn {rng.randint(2, 99)}", name)
     sectors, offers = _agency_profile(name)
     seeks = _pick(rng, AGENCY_SEEKS, 2, 3)
-    org = Org(index, OrgKind.agency, name, province, list(sectors), list(offers), seeks)
+    org = Org(index, OrgKind.agency, name, _unit(province), list(sectors), list(offers), seeks)
     org.website = f"https://{slugify(province, separator='')}.gov.vn"
     org.description = (
         f"{name} tìm kiếm giải pháp {tag_labels(seeks[:2])} phục vụ chuyển đổi số "
@@ -378,7 +392,7 @@ def _make_ocop(rng: random.Random, names: _Names, index: int) -> Org:
     offers = ["ocop_products", "tourism_services" if sector == "tourism" else "raw_materials"]
     seeks = _pick(rng, OCOP_SEEKS, 2, 4)
     stars = rng.choice((3, 3, 3, 4, 4, 5))
-    org = Org(index, OrgKind.ocop, name, "Hậu Giang", sectors, offers, seeks)
+    org = Org(index, OrgKind.ocop, name, _unit("Hậu Giang"), sectors, offers, seeks)
     org.description = (
         f"{name} sản xuất {product.lower()} đạt chứng nhận OCOP {stars} sao, "
         f"cần {tag_labels(seeks[:2])} để mở rộng thị trường."
@@ -406,7 +420,7 @@ def _make_university(rng: random.Random, names: _Names, index: int, ordinal: int
         1,
         3,
     )
-    org = Org(index, OrgKind.university, name, province, sectors, offers, seeks)
+    org = Org(index, OrgKind.university, name, _unit(province), sectors, offers, seeks)
     org.website = _website(name, "edu.vn")
     org.description = (
         f"{name} cung cấp {tag_labels(offers)} cho hệ sinh thái khởi nghiệp vùng ĐBSCL."
@@ -429,7 +443,7 @@ def _make_association(rng: random.Random, names: _Names, index: int, ordinal: in
     seeks = _pick(
         rng, ("startup_partnership", "public_sector_contracts", "investment_projects"), 1, 2
     )
-    org = Org(index, OrgKind.association, name, province, sectors, offers, seeks)
+    org = Org(index, OrgKind.association, name, _unit(province), sectors, offers, seeks)
     org.website = _website(name, "org.vn")
     org.description = f"{name} kết nối hội viên với startup, cơ quan nhà nước và nhà đầu tư."
     return org

@@ -21,7 +21,12 @@ def approvals(db: DB, user: User, event: MaybeEvent) -> Response:
     pending = profiles.pending_organisations(db, current)
     people = {org.id: profiles.representatives(db, org) for org in pending}
     return page(
-        "profile/approvals.html", account=user, event=current, pending=pending, people=people
+        "profile/approvals.html",
+        account=user,
+        event=current,
+        pending=pending,
+        people=people,
+        unconfirmed=profiles.unconfirmed_registrations(db, current),
     )
 
 

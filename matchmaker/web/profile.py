@@ -80,6 +80,7 @@ def register_form(request: Request, account: MaybeAccount, event: MaybeEvent) ->
         "profile/register.html",
         org=OrganisationInput(),
         rep=RepresentativeInput(languages=["vi"]),
+        consent=False,
         errors={},
         **form_context(require_event(event)),
     )
@@ -93,6 +94,7 @@ def register_submit(
     if account is not None:
         return Redirect(landing(request, account), status_code=303)
     org_in, rep_in = organisation_input(data), representative_input(data)
+    consent = text(data, "privacy_consent", 10) == "yes"
     try:
         profiles.register(
             db,
@@ -100,6 +102,7 @@ def register_submit(
             org_in,
             rep_in,
             text(data, "password", accounts.PASSWORD_FIELD_LENGTH),
+            privacy_consent=consent,
             link_hours=request.app.state.settings.sign_in_link_hours,
         )
     except DomainError as exc:
@@ -109,6 +112,7 @@ def register_submit(
             status=400,
             org=org_in,
             rep=rep_in,
+            consent=consent,
             errors=field_errors(request, exc),
             **form_context(current),
         )
@@ -119,9 +123,7 @@ def register_submit(
 
 @get("/register/sent", name="register_sent", sync_to_thread=False)
 def register_sent(request: Request) -> Response:
-    return page(
-        "profile/register_sent.html", hours=request.app.state.settings.sign_in_link_hours
-    )
+    return page("profile/register_sent.html", hours=request.app.state.settings.sign_in_link_hours)
 
 
 # --- the profile ---------------------------------------------------------------

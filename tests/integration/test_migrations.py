@@ -107,3 +107,39 @@ def test_migrations_0007_removes_sign_in_links_kept_in_the_outbox(empty_engine: 
         ).all()
     # The one still to send gets a fresh link when it is sent; the sent one keeps none.
     assert [tuple(row) for row in rows] == [(1, "", 72), (2, "", None), (3, "/me/agenda", None)]
+
+
+def test_migrations_0014_moves_pre_merger_provinces_to_their_unit(empty_engine: Engine) -> None:
+    cfg = alembic_config(empty_engine.url.render_as_string(hide_password=False))
+    with empty_engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0010")
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO event (id, slug, name_vi, name_en, venue, city, timezone, "
+                "start_date, end_date, description_vi, description_en, rules, "
+                "require_approval, created_at) VALUES (1, 'e', 'E', 'E', '', '', "
+                "'Asia/Ho_Chi_Minh', '2023-05-18', '2023-05-20', '', '', '{}', false, "
+                "'2023-04-01')"
+            )
+        )
+        for org_id, province in enumerate(
+            ["Hậu Giang", "TP HCM", "Bình Dương", "Cần Thơ", "Vị Thanh", ""], start=1
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO organisation (id, event_id, name, name_folded, kind, sectors, "
+                    "province, stage, website, description, offers, seeks, offers_text, "
+                    "seeks_text, approved, created_at) VALUES (:id, 1, :name, '', 'startup', "
+                    "'[]', :province, '', '', '', '[]', '[]', '', '', true, '2023-04-01')"
+                ),
+                {"id": org_id, "name": f"Org {org_id}", "province": province},
+            )
+    upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        rows = conn.execute(text("SELECT province FROM organisation ORDER BY id")).scalars()
+        # Free text that names no unit stays as written (the profile form asks again).
+        assert list(rows) == [
+            "Cần Thơ", "TP. Hồ Chí Minh", "TP. Hồ Chí Minh", "Cần Thơ", "Vị Thanh", "",
+        ]  # fmt: skip

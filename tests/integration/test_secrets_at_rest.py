@@ -31,6 +31,7 @@ REGISTRATION = {
     "email": "tram@luathongminh.vn",
     "languages": ["vi"],
     "password": "mat-khau-rat-dai",
+    "privacy_consent": "yes",
 }
 
 

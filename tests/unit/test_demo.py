@@ -26,6 +26,7 @@ from matchmaker.models import (
     RequestStatus,
     Slot,
 )
+from matchmaker.provinces import PROVINCES
 from matchmaker.text import fold
 
 pytestmark = pytest.mark.unit
@@ -158,6 +159,21 @@ def test_demo_uses_real_hau_giang_agencies_and_folds_names(
     assert {o.stage for o in orgs if o.kind == "startup"} <= {
         "idea", "mvp", "seed", "series_a", "growth",
     }
+
+
+def test_demo_stores_provinces_as_the_units_since_the_2025_merger(
+    demo: tuple[Session, DemoSummary],
+) -> None:
+    session, _ = demo
+
+    orgs = session.exec(select(Organisation)).all()
+    provinces = Counter(o.province for o in orgs)
+
+    assert set(provinces) <= set(PROVINCES)
+    assert "Hậu Giang" not in provinces  # its agencies and producers are in Cần Thơ now
+    agency = next(o for o in orgs if o.name == "Sở Thông tin và Truyền thông tỉnh Hậu Giang")
+    assert agency.province == "Cần Thơ"
+    assert provinces.most_common(1)[0][0] == "Cần Thơ"
 
 
 def test_demo_participants_have_unique_emails_and_explicit_availability(
