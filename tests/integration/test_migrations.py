@@ -109,11 +109,11 @@ def test_migrations_0007_removes_sign_in_links_kept_in_the_outbox(empty_engine: 
     assert [tuple(row) for row in rows] == [(1, "", 72), (2, "", None), (3, "/me/agenda", None)]
 
 
-def test_migrations_0014_moves_pre_merger_provinces_to_their_unit(empty_engine: Engine) -> None:
+def test_migrations_0013_moves_pre_merger_provinces_to_their_unit(empty_engine: Engine) -> None:
     cfg = alembic_config(empty_engine.url.render_as_string(hide_password=False))
     with empty_engine.begin() as connection:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "0010")
+        command.upgrade(cfg, "0012")
     with empty_engine.begin() as conn:
         conn.execute(
             text(

@@ -1,7 +1,7 @@
 """the registrant's privacy consent; provinces as the 34 units since the 2025 merger
 
-Revision ID: 0014
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2027-01-20
 
 ``participant.privacy_consent_at`` is when the person ticked the privacy notice at
@@ -25,8 +25,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0010"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
