@@ -264,6 +264,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
     engine = make_engine(settings.resolved_database_url())
     try:
         upgrade(engine)
+        if not args.until_idle:
+            _remind_every_minute(settings, engine)
         job_queue.run_worker(engine, settings.var_dir, until_idle=args.until_idle, nice=True)
     except KeyboardInterrupt:
         pass
@@ -342,6 +344,26 @@ def _reminders_pass(settings: Settings, engine: Engine) -> str:
         if result.error:
             line += f" ({result.error}; unsent messages wait for the next pass)"
     return line
+
+
+def _remind_every_minute(settings: Settings, engine: Engine) -> None:
+    """The worker also writes the reminders due, at the start of every minute, in a
+    thread beside its jobs. Several workers may: each reminder is claimed once in the
+    database (``reminders.claim``)."""
+    import logging
+    import threading
+
+    log = logging.getLogger("matchmaker.reminders")
+
+    def loop() -> None:
+        while True:
+            try:
+                log.info(_reminders_pass(settings, engine))
+            except Exception:  # a failed pass is retried next minute, the worker goes on
+                log.exception("reminders pass failed")
+            time.sleep(60 - time.time() % 60)
+
+    threading.Thread(target=loop, name="reminders", daemon=True).start()
 
 
 def cmd_reminders(args: argparse.Namespace) -> None:
