@@ -51,7 +51,8 @@ def board_key(event: Event, secret: str) -> str:
 
 
 def key_is_valid(event: Event, secret: str, key: str) -> bool:
-    return hmac.compare_digest(board_key(event, secret), key)
+    # As bytes: compare_digest refuses a str with characters outside ASCII (a made-up key).
+    return hmac.compare_digest(board_key(event, secret).encode(), key.encode("utf-8", "replace"))
 
 
 def new_board_links(session: Session, event: Event, by: Account) -> None:

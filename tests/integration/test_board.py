@@ -88,6 +88,7 @@ def test_board_link_is_the_credential_and_new_links_end_old_ones(
     old = _public_url(world)
     assert client.get(old).status_code == 200
     assert client.get("/board/0123456789abcdef0123456789abcdef").status_code == 404
+    assert client.get("/board/%C3%82FC%C2%BA%F0%95%BE%88").status_code == 404  # not ASCII
     anonymous = client.get("/organiser/board", follow_redirects=False)
     assert anonymous.status_code in (302, 303)
     open_session(client, world.organiser)
