@@ -1535,8 +1535,9 @@ def format_report(result: BenchResult) -> str:
         f"({result.setup['organisations']} organisations, {result.setup['participants']} "
         f"participants, {result.setup.get('scheduled', 0)} scheduled meetings)",
         f"server: python -m matchmaker serve{option}: {result.server_workers} workers; RSS of "
-        f"its {result.server_processes} processes (supervisor, workers, resource tracker; "
-        f"VmRSS summed) {result.rss_before_mb:.0f} MiB before the load",
+        f"its {result.server_processes} processes (the supervisor and every process under "
+        f"it: workers, resource tracker, a job worker if any; VmRSS summed) "
+        f"{result.rss_before_mb:.0f} MiB before the load",
         *([database] if result.database_rss_mb else []),
         f"load: {c.users} virtual users arriving over {c.ramp:g} s, exponential think time "
         f"of mean {c.think:g} s, {c.seconds:g} s a scenario; {result.signins} sessions signed "
@@ -1588,7 +1589,7 @@ def format_comparison(sqlite: BenchResult, postgres: BenchResult) -> str:
         )
     for a, b in zip(sqlite.scenarios, postgres.scenarios, strict=False):
         if a.pdf is not None and b.pdf is not None:
-            lines.append(f"all-agendas PDF: {cell(a.pdf.seconds, b.pdf.seconds, 1)} s")
+            lines.append(f"all-agendas PDF, seconds: {cell(a.pdf.seconds, b.pdf.seconds, 1)}")
     return "\n".join(lines)
 
 
