@@ -10,8 +10,16 @@ thinking for an exponentially distributed time before the next (open-loop arriva
 so a slow server is not spared new visitors). `GET /health` (no database, template or
 sign-in) runs in the same mix as the reference for what the server costs by itself.
 
-Scenarios: `quiet`, and `solve`, where a real solve of the event runs alongside the
-load (its own process, as the Solve page starts it), competing for the cores.
+Scenarios: `quiet`; `solve`, where a real solve of the event runs alongside the load
+(its own process, as the Solve page starts it), competing for the cores; `pdf`, where
+an organiser has the all-agendas PDF made meanwhile (a job when the app makes it one:
+started through its form's POST and followed until done; else one long request); and
+`overload`: the sustainable rate found by a short open-loop ramp (or given), then twice
+that rate offered open-loop (arrivals at their own pace, whatever the answers), counting
+the requests answered within 2 s (served or 503) and time-outs, then a short quiet probe
+that must find the server serving again. `--scale10` is the scale-10 run: 3,000-odd
+participants, 400 users, quiet and pdf. `--database postgres` runs it all against a
+throw-away PostgreSQL server (`both`: SQLite, then PostgreSQL, and their ratio).
 
 It prints per route the p50/p95/p99 latency of answered requests, errors, 503s (the
 overload guard's quick "busy, retry", counted apart from errors), the throughput and
@@ -35,6 +43,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import html
 import itertools
 import logging
 import math
@@ -49,13 +58,13 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlmodel import Session, col, select
 
 from matchmaker import accounts, scheduling
@@ -75,15 +84,30 @@ from matchmaker.models import (
     SolveRun,
 )
 from tooling import UsageError
+from tooling.pgserver import PostgresServer
 
 HOST = "127.0.0.1"
 ORGANISER_PASSWORD = "bench-organiser-password-2023"
 SECRET = "load-benchmark-secret-key-" + "x" * 32
 REQUEST_TIMEOUT = 60.0
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = ("quiet", "solve")
+SCENARIOS = ("quiet", "solve", "pdf", "overload")
+DEFAULT_SCENARIOS = ("quiet", "solve")
 BUSY = 503  # the overload guard's answer: shed, not failed
 HEALTH = "GET /health"
+DATABASES = ("sqlite", "postgres", "both")
+PROMPT_MS = 2000.0  # the overload target: every request answered within this (served or 503)
+RAMP_P95_MS = 500.0  # a ramp step is held when its p95 stays under this, without 503s or errors
+RAMP_GROWTH = 1.5  # each ramp step offers this many times the rate of the one before
+PROBE_PAUSE = 2.0  # seconds between the overload's end and the probe (the guard holds 1 s)
+PROBE_RATE = 5.0  # requests a second of the quiet probe after the overload
+PDF_TIMEOUT = 1800.0  # seconds the all-agendas PDF may take
+AGENDAS_PDF = "/organiser/print/agendas.pdf"
+PRINT_PAGE = "/organiser/print"
+# A throw-away server's settings for the benchmark: commits as durable as SQLite's WAL
+# with synchronous=NORMAL (matchmaker.db), that is the last ones may be lost on a power
+# cut, never a corrupt database; fsync stays on, unlike the test run's server.
+BENCH_POSTGRES = {"synchronous_commit": "off", "max_connections": "200"}
 
 
 # --- configuration and results -----------------------------------------------------------
@@ -105,6 +129,12 @@ class BenchConfig:
     cpu_repeats: int = 10  # requests per route in the one-at-a-time CPU measure
     seed: int = 2023
     database_url: str = ""
+    database: str = "sqlite"  # "postgres": a throw-away server (ignored with database_url)
+    overload_rate: float | None = None  # the sustainable rate; None: found by a ramp
+    ramp_from: float = 10.0  # requests a second of the ramp's first step
+    ramp_step_s: float = 4.0  # length of each ramp step
+    ramp_steps: int = 10  # steps at most (10 from 10 req/s: up to 384 req/s)
+    probe_s: float = 5.0  # the quiet probe after the overload
 
 
 @dataclass
@@ -113,6 +143,8 @@ class RouteStats:
     errors: int = 0  # no answer, or a status other than 2xx, 3xx and 503
     busy: int = 0  # 503: shed by the overload guard
     busy_at: list[float] = field(default_factory=list)  # when, seconds into the scenario
+    busy_ms: list[float] = field(default_factory=list)  # how long a 503 took
+    timeouts: int = 0  # no answer within REQUEST_TIMEOUT (counted in errors too)
     resent: int = 0  # sent again once: the keep-alive connection closed unanswered
     statuses: Counter[int] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)  # no answer: the exception
@@ -129,6 +161,66 @@ class RouteStats:
         rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
         return ordered[rank - 1]
 
+    @property
+    def prompt(self) -> int:
+        """Requests answered within PROMPT_MS, served or 503."""
+        return sum(1 for ms in [*self.latencies_ms, *self.busy_ms] if ms <= PROMPT_MS)
+
+
+def merged(stats: list[RouteStats]) -> RouteStats:
+    """The routes' figures as one."""
+    return RouteStats(
+        latencies_ms=[x for s in stats for x in s.latencies_ms],
+        errors=sum(s.errors for s in stats),
+        busy=sum(s.busy for s in stats),
+        busy_at=[x for s in stats for x in s.busy_at],
+        busy_ms=[x for s in stats for x in s.busy_ms],
+        timeouts=sum(s.timeouts for s in stats),
+        resent=sum(s.resent for s in stats),
+        statuses=sum((s.statuses for s in stats), Counter()),
+        failures=sum((s.failures for s in stats), Counter()),
+    )
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """The all-agendas PDF made alongside the load."""
+
+    how: str  # the request, or the job and the form that started it
+    outcome: str  # "finished", else what went wrong
+    seconds: float  # from the first request until the file was there (or the failure)
+    size: int = 0  # bytes of the PDF
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "finished"
+
+
+@dataclass(frozen=True)
+class RampStep:
+    rate: float  # offered, requests a second
+    requests: int
+    p95_ms: float
+    busy: int
+    errors: int
+
+    @property
+    def held(self) -> bool:
+        return (
+            self.requests > 0 and not self.busy and not self.errors and (self.p95_ms <= RAMP_P95_MS)
+        )
+
+
+@dataclass
+class OverloadResult:
+    sustainable_rate: float  # requests a second
+    source: str  # where that rate comes from
+    steps: list[RampStep]  # the ramp's, when it found the rate
+    offered_rate: float  # twice the sustainable rate
+    generator_cpu: float  # share of one core the load generator used meanwhile
+    probe: RouteStats  # the quiet probe after the load, every route together
+    probe_s: float
+
 
 @dataclass
 class ScenarioResult:
@@ -137,6 +229,12 @@ class ScenarioResult:
     elapsed_s: float
     rss_peak_mb: float
     note: str = ""  # what ran alongside
+    pdf: PdfResult | None = None
+    overload: OverloadResult | None = None
+
+    @property
+    def every(self) -> RouteStats:
+        return merged(list(self.routes.values()))
 
     @property
     def total_requests(self) -> int:
@@ -186,6 +284,7 @@ class BenchResult:
     idle_cpu_ms_per_s: float
     races: list[RaceResult]
     double_bookings: int
+    database_rss_mb: float = 0.0  # a throw-away PostgreSQL server's tree, after the load
 
     @property
     def total_requests(self) -> int:
@@ -193,7 +292,25 @@ class BenchResult:
 
     @property
     def total_errors(self) -> int:
-        return sum(s.total_errors for s in self.scenarios) + sum(r.errors for r in self.races)
+        probes = sum(s.overload.probe.errors for s in self.scenarios if s.overload)
+        return (
+            sum(s.total_errors for s in self.scenarios) + probes + sum(r.errors for r in self.races)
+        )
+
+    @property
+    def problems(self) -> list[str]:
+        """What makes the run fail (exit status 1), in words."""
+        found = []
+        if self.total_errors:
+            found.append(f"{self.total_errors} errors")
+        if self.double_bookings:
+            found.append(f"{self.double_bookings} double bookings")
+        for scenario in self.scenarios:
+            if scenario.pdf is not None and not scenario.pdf.ok:
+                found.append(f"the all-agendas PDF: {scenario.pdf.outcome}")
+            if scenario.overload is not None and scenario.overload.probe.busy:
+                found.append(f"{scenario.overload.probe.busy} 503s in the probe after the load")
+        return found
 
 
 # --- the server's process tree (Linux /proc) ---------------------------------------------------
@@ -441,12 +558,12 @@ def _client(base_url: str) -> httpx.AsyncClient:
 
 
 async def _get(
-    client: httpx.AsyncClient, path: str, headers: dict[str, str] | None = None
+    client: httpx.AsyncClient, path: str, headers: dict[str, str] | None = None, **options: Any
 ) -> httpx.Response:
     """A GET outside the measured load (sign-in, warm-up, CPU measure): a 503 of the
     overload guard is retried after a pause, as its page does by itself."""
     for _ in range(30):
-        response = await client.get(path, headers=headers)
+        response = await client.get(path, headers=headers, **options)
         await response.aread()
         if response.status_code != BUSY:
             return response
@@ -515,12 +632,15 @@ async def _send(
             entry.failures[type(exc).__name__] += 1
         except httpx.HTTPError as exc:
             entry.failures[type(exc).__name__] += 1
+            if isinstance(exc, httpx.TimeoutException):
+                entry.timeouts += 1
             break
     elapsed = (time.perf_counter() - began) * 1000
     entry.statuses[status] += 1
     if status == BUSY:
         entry.busy += 1
         entry.busy_at.append(began - start)
+        entry.busy_ms.append(elapsed)
         return
     if status:
         entry.latencies_ms.append(elapsed)
@@ -571,6 +691,119 @@ async def _drive(
     elapsed = time.perf_counter() - start
     peak[0] = max(peak[0], tree_rss_mb(server_pid))
     return {k: v for k, v in stats.items() if v.sent}, elapsed, peak[0]
+
+
+async def _drive_rate(
+    users: Users,
+    fx: Fixtures,
+    rate: float,
+    seconds: float,
+    rng: random.Random,
+    server_pid: int,
+) -> tuple[dict[str, RouteStats], float, float]:
+    """Open-loop load at a fixed rate: requests of the page mix arrive as a Poisson
+    process of `rate` a second for `seconds`, each sent at its time whether or not the
+    ones before have been answered (a late generator sends its backlog at once, so the
+    offered rate holds). Returns what `_drive` does, the elapsed time until the last
+    answer."""
+    routes = [r for r in ROUTES if users.get(r.role)]
+    weights = [r.weight for r in routes]
+    stats: dict[str, RouteStats] = {r.label: RouteStats() for r in routes}
+    start = time.perf_counter()
+    deadline = start + seconds
+    pending: set[asyncio.Task[None]] = set()
+    peak = [tree_rss_mb(server_pid)]
+    sampler = asyncio.create_task(_sample_rss(server_pid, peak))
+    try:
+        due = start
+        while True:
+            due += rng.expovariate(rate)
+            if due >= deadline:
+                break
+            if due > time.perf_counter():
+                await asyncio.sleep(due - time.perf_counter())
+            route = rng.choices(routes, weights)[0]
+            client = rng.choice(users[route.role])
+            task = asyncio.create_task(
+                _send(client, route, route.url(fx, rng), stats[route.label], start)
+            )
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+        if pending:
+            await asyncio.wait(set(pending), timeout=REQUEST_TIMEOUT + 5)
+    finally:
+        sampler.cancel()
+        for task in list(pending):
+            task.cancel()
+    elapsed = time.perf_counter() - start
+    peak[0] = max(peak[0], tree_rss_mb(server_pid))
+    return {k: v for k, v in stats.items() if v.sent}, elapsed, peak[0]
+
+
+def _own_cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+async def _find_sustainable(
+    users: Users, fx: Fixtures, config: BenchConfig, rng: random.Random, server_pid: int
+) -> tuple[float, list[RampStep]]:
+    """A short open-loop ramp: steps of `ramp_step_s` seconds, each RAMP_GROWTH times
+    the rate of the one before, until a step is not held (a 503, an error or a p95 over
+    RAMP_P95_MS); the sustainable rate is the last held step's (the first step's when
+    none is)."""
+    steps: list[RampStep] = []
+    rate = config.ramp_from
+    for _ in range(max(1, config.ramp_steps)):
+        stats, _, _ = await _drive_rate(users, fx, rate, config.ramp_step_s, rng, server_pid)
+        every = merged(list(stats.values()))
+        steps.append(RampStep(rate, every.sent, every.percentile(95), every.busy, every.errors))
+        if not steps[-1].held:
+            break
+        rate *= RAMP_GROWTH
+        await asyncio.sleep(PROBE_PAUSE)  # the queues drain before the next step
+    held = [step.rate for step in steps if step.held]
+    return (held[-1] if held else steps[0].rate), steps
+
+
+async def _overload(
+    users: Users,
+    fx: Fixtures,
+    config: BenchConfig,
+    rng: random.Random,
+    server_pid: int,
+    log: Callable[..., Any],
+) -> ScenarioResult:
+    """Twice the sustainable rate, open-loop, for the scenario's length; then, once the
+    answers are in and the guard has stopped holding, a quiet probe."""
+    if config.overload_rate is not None:
+        sustainable, source, steps = config.overload_rate, "--overload-rate", list[RampStep]()
+    else:
+        log(
+            f"  a short ramp from {config.ramp_from:g} req/s, x{RAMP_GROWTH:g} every "
+            f"{config.ramp_step_s:g} s, to find the sustainable rate ..."
+        )
+        sustainable, steps = await _find_sustainable(users, fx, config, rng, server_pid)
+        source = "a short ramp"
+        await asyncio.sleep(PROBE_PAUSE)
+    offered = 2 * sustainable
+    log(f"  offering {offered:.1f} req/s open-loop for {config.seconds:g} s ...")
+    cpu_before = _own_cpu_s()
+    stats, elapsed, peak = await _drive_rate(users, fx, offered, config.seconds, rng, server_pid)
+    generator_cpu = (_own_cpu_s() - cpu_before) / elapsed if elapsed > 0 else 0.0
+    await asyncio.sleep(PROBE_PAUSE)
+    probe, _, _ = await _drive_rate(users, fx, PROBE_RATE, config.probe_s, rng, server_pid)
+    result = OverloadResult(
+        sustainable_rate=sustainable,
+        source=source,
+        steps=steps,
+        offered_rate=offered,
+        generator_cpu=generator_cpu,
+        probe=merged(list(probe.values())),
+        probe_s=config.probe_s,
+    )
+    note = f"{offered:.1f} req/s open-loop, twice the sustainable {sustainable:.1f} ({source})"
+    return ScenarioResult("overload", stats, elapsed, peak, note, overload=result)
 
 
 async def _measure_cpu(
@@ -895,6 +1128,125 @@ async def finish_background_solve(
         await asyncio.sleep(0.5)
 
 
+# --- the all-agendas PDF alongside -------------------------------------------------------------
+
+_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+_INPUT = re.compile(r"<input\b[^>]*>", re.I)
+_ATTR = re.compile(r'([a-z_:-]+)="([^"]*)"', re.I)
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {name.lower(): html.unescape(value) for name, value in _ATTR.findall(tag)}
+
+
+def job_form(page: str, kind: str) -> tuple[str, dict[str, str]] | None:
+    """The form of `page` that starts the `kind` job (a hidden input kind=`kind`):
+    (its action, its hidden fields, the CSRF token among them); None when there is none."""
+    for head, body in _FORM.findall(page):
+        fields = {}
+        for tag in _INPUT.findall(body):
+            attrs = _attrs(tag)
+            if attrs.get("type", "").lower() == "hidden" and "name" in attrs:
+                fields[attrs["name"]] = attrs.get("value", "")
+        action = _attrs(f"<form {head}>").get("action", "")
+        if fields.get("kind") == kind and action:
+            return action, fields
+    return None
+
+
+def job_poll(page: str) -> tuple[str, str]:
+    """What a job's page says: ("active", the URL it polls), ("finished", its file's
+    URL) or ("failed", its message)."""
+    for tag in re.findall(r"<[a-z]+\b[^>]*\bhx-trigger=\"every[^>]*>", page, re.I):
+        poll = _attrs(tag).get("hx-get", "")
+        if poll:
+            return "active", poll
+    found = re.search(r'href="([^"]*/file)"', page)
+    if found:
+        return "finished", html.unescape(found.group(1))
+    alert = re.search(r'role="alert"[^>]*>(.*?)<', page, re.S)
+    return "failed", (alert.group(1).strip() if alert else "the job's page shows no file")
+
+
+def _is_pdf(response: httpx.Response) -> bool:
+    return response.status_code == 200 and response.headers.get("content-type", "").startswith(
+        "application/pdf"
+    )
+
+
+async def _until_served(
+    deadline: float, send: Callable[..., Awaitable[httpx.Response]], url: str, **options: Any
+) -> httpx.Response:
+    """`send(url, **options)`, again after a 503 (as the busy page does by itself) until
+    the deadline."""
+    while True:
+        response = await send(url, **options)
+        await response.aread()
+        if response.status_code != BUSY or time.monotonic() > deadline:
+            return response
+        await asyncio.sleep(1.0)
+
+
+async def make_agendas_pdf(client: httpx.AsyncClient) -> PdfResult:
+    """Have the all-agendas PDF made, as an organiser does, and time it. If
+    AGENDAS_PDF answers the PDF, that request is the time. If the app makes the PDF as
+    a background job instead (AGENDAS_PDF then answers a page with the job's form, or
+    nothing and the print page has it), the job is started through its form's POST
+    (asking for a new file, not one cached for this schedule) and its page polled as
+    the browser does until it shows the file, which is then fetched."""
+    deadline = time.monotonic() + PDF_TIMEOUT
+    began = time.perf_counter()
+    response = await _until_served(
+        deadline, client.get, AGENDAS_PDF, follow_redirects=True, timeout=PDF_TIMEOUT
+    )
+    if _is_pdf(response):
+        return PdfResult(f"GET {AGENDAS_PDF}", "finished", _since(began), len(response.content))
+    form = job_form(response.text, "agendas")
+    if form is None:
+        form = job_form((await _get(client, PRINT_PAGE)).text, "agendas")
+    if form is None:
+        outcome = f"HTTP {response.status_code}, and no job form on {PRINT_PAGE}"
+        return PdfResult(f"GET {AGENDAS_PDF}", outcome, _since(began))
+    action, fields = form
+    began = time.perf_counter()
+    response = await _until_served(deadline, client.post, action, data={**fields, "fresh": "1"})
+    how = f"a job, started by POST {action}"
+    where = response.headers.get("location", "")
+    if response.status_code != 303 or not where:
+        return PdfResult(how, f"the POST answered HTTP {response.status_code}", _since(began))
+    state = "finished" if where.endswith("/file") else "active"
+    while state == "active":
+        page = await _until_served(deadline, client.get, where, headers={"hx-request": "true"})
+        state, found = job_poll(page.text)
+        if state == "failed":
+            return PdfResult(how, f"the job failed: {found}", _since(began))
+        if time.monotonic() > deadline:
+            return PdfResult(how, f"not done after {PDF_TIMEOUT:g} s", _since(began))
+        if state == "active":
+            await asyncio.sleep(0.5)
+        where = found
+    file = await _until_served(deadline, client.get, where, timeout=PDF_TIMEOUT)
+    job = re.search(r"/jobs/(\d+)", where)
+    how = f"job {job.group(1)}, started by POST {action}" if job else how
+    if not _is_pdf(file):
+        return PdfResult(how, f"its file answered HTTP {file.status_code}", _since(began))
+    return PdfResult(how, "finished", _since(began), len(file.content))
+
+
+def _since(began: float) -> float:
+    return time.perf_counter() - began
+
+
+async def _pdf_alongside(task: asyncio.Task[PdfResult]) -> PdfResult:
+    """The PDF's outcome once the load has stopped (it may outlast the load)."""
+    try:
+        return await asyncio.wait_for(task, timeout=PDF_TIMEOUT)
+    except TimeoutError:
+        return PdfResult("?", f"not done after {PDF_TIMEOUT:g} s", PDF_TIMEOUT)
+    except httpx.HTTPError as exc:
+        return PdfResult("?", f"no answer ({type(exc).__name__})", 0.0)
+
+
 # --- the whole run ------------------------------------------------------------------------
 
 
@@ -948,22 +1300,34 @@ async def _against(
                 await _get(client, route.url(fx, rng), _headers(route))
         measured.rss_before_mb = tree_rss_mb(server.pid)
         for name in config.scenarios:
-            scenario_fx, note, run_id = fx, "", None
+            if name == "overload":
+                log(f"scenario overload: {config.seconds:g} s ...")
+                measured.scenarios.append(await _overload(users, fx, config, rng, server.pid, log))
+                continue
+            scenario_fx, note, run_id, pdf = fx, "", None, None
             if name == "solve":
                 run_id = start_background_solve(engine, event_id, config.seconds)
                 # the organisers' progress polls follow the live run
                 scenario_fx = dataclasses.replace(fx, run_id=run_id)
+            if name == "pdf":
+                pdf = asyncio.create_task(make_agendas_pdf(organisers[0]))
             log(
                 f"scenario {name}: {config.users} users over {config.ramp:g} s, think "
                 f"{config.think:g} s, {config.seconds:g} s"
                 + (f", solve run {run_id} alongside" if run_id else "")
+                + (", the all-agendas PDF alongside" if pdf else "")
                 + " ..."
             )
             stats, elapsed, peak = await _drive(users, scenario_fx, config, rng, server.pid)
             if run_id is not None:
                 ended = await finish_background_solve(engine, event_id, run_id)
                 note = f"solve run {run_id} alongside (time limit {config.seconds:g} s): {ended}"
-            measured.scenarios.append(ScenarioResult(name, stats, elapsed, peak, note))
+            made = None
+            if pdf is not None:
+                log("  waiting for the all-agendas PDF ...")
+                made = await _pdf_alongside(pdf)
+                note = f"the all-agendas PDF alongside ({made.how})"
+            measured.scenarios.append(ScenarioResult(name, stats, elapsed, peak, note, pdf=made))
         log(f"CPU per request, {config.cpu_repeats} requests a route one at a time ...")
         measured.cpu_ms, measured.idle_cpu_ms_per_s = await _measure_cpu(
             users, fx, rng, server.pid, config.cpu_repeats
@@ -976,19 +1340,48 @@ async def _against(
     return measured
 
 
+@contextmanager
+def throwaway_postgres(log: Callable[..., Any]) -> Iterator[tuple[str, PostgresServer]]:
+    """A PostgreSQL server of its own for the run (tooling/pgserver.py, the binaries
+    of /usr/lib/postgresql/*/bin), with one empty database; removed at the end."""
+    server = PostgresServer(BENCH_POSTGRES)
+    log(f"starting a throw-away PostgreSQL server ({server.initdb}) ...")
+    server.start()
+    try:
+        admin = make_engine(server.url())
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("CREATE DATABASE matchmaker_bench"))
+        admin.dispose()
+        yield server.url("matchmaker_bench"), server
+    finally:
+        server.stop()
+
+
+def _postmaster_pid(server: PostgresServer) -> int | None:
+    try:
+        return int((server.data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def run_bench(
     config: BenchConfig, engine: Engine | None = None, *, log: Callable[..., Any] = print
 ) -> BenchResult:
-    """Run the whole benchmark; `engine` must point at an empty database (a temporary
-    SQLite file is made when neither it nor config.database_url is given)."""
+    """Run the whole benchmark; `engine` must point at an empty database (else
+    config.database_url's; else a throw-away PostgreSQL server's when config.database
+    is "postgres"; else a temporary SQLite file)."""
     rng = random.Random(config.seed)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="matchmaker-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="matchmaker-bench-") as tmp, ExitStack() as stack:
         var_dir = Path(tmp) / "var"
         own_engine = engine is None
+        postgres: PostgresServer | None = None
         if engine is None:
             url = config.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+            if not config.database_url and config.database == "postgres":
+                url, postgres = stack.enter_context(throwaway_postgres(log))
             engine = make_engine(url)
+        database_rss_mb = 0.0
         try:
             backend = engine.url.get_backend_name()
             log(f"loading the demo event (scale {config.scale}) into {backend} ...")
@@ -1015,6 +1408,10 @@ def run_bench(
                 measured = asyncio.run(
                     _against(server, engine, setup["event_id"], fx, config, rng, log)
                 )
+                # before the server stops: its connections' backends still there
+                postmaster = _postmaster_pid(postgres) if postgres is not None else None
+                if postmaster is not None:
+                    database_rss_mb = tree_rss_mb(postmaster)
             with session_scope(engine) as session:
                 doubles = double_bookings(session, setup["event_id"])
         finally:
@@ -1035,6 +1432,7 @@ def run_bench(
         idle_cpu_ms_per_s=measured.idle_cpu_ms_per_s,
         races=measured.races,
         double_bookings=doubles,
+        database_rss_mb=database_rss_mb,
     )
 
 
@@ -1060,12 +1458,7 @@ def _scenario_lines(scenario: ScenarioResult) -> list[str]:
     ]
     ordered = sorted(scenario.routes.items(), key=lambda item: -item[1].percentile(50))
     lines += [_route_row(label, s) for label, s in ordered]
-    every = RouteStats(
-        latencies_ms=[x for s in scenario.routes.values() for x in s.latencies_ms],
-        errors=scenario.total_errors,
-        busy=scenario.total_busy,
-        statuses=sum((s.statuses for s in scenario.routes.values()), Counter()),
-    )
+    every = scenario.every
     lines += [
         _route_row("all", every),
         f"throughput: {scenario.throughput:.1f} req/s answered other than 503 "
@@ -1088,19 +1481,64 @@ def _scenario_lines(scenario: ScenarioResult) -> list[str]:
             bad = [b for b in bad if not b.endswith(f" {BUSY}")]
             bad += [f"{n}x {name}" for name, n in s.failures.items()]
             lines.append(f"errors on {label}: {', '.join(bad)}")
+    if scenario.pdf is not None:
+        lines.append(_pdf_line(scenario.pdf, scenario.elapsed_s))
+    if scenario.overload is not None:
+        lines += _overload_lines(scenario.overload, every)
     return lines
+
+
+def _pdf_line(pdf: PdfResult, load_s: float) -> str:
+    if not pdf.ok:
+        return f"all-agendas PDF: {pdf.outcome} after {pdf.seconds:.1f} s"
+    when = "within the load" if pdf.seconds <= load_s else f"{pdf.seconds - load_s:.1f} s after it"
+    return f"all-agendas PDF: finished in {pdf.seconds:.1f} s ({pdf.size / 1e6:.1f} MB), {when}"
+
+
+def _overload_lines(result: OverloadResult, every: RouteStats) -> list[str]:
+    if result.steps:
+        steps = ", ".join(
+            f"{s.rate:.0f}: p95 {s.p95_ms:.0f} ms"
+            + (f", {s.busy} 503s" if s.busy else "")
+            + (f", {s.errors} errors" if s.errors else "")
+            + ("" if s.held else " (not held)")
+            for s in result.steps
+        )
+        source = f"{result.source} (req/s: {steps})"
+    else:
+        source = result.source
+    answered = [*every.latencies_ms, *every.busy_ms]
+    share = every.prompt / every.sent if every.sent else 0.0
+    probe = result.probe
+    return [
+        f"sustainable rate: {result.sustainable_rate:.1f} req/s, from {source}",
+        f"answered within {PROMPT_MS / 1000:g} s (served or 503): {100 * share:.1f} % of "
+        f"{every.sent}; max latency {max(answered, default=0):.0f} ms; time-outs "
+        f"({REQUEST_TIMEOUT:g} s): {every.timeouts}",
+        f"load generator CPU: {100 * result.generator_cpu:.0f} % of a core",
+        f"quiet probe after the load ({PROBE_PAUSE:g} s later, {PROBE_RATE:g} req/s for "
+        f"{result.probe_s:g} s): {probe.sent} requests, {probe.errors} errors, "
+        f"{probe.busy} 503s, p50 {probe.percentile(50):.0f} ms, p95 "
+        f"{probe.percentile(95):.0f} ms",
+    ]
 
 
 def format_report(result: BenchResult) -> str:
     c = result.config
     option = "" if c.workers is None else f" --workers {c.workers}"
+    database = (
+        f"database server: RSS of its processes {result.database_rss_mb:.0f} MiB after the "
+        "load (VmRSS summed; not in the server's figures)"
+    )
     lines = [
         f"Web load benchmark: demo event scale {c.scale:g} on {result.backend} "
         f"({result.setup['organisations']} organisations, {result.setup['participants']} "
         f"participants, {result.setup.get('scheduled', 0)} scheduled meetings)",
         f"server: python -m matchmaker serve{option}: {result.server_workers} workers; RSS of "
-        f"its {result.server_processes} processes (supervisor, workers, resource tracker; "
-        f"VmRSS summed) {result.rss_before_mb:.0f} MiB before the load",
+        f"its {result.server_processes} processes (the supervisor and every process under "
+        f"it: workers, resource tracker, a job worker if any; VmRSS summed) "
+        f"{result.rss_before_mb:.0f} MiB before the load",
+        *([database] if result.database_rss_mb else []),
         f"load: {c.users} virtual users arriving over {c.ramp:g} s, exponential think time "
         f"of mean {c.think:g} s, {c.seconds:g} s a scenario; {result.signins} sessions signed "
         f"in in {result.signin_s:.1f} s (not timed)",
@@ -1126,56 +1564,152 @@ def format_report(result: BenchResult) -> str:
     return "\n".join(lines)
 
 
+def format_comparison(sqlite: BenchResult, postgres: BenchResult) -> str:
+    """The two backends' figures side by side, every route of a scenario together."""
+    row = "{:<10} {:>18} {:>18} {:>18} {:>18} {:>11} {:>9}"
+    lines = [
+        "SQLite / PostgreSQL, every route of a scenario together (ratio PostgreSQL to SQLite)",
+        row.format("scenario", "p50 ms", "p95 ms", "p99 ms", "req/s", "503s", "RSS MiB"),
+    ]
+
+    def cell(a: float, b: float, digits: int = 0) -> str:
+        ratio = f"{b / a:.2f}x" if a > 0 else "-"
+        return f"{a:.{digits}f} / {b:.{digits}f} {ratio}"
+
+    for a, b in zip(sqlite.scenarios, postgres.scenarios, strict=False):
+        ea, eb = a.every, b.every
+        lines.append(
+            row.format(
+                a.name,
+                *(cell(ea.percentile(p), eb.percentile(p)) for p in (50, 95, 99)),
+                cell(a.throughput, b.throughput, 1),
+                f"{ea.busy} / {eb.busy}",
+                f"{a.rss_peak_mb:.0f} / {b.rss_peak_mb:.0f}",
+            )
+        )
+    for a, b in zip(sqlite.scenarios, postgres.scenarios, strict=False):
+        if a.pdf is not None and b.pdf is not None:
+            lines.append(f"all-agendas PDF, seconds: {cell(a.pdf.seconds, b.pdf.seconds, 1)}")
+    return "\n".join(lines)
+
+
+def scenario_names(value: str) -> tuple[str, ...]:
+    """`--scenario`: names separated by commas, or "all"."""
+    if value == "all":
+        return SCENARIOS
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown or not names:
+        raise UsageError(
+            f"--scenario: {', '.join(unknown) or 'none given'}: the scenarios are "
+            f"{', '.join(SCENARIOS)} (several separated by commas), or all"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Preset:
+    scale: float
+    users: int
+    scenario: str
+
+
+DEFAULTS = Preset(scale=1.0, users=200, scenario=",".join(DEFAULT_SCENARIOS))
+# --scale10: the scale-10 run of issue 11, 3,000-odd participants and 400 users.
+SCALE10 = Preset(scale=10.0, users=400, scenario="quiet,pdf")
+
+
 def add_arguments(ap: argparse.ArgumentParser) -> None:
-    ap.add_argument("--scale", type=float, default=1.0, help="demo event size (1: ~350 people)")
-    ap.add_argument("--users", type=int, default=200, help="virtual users in each scenario")
+    ap.add_argument("--scale", type=float, default=None, help="demo event size (1: ~350 people)")
+    ap.add_argument("--users", type=int, default=None, help="virtual users (default 200)")
     ap.add_argument("--think", type=float, default=5.0, help="mean think time, seconds")
     ap.add_argument("--ramp", type=float, default=10.0, help="users arrive over this long")
     ap.add_argument("--seconds", type=float, default=60.0, help="length of each scenario")
     ap.add_argument(
         "--scenario",
-        choices=[*SCENARIOS, "all"],
-        default="all",
-        help="quiet, during a solve, or both (default)",
+        default=None,
+        help=f"{', '.join(SCENARIOS)}, several separated by commas, or all "
+        f"(default {','.join(DEFAULT_SCENARIOS)})",
+    )
+    ap.add_argument(
+        "--scale10",
+        action="store_true",
+        help="the scale-10 run: --scale 10 --users 400 --scenario quiet,pdf unless given",
+    )
+    ap.add_argument(
+        "--overload-rate",
+        type=float,
+        default=None,
+        help="overload: the sustainable rate, req/s (default: found by a short ramp)",
     )
     ap.add_argument(
         "--workers", type=int, default=None, help="serve's --workers (default: serve's own)"
     )
     ap.add_argument("--sessions", type=int, default=40, help="signed-in participant sessions")
     ap.add_argument("--solve-seconds", type=int, default=10, help="the publishing solve's limit")
+    ap.add_argument(
+        "--database",
+        choices=DATABASES,
+        default="sqlite",
+        help="a temporary SQLite file (default), a throw-away PostgreSQL server, or both",
+    )
     ap.add_argument("--database-url", default="", help="an EMPTY database (default: temp SQLite)")
 
 
-def run(args: argparse.Namespace) -> int:
-    if not 0 < args.scale <= 50:
+def config_from(args: argparse.Namespace) -> BenchConfig:
+    """The command line's BenchConfig (the database taken from --database)."""
+    preset = SCALE10 if args.scale10 else DEFAULTS
+    scale: float = preset.scale if args.scale is None else args.scale
+    users: int = preset.users if args.users is None else args.users
+    scenarios = scenario_names(preset.scenario if args.scenario is None else args.scenario)
+    if not 0 < scale <= 50:
         raise UsageError("--scale: must be greater than 0 and at most 50")
-    for name in ("users", "seconds", "sessions"):
+    if users <= 0:
+        raise UsageError("--users: must be greater than 0")
+    for name in ("seconds", "sessions"):
         if getattr(args, name) <= 0:
             raise UsageError(f"--{name}: must be greater than 0")
     for name in ("think", "ramp"):
         if getattr(args, name) < 0:
             raise UsageError(f"--{name}: must not be negative")
+    if args.overload_rate is not None and not args.overload_rate > 0:
+        raise UsageError("--overload-rate: must be greater than 0")
     if args.workers is not None and not 1 <= args.workers <= 64:
         raise UsageError("--workers: must be between 1 and 64")
-    config = BenchConfig(
-        scale=args.scale,
-        users=args.users,
+    if args.database_url and args.database != "sqlite":
+        raise UsageError("--database-url: give it or --database, not both")
+    return BenchConfig(
+        scale=scale,
+        users=users,
         think=args.think,
         ramp=args.ramp,
         seconds=args.seconds,
-        scenarios=SCENARIOS if args.scenario == "all" else (args.scenario,),
+        scenarios=scenarios,
         workers=args.workers,
         participants=args.sessions,
         solve_seconds=args.solve_seconds,
         database_url=args.database_url,
+        overload_rate=args.overload_rate,
     )
-    try:
-        result = run_bench(config)
-    except ValueError as exc:
-        raise UsageError(f"--database-url: {exc}") from exc
-    print()
-    print(format_report(result))
-    if result.total_errors or result.double_bookings:
-        print(f"{result.total_errors} errors, {result.double_bookings} double bookings")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from(args)
+    databases = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    results = []
+    for database in databases:
+        try:
+            result = run_bench(dataclasses.replace(config, database=database))
+        except ValueError as exc:
+            raise UsageError(f"--database-url: {exc}") from exc
+        print()
+        print(format_report(result))
+        results.append(result)
+    if len(results) == 2:
+        print()
+        print(format_comparison(*results))
+    problems = [f"{r.backend}: {p}" for r in results for p in r.problems]
+    if problems:
+        print("; ".join(problems))
         return 1
     return 0
