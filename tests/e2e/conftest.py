@@ -117,6 +117,31 @@ def serve_demo(var_dir: Path) -> Iterator[LiveServer]:
         engine.dispose()
 
 
+@contextmanager
+def read_only_server(live_server: LiveServer) -> Iterator[str]:
+    """A second server (same settings, so the same sessions) on the live server's SQLite
+    file opened read-only, as SQLite opens a file it may not write; yields its URL.
+    Cookies belong to the host, not the port: a browser signed in on the live server is
+    signed in on this one."""
+    import uvicorn
+
+    engine = make_engine(f"sqlite:///file:{live_server.engine.url.database}?mode=ro&uri=true")
+    sock = _listening_socket()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    app = create_app(live_server.settings, engine=engine)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="critical", ws="none", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        _wait_until_up(url, thread)
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        engine.dispose()
+
+
 @pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app with the demo event (seed 2023, scale 0.3), served on a free port. A test

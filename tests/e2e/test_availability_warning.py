@@ -25,7 +25,7 @@ from matchmaker.models import (
     Participant,
     Slot,
 )
-from tests.e2e.conftest import serve_demo
+from tests.e2e.conftest import read_only_server, serve_demo
 from tests.e2e.helpers import LiveServer, shot, sign_in_as_organiser, sign_in_as_participant
 
 
@@ -118,3 +118,26 @@ def test_absence_over_a_meeting_warns_before_saving(page: Page, live_server: Liv
     conflicts = page.locator("#conflicts")
     expect(conflicts).to_contain_text(counterpart)
     expect(conflicts.get_by_role("link", name="Dời cuộc gặp")).to_be_visible()
+
+
+def test_a_confirmed_absence_on_a_read_only_database_saves_nothing(
+    page: Page, live_server: LiveServer
+) -> None:
+    account_id, person_id, session_code, _ = _place_one_meeting(live_server)
+    with live_server.session() as db:
+        notes_before = len(db.exec(select(Notification)).all())
+    sign_in_as_participant(page, live_server, account_id)
+    with read_only_server(live_server) as url:
+        page.goto(f"{url}/me/availability")
+        cell = page.locator(f"#avail-{person_id}-{session_code}")
+        cell.locator(".avail-toggle").click()
+        # The warning only reads; the confirmation is the write (marks and notices).
+        cell.locator(".avail-warning").get_by_role("button", name="Vẫn đánh dấu vắng mặt").click()
+
+        expect(page.locator("main h1")).to_have_text("Cơ sở dữ liệu đang ở chế độ chỉ đọc")
+        expect(page.locator("main")).to_contain_text("Những gì bạn vừa nhập chưa được lưu.")
+        expect(page).to_have_url(f"{url}/me/availability")
+    with live_server.session() as db:
+        person = db.get(Participant, person_id)
+        assert person is not None and person.available_sessions == []  # still present
+        assert len(db.exec(select(Notification)).all()) == notes_before

@@ -145,7 +145,9 @@ def test_host_refuses_a_slot_and_the_resolve_moves_only_that_meeting(
     # The organiser sees the refusal with its reason.
     _sign_out(page)
     sign_in_as_organiser(page, live_server)
-    page.get_by_role("link", name="Xác nhận lịch").click()
+    # The main navigation's link (the to-do panel links the same page, #todo-hosts).
+    nav = page.get_by_role("navigation", name="Điều hướng chính")
+    nav.get_by_role("link", name="Xác nhận lịch").click()
     expect(page.get_by_role("heading", name="Xác nhận của bên chủ trì")).to_be_visible()
     expect(page.locator(f"#refusal-{meeting.id}")).to_contain_text(REASON)
     expect(page.locator(".confirm-bar")).to_be_visible()

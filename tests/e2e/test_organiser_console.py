@@ -292,7 +292,10 @@ def test_organiser_console_setup_import_solve_publish_move(
     # --- The participant sees the new time, and the calendar file carries it.
     phone_page.goto("/me/agenda")
     item = phone_page.locator(".agenda-item", has=phone_page.get_by_text(org_b.name, exact=True))
-    expect(item.locator(".agenda-time strong")).to_have_text(_hhmm(new_slot.start))
+    # The agenda shows a meeting's time as its range (one time format per locale).
+    expect(item.locator(".agenda-time strong")).to_have_text(
+        f"{_hhmm(new_slot.start)}–{_hhmm(new_slot.end)}"
+    )
     expect(item.locator(".agenda-where strong")).to_have_text(new_table.name)
     after = _ics_event(phone_page, meeting.id)
     assert after.decoded("dtstart") == _aware(new_slot.start)

@@ -3,18 +3,21 @@ English, for a startup and an investor with two representatives: no participant 
 sticks out sideways, the menu folds behind a button on the phone and opens and closes,
 the directory's filters wait behind "Filters", the first incoming request shows its
 sender and its Accept / Decline on the phone's first screen, and the organisers'
-navigation fits on one line at 1366 px. Screenshots: test-artifacts/layout-*.png."""
+navigation fits on one line at 1366 px, its occasional sections behind "More" (which opens
+in the phone's menu too). Screenshots: test-artifacts/layout-*.png."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from matchmaker import requests as svc
+from matchmaker.db import session_scope
 from matchmaker.errors import DomainError
 from matchmaker.models import (
     Account,
@@ -108,6 +111,21 @@ def _investor_with_a_pending_request(live_server: LiveServer) -> int:
             db.commit()
             return _account_of(live_server, investors[0])
     raise AssertionError("no startup may ask the investor for a meeting")
+
+
+@pytest.fixture(autouse=True)
+def _languages_put_back(live_server: LiveServer) -> Iterator[None]:
+    """These tests switch their accounts to English, and an account keeps its language
+    for the next sign-in; the package's other tests share the server and read
+    Vietnamese, so every account gets its language back afterwards."""
+    with live_server.session() as db:
+        before = {a.id: a.locale for a in db.exec(select(Account)).all()}
+    yield
+    with session_scope(live_server.engine) as db:
+        for account in db.exec(select(Account)).all():
+            if account.id in before and account.locale != before[account.id]:
+                account.locale = before[account.id]
+                db.add(account)
 
 
 @contextmanager
@@ -231,6 +249,18 @@ def test_the_menu_works_without_javascript_on_the_phone(
         context.close()
 
 
+def _bar_rows(page: Page) -> list[tuple[float, float]]:
+    """(top, bottom) of everything shown in the navigation bar (not in an open "More")."""
+    return [
+        (top, bottom)
+        for top, bottom in page.evaluate(
+            "[...document.querySelectorAll('.nav-links > li > a, .nav-more summary,"
+            " .nav-end > :not([hidden]), .lang-switch, .brand')].filter(e => e.offsetParent)"
+            ".map(e => e.getBoundingClientRect()).map(r => [r.top, r.bottom])"
+        )
+    ]
+
+
 def test_the_organisers_navigation_takes_one_line_at_1366_px(
     browser: Browser, live_server: LiveServer
 ) -> None:
@@ -238,12 +268,36 @@ def test_the_organisers_navigation_takes_one_line_at_1366_px(
         sign_in_as_organiser(page, live_server)
         for locale in LOCALES:
             _speak(page, locale)
-            tops = page.evaluate(
-                "[...document.querySelectorAll('.nav-links a, .nav-end > :not([hidden]),"
-                " .lang-switch, .brand')].filter(e => e.offsetParent)"
-                ".map(e => e.getBoundingClientRect()).map(r => [r.top, r.bottom])"
-            )
+            tops = _bar_rows(page)
             lowest_top = max(top for top, _ in tops)
             highest_bottom = min(bottom for _, bottom in tops)
             assert lowest_top < highest_bottom, f"{locale}: the navigation wraps: {tops}"
             _fits(page, f"layout-organiser-home-desktop-{locale}")
+            # The sections visited now and then open below "More", over the page.
+            outbox = page.locator(".nav-links a[href='/organiser/outbox']")
+            expect(outbox).to_be_hidden()
+            page.locator(".nav-more summary").click()
+            expect(outbox).to_be_visible()
+            assert _bar_rows(page) == tops  # the bar itself does not move
+            shot(page, f"layout-organiser-more-desktop-{locale}")
+            outbox.click()
+            expect(page).to_have_url(f"{live_server.url}/organiser/outbox")
+            page.goto("/organiser")
+
+
+def test_the_organisers_menu_opens_more_on_the_phone(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    with _browser_page(browser, live_server, PHONE) as page:
+        sign_in_as_organiser(page, live_server)
+        audit = page.locator(".nav-links a[href='/organiser/audit']")
+        page.locator(".nav-button").click()
+        expect(page.locator(".nav-links a[href='/organiser/desk']")).to_be_in_viewport()
+        expect(audit).to_be_hidden()
+        page.locator(".nav-more summary").click()
+        expect(audit).to_be_visible()
+        _fits(page, "layout-organiser-menu-phone-vi")
+        audit.click()
+        expect(page).to_have_url(f"{live_server.url}/organiser/audit")
+        # The audit log links the outbox from its header as well.
+        expect(page.locator("main").get_by_role("link", name="Hộp thư đi")).to_be_visible()

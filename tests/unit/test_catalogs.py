@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
 
 from matchmaker import i18n
 
@@ -119,3 +120,39 @@ def test_catalogs_the_error_check_sees_unmarked_text() -> None:
         "probe.py:3: Conflict(f'{x} formatted')",
         "probe.py:4: NotFoundException with a message (raise a DomainError)",
     ]
+
+
+def _translations_by_file(locale: str) -> dict[tuple[str | None, str], dict[str, str]]:
+    """{(context, msgid): {catalog file: its translation}} for every translated message
+    of a locale (a plural's forms joined by " | ")."""
+    found: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in sorted((i18n.TRANSLATIONS_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        for message in catalog:
+            if not message.id or not message.string:
+                continue
+            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+            text = message.string
+            shown = " | ".join(text) if isinstance(text, tuple) else text
+            found.setdefault((message.context, msgid), {})[po_path.name] = shown
+    return found
+
+
+def test_catalogs_translate_each_msgid_one_way() -> None:
+    """The catalogs are merged into one, and the first file (by name) that translates a
+    msgid wins silently: a msgid (with its context) translated two ways reads as one of
+    them everywhere. The same meaning gets the same words; two meanings get contexts
+    (pgettext) or two msgids."""
+    clashes = {
+        key: files
+        for key, files in _translations_by_file("vi").items()
+        if len(set(files.values())) > 1
+    }
+    report = "\n".join(
+        f"  {f'[{context}] ' if context else ''}{msgid!r}: "
+        + "; ".join(f"{name} {text!r}" for name, text in files.items())
+        for (context, msgid), files in clashes.items()
+    )
+    if clashes:
+        pytest.fail(f"{len(clashes)} msgids translated differently:\n{report}", pytrace=False)
