@@ -95,7 +95,7 @@ def test_console_pages_fit_desktop_and_phone_in_both_languages(
             each.goto("/organiser/import")
             each.set_input_files("#file", str(bad_file))
             with each.expect_navigation():
-                each.locator("main form button[type=submit]").click()
+                each.locator("main form:has(#file) button[type=submit]").click()
             with each.expect_navigation():
                 each.locator("form[action$='/check'] button[type=submit]").click()
             expect(each.locator("section.problems tbody tr").first).to_be_visible()
