@@ -57,5 +57,8 @@ def test_organiser_pages_fit_the_phone_and_the_desk_in_both_languages(
                     menu.click()
                     expect(page.locator(".nav-links")).to_be_visible()
                     menu.click()
+            # The account keeps the language it chose: give the next tests Vietnamese back.
+            page.locator(".lang-switch button[value=vi]").click()
+            expect(page.locator("html")).to_have_attribute("lang", "vi")
         finally:
             context.close()
