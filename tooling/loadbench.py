@@ -67,7 +67,7 @@ import httpx
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, col, select
 
-from matchmaker import accounts, scheduling
+from matchmaker import accounts, board, scheduling
 from matchmaker.db import make_engine, session_scope, upgrade
 from matchmaker.models import (
     Account,
@@ -457,6 +457,7 @@ class Fixtures:
     queries: list[str]
     participant_tokens: list[str]
     organiser_emails: list[str]
+    board_key: str = ""
 
 
 def _queries(names: list[str], rng: random.Random, n: int = 60) -> list[str]:
@@ -494,12 +495,14 @@ def prepare_fixtures(
         organisers = session.exec(
             select(Account.email).where(Account.role == Role.organiser).order_by(col(Account.id))
         ).all()
+        key = board.board_key(session.get_one(Event, event_id), SECRET)
     return Fixtures(
         run_id=run_id,
         org_ids=[oid for oid, _ in orgs if oid is not None],
         queries=_queries([name for _, name in orgs], rng),
         participant_tokens=tokens,
         organiser_emails=list(organisers)[: max(1, config.organisers)],
+        board_key=key,
     )
 
 
@@ -516,6 +519,8 @@ class Route:
             path = path.replace("{org}", str(rng.choice(fx.org_ids)))
         if "{run}" in path:
             path = path.replace("{run}", str(fx.run_id))
+        if "{board}" in path:
+            path = path.replace("{board}", fx.board_key)
         if path.endswith("q="):
             path += rng.choice(fx.queries).replace(" ", "+")
         return path
@@ -541,6 +546,13 @@ ROUTES = [
     Route("GET /organiser", Role.organiser, 2),
     Route("GET /organiser/solve/runs/{run}/progress", Role.organiser, 3, "solve-progress"),
     Route("GET /organiser/schedule", Role.organiser, 2),
+    # The event days (issue 14): the desk's search and its counts, and the live boards'
+    # polls: the TVs' public link (no sign-in; sent with a participant's cookies, which it
+    # ignores) and the organisers' own view.
+    Route("GET /organiser/desk?q=", Role.organiser, 4, "desk-results"),
+    Route("GET /organiser/desk/status", Role.organiser, 2, "desk-status"),
+    Route("GET /board/{board}", Role.participant, 3, "board"),
+    Route("GET /organiser/board", Role.organiser, 1, "board"),
 ]
 
 
@@ -823,7 +835,10 @@ async def _measure_cpu(
             continue
         before, began = tree_cpu_s(server_pid), time.perf_counter()
         for n in range(repeats):
-            await _get(clients[n % len(clients)], route.url(fx, rng), _headers(route))
+            url = route.url(fx, rng)
+            answer = await _get(clients[n % len(clients)], url, _headers(route))
+            if answer.status_code >= 400:  # a route of the mix that is broken, not slow
+                raise RuntimeError(f"{url} answered {answer.status_code} while measuring CPU")
         used = tree_cpu_s(server_pid) - before - idle_per_s * (time.perf_counter() - began)
         found[route.label] = max(0.0, used) * 1000 / repeats
     return found, idle_per_s * 1000

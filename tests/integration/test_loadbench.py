@@ -60,6 +60,8 @@ def test_bench_load_tiny_run_serves_every_scenario_without_errors_or_double_book
     assert result.total_errors == 0
     assert result.server_workers == 2
     assert HEALTH in result.cpu_ms
+    # Measured one by one after the load, each answering (a 4xx there stops the run).
+    assert {"GET /board/{board}", "GET /organiser/desk?q="} <= set(result.cpu_ms)
     assert [(r.succeeded, r.errors) for r in result.races] == [(1, 0), (1, 0)]
     assert result.double_bookings == 0
     pdf = result.scenarios[2].pdf
