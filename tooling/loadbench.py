@@ -60,6 +60,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +69,13 @@ from sqlalchemy import Engine, func, text
 from sqlmodel import Session, col, select
 
 from matchmaker import accounts, board, scheduling
+from matchmaker.clock import FAKE_NOW_ENV, as_utc
 from matchmaker.db import make_engine, session_scope, upgrade
 from matchmaker.models import (
     Account,
+    Day,
     Event,
+    EventSession,
     Meeting,
     MeetingRequest,
     MeetingStatus,
@@ -81,6 +85,7 @@ from matchmaker.models import (
     RequestStatus,
     Role,
     RunStatus,
+    Slot,
     SolveRun,
 )
 from tooling import UsageError
@@ -428,6 +433,23 @@ def publish_schedule(engine: Engine, event_id: int, seconds: int) -> tuple[int, 
             .where(Meeting.event_id == event_id, Meeting.status == MeetingStatus.scheduled)
         ).one()
     return run_id, int(scheduled)
+
+
+def first_morning(engine: Engine, event_id: int) -> str:
+    """Five minutes into the event's first slot, as an ISO time: the issue's worst minute
+    is a change of slot on the first morning, when the desk checks people in, the boards
+    show now and next, and the agendas are opened (real dates would find the event over
+    or not begun, and the event-day pages empty)."""
+    with session_scope(engine) as session:
+        start = session.exec(
+            select(func.min(Slot.start))
+            .join(EventSession, col(EventSession.id) == col(Slot.session_id))
+            .join(Day, col(Day.id) == col(EventSession.day_id))
+            .where(Day.event_id == event_id)
+        ).one()
+    moment = as_utc(start)
+    assert moment is not None, "the demo event has slots"
+    return (moment + timedelta(minutes=5)).isoformat()
 
 
 def double_bookings(session: Session, event_id: int) -> int:
@@ -1036,10 +1058,13 @@ def _log_tail(path: Path, lines: int = 20) -> str:
 
 
 @contextmanager
-def serve(database_url: str, var_dir: Path, workers: int | None) -> Iterator[Server]:
+def serve(
+    database_url: str, var_dir: Path, workers: int | None, now: str = ""
+) -> Iterator[Server]:
     """`python -m matchmaker serve` on a free loopback port, configured by the
     environment as the README does, in its own process group; stopped at the end with
-    SIGTERM to the group (SIGKILL if it is still there 20 s later)."""
+    SIGTERM to the group (SIGKILL if it is still there 20 s later). `now`, when given,
+    is the server's clock (MATCHMAKER_FAKE_NOW, see matchmaker.clock)."""
     port = _free_port()
     url = f"http://{HOST}:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MATCHMAKER_")}
@@ -1049,6 +1074,7 @@ def serve(database_url: str, var_dir: Path, workers: int | None) -> Iterator[Ser
         MATCHMAKER_SECRET_KEY=SECRET,
         MATCHMAKER_BASE_URL=url,
         MATCHMAKER_LOGIN_MAX_ATTEMPTS="1000",
+        **({FAKE_NOW_ENV: now} if now else {}),
         # this checkout's code, wherever the command is run from
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
     )
@@ -1412,7 +1438,9 @@ def run_bench(
             log(f"  {scheduled} meetings scheduled")
             fx = prepare_fixtures(engine, setup["event_id"], run_id, config, rng)
             database_url = engine.url.render_as_string(hide_password=False)
-            with serve(database_url, var_dir, config.workers) as server:
+            now = first_morning(engine, setup["event_id"])
+            log(f"the server's clock stands at {now}: the first meeting of the first day")
+            with serve(database_url, var_dir, config.workers, now) as server:
                 server_pid, processes = server.pid, len(process_tree(server.pid))
                 workers = worker_processes(server.pid)
                 log(
