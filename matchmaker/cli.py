@@ -249,8 +249,9 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    """Run background jobs (documents, exports, imports): procrastinate's worker on
-    PostgreSQL (as many as needed, on any machine), the job table's on SQLite."""
+    """Run background jobs (documents, exports, imports; and solves on PostgreSQL, each in
+    a process of its own): procrastinate's worker on PostgreSQL (as many as needed, on
+    any machine), the job table's on SQLite (where the web server starts solves itself)."""
     import logging
 
     from matchmaker import job_queue
@@ -541,7 +542,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="run background jobs (documents, exports, imports)")
+    worker = sub.add_parser(
+        "worker", help="run background jobs (documents, exports, imports; solves on PostgreSQL)"
+    )
     worker.add_argument(
         "--until-idle", action="store_true", help="stop when no job is left to run"
     )

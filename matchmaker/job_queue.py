@@ -24,15 +24,16 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from matchmaker import jobs
+from matchmaker import jobs, solve_worker
 from matchmaker.db import session_scope
-from matchmaker.errors import NotFound
+from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
 TASK_NAME = "matchmaker.run_job"
+SOLVE_TASK = "matchmaker.run_solve"
 QUEUE = "matchmaker"
 SCHEMA = "procrastinate"
 POLL_SECONDS = 0.5
@@ -92,6 +93,15 @@ def _run_job(job_id: int) -> None:
     jobs.execute(_context.engine, job_id, _context.var_dir)
 
 
+def _run_solve(run_id: int) -> None:
+    """The procrastinate task of a solve: its own process, waited for."""
+    if _context is None:
+        raise RuntimeError("the job worker was not set up")
+    code = solve_worker.run_in_child(_context.engine, run_id)
+    if code:
+        log.warning("solve run %s: its process ended with code %s", run_id, code)
+
+
 def procrastinate_app(engine: Engine) -> Any:
     """This database's procrastinate application (one per process), its task registered."""
     import procrastinate
@@ -108,6 +118,7 @@ def procrastinate_app(engine: Engine) -> Any:
             )
             app = procrastinate.App(connector=connector)
             app.task(name=TASK_NAME, queue=QUEUE)(_run_job)
+            app.task(name=SOLVE_TASK, queue=QUEUE)(_run_solve)
             _apps[key] = app
         return app
 
@@ -131,6 +142,29 @@ def enqueue(engine: Engine, job_id: int) -> None:
                 job.status = JobStatus.failed
                 job.error = f"could not be queued: {type(exc).__name__}"
                 session.add(job)
+
+
+def start_solve(
+    engine: Engine,
+    event_id: int,
+    params: solve_worker.SolveParams | dict[str, Any],
+    by_account: int | None,
+) -> int:
+    """Queue a solve (``solve_worker.start_solve``) and have it run: on PostgreSQL by
+    whichever ``matchmaker worker`` takes it from the queue, on any machine; on SQLite
+    in a process of its own started here, beside the web server. The run id."""
+    if not uses_procrastinate(engine):
+        return solve_worker.start_solve(engine, event_id, params, by_account)
+    run_id = solve_worker.start_solve(engine, event_id, params, by_account, launch=False)
+    try:
+        ensure_schema(engine)
+        with procrastinate_app(engine).open() as app:
+            app.tasks[SOLVE_TASK].defer(run_id=run_id)
+    except Exception as exc:
+        log.exception("solve run %s: could not be queued", run_id)
+        solve_worker.fail_queued(engine, run_id, f"could not be queued: {type(exc).__name__}")
+        raise DomainError(N_("The solve could not be queued.")) from exc
+    return run_id
 
 
 def submit(
@@ -198,7 +232,9 @@ def _procrastinate(engine: Engine, *, until_idle: bool, name: str) -> None:
                 queues=[QUEUE],
                 name=name,
                 wait=not until_idle,
-                concurrency=1,
+                # Two at a time: a solve (waited for in a thread while its own process
+                # works, minutes long) must not hold the documents up behind it.
+                concurrency=2,
                 install_signal_handlers=threading.current_thread() is threading.main_thread(),
                 # A job that is not ours to run any more (reaped, retried) is skipped by
                 # jobs.claim; procrastinate's own rows are not kept once done.

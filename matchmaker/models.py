@@ -360,6 +360,10 @@ class SolveRun(SQLModel, table=True):
     parameters: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: RunStatus = RunStatus.queued
     pid: int | None = None
+    # The machine of the process solving it, and when that process last said it is
+    # alive (a run elsewhere can only be judged by its heartbeat).
+    worker_host: str = Field(default="", max_length=255)
+    heartbeat_at: datetime | None = None
     stop_requested: bool = False
     # [{"t": seconds, "objective": x, "bound": y}]
     progress: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

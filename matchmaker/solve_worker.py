@@ -25,13 +25,14 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import traceback
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from matchmaker.clock import utcnow
+from matchmaker.clock import as_utc, utcnow
 from matchmaker.db import make_engine, session_scope
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.i18n import N_
@@ -54,6 +55,10 @@ ACTIVE = (RunStatus.queued, RunStatus.running)
 MAX_PROGRESS_POINTS = 300
 # A queued run whose process never reported is given up after this long.
 QUEUED_GRACE = timedelta(minutes=2)
+# A run on another machine is alive while its heartbeat is this recent.
+HEARTBEAT_SECONDS = 5.0
+STALE_AFTER = timedelta(seconds=60)
+HOST = socket.gethostname()
 
 # Processes started by this (web) process by pid, so their exit is collected (no zombies).
 _children: dict[int, subprocess.Popen[bytes]] = {}
@@ -214,6 +219,20 @@ def start_solve(
 
 def launch_worker(engine: Engine, run_id: int) -> int:
     """Start the worker process of a queued run; returns its pid."""
+    return _spawn(engine, run_id).pid
+
+
+def run_in_child(engine: Engine, run_id: int) -> int:
+    """Solve a queued run in its own process and wait for it (the job queue's worker on
+    PostgreSQL: the solve keeps its own process, its lower priority and its stop signal,
+    and the worker's concurrency bounds the solves on a machine); the exit code."""
+    process = _spawn(engine, run_id)
+    code = process.wait()
+    _children.pop(process.pid, None)
+    return code
+
+
+def _spawn(engine: Engine, run_id: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env["MATCHMAKER_DATABASE_URL"] = database_url(engine)
     root = str(Path(__file__).resolve().parent.parent)
@@ -238,7 +257,7 @@ def launch_worker(engine: Engine, run_id: int) -> int:
             .where(col(SolveRun.id) == run_id, col(SolveRun.pid).is_(None))
             .values(pid=process.pid)
         )
-    return process.pid
+    return process
 
 
 def request_stop(session: Session, event: Event, run_id: int) -> SolveRun:
@@ -278,12 +297,23 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _run_alive(run: SolveRun) -> bool:
+    if run.worker_host and run.worker_host != HOST:  # another machine's worker took it
+        beat = as_utc(run.heartbeat_at or run.started_at)
+        return beat is not None and utcnow() - beat < STALE_AFTER
     if run.pid is None:
-        created = run.created_at
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=UTC)
+        created = as_utc(run.created_at)
+        assert created is not None
         return utcnow() - created < QUEUED_GRACE
     return _pid_alive(run.pid)
+
+
+def _death(run: SolveRun) -> str:
+    if run.pid is None and not run.worker_host:
+        return N_(
+            "No solve worker took this solve within two minutes: is `matchmaker worker` "
+            "running?"
+        )
+    return N_("The solve process ended unexpectedly.")
 
 
 def reap_dead_runs(session: Session, event_id: int | None = None) -> list[int]:
@@ -299,17 +329,18 @@ def reap_dead_runs(session: Session, event_id: int | None = None) -> list[int]:
         result = session.execute(
             update(SolveRun)
             .where(col(SolveRun.id) == run.id, col(SolveRun.status).in_(ACTIVE))
-            .values(
-                status=RunStatus.failed,
-                message=N_("The solve process ended unexpectedly."),
-                finished_at=utcnow(),
-            )
+            .values(status=RunStatus.failed, message=_death(run), finished_at=utcnow())
             .execution_options(synchronize_session=False)
         )
         if result.rowcount:  # type: ignore[attr-defined]
             reaped.append(run.id or 0)
             session.refresh(run)
     return reaped
+
+
+def fail_queued(engine: Engine, run_id: int, message: str) -> None:
+    """End a run that never started (its queue refused it)."""
+    _finish_failed(engine, run_id, message)
 
 
 def _finish_failed(engine: Engine, run_id: int, message: str) -> None:
@@ -409,6 +440,7 @@ def _num(value: float | None) -> float | int | None:
 def _monitor(
     engine: Engine, run_id: int, progress: _Progress, stop: threading.Event, done: threading.Event
 ) -> None:
+    last_beat = time.monotonic()
     while not done.wait(1.0):
         try:
             with session_scope(engine) as session:
@@ -420,6 +452,10 @@ def _monitor(
                 if points is not None:
                     run.progress = points
                     session.add(run)
+                if time.monotonic() - last_beat >= HEARTBEAT_SECONDS:
+                    run.heartbeat_at = utcnow()
+                    session.add(run)
+                    last_beat = time.monotonic()
                 if run.stop_requested:
                     stop.set()
         except Exception:  # a busy database must not end the solve
@@ -459,7 +495,8 @@ def _claim(engine: Engine, run_id: int) -> _Claimed | None:
             return None
         run.status = RunStatus.running
         run.pid = os.getpid()
-        run.started_at = utcnow()
+        run.worker_host = HOST
+        run.started_at = run.heartbeat_at = utcnow()
         session.add(run)
         params = parse_params(dict(run.parameters or {}))
         event = session.get(Event, run.event_id)

@@ -1141,7 +1141,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def start_background_solve(engine: Engine, event_id: int, seconds: float) -> int:
     """A real solve of the event in its own process, as the Solve page starts it,
     with a time limit as long as the scenario; returns the run id."""
-    from matchmaker.solve_worker import start_solve
+    from matchmaker.job_queue import start_solve
 
     limit = max(1, min(3600, math.ceil(seconds)))
     return start_solve(engine, event_id, {"time_limit": str(limit)}, None)

@@ -14,7 +14,7 @@ from litestar.plugins.htmx import HTMXRequest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from matchmaker import audit, publication, reasons
+from matchmaker import audit, job_queue, publication, reasons
 from matchmaker.clock import as_utc, utcnow
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
@@ -33,7 +33,6 @@ from matchmaker.solve_worker import (
     parse_params,
     reap_dead_runs,
     request_stop,
-    start_solve,
 )
 from matchmaker.web.actions import redirect_to
 from matchmaker.web.deps import DB, MaybeEvent, User
@@ -258,7 +257,7 @@ def solve_start(
     }
     try:
         params = parse_params(data)
-        run_id = start_solve(request.app.state.engine, current.id or 0, params, user.id)
+        run_id = job_queue.start_solve(request.app.state.engine, current.id or 0, params, user.id)
     except DomainError as exc:
         db.rollback()
         return _solve_page(

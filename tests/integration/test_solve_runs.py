@@ -8,6 +8,7 @@ import signal
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from litestar.testing import TestClient
@@ -15,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from matchmaker import publication, scheduling, solve_worker
+from matchmaker import job_queue, publication, scheduling, solve_worker
 from matchmaker.clock import utcnow
 from matchmaker.errors import Conflict
 from matchmaker.models import (
@@ -40,7 +41,7 @@ from tests.factories import (
     make_organiser,
     make_participant,
 )
-from tests.jobs import export
+from tests.jobs import export, run_jobs
 
 TINY = SolveParams(time_limit=5, workers=1)
 
@@ -255,6 +256,7 @@ def test_solve_page_starts_a_run_and_review_publishes_it(
         follow_redirects=False,
     )
     assert started.status_code == 303
+    run_jobs(client)  # PostgreSQL: the queue's worker takes the solve (SQLite: started)
     with Session(engine, expire_on_commit=False) as session:
         run_id = session.exec(select(SolveRun.id)).one()
     run = wait_for(engine, run_id, timeout=120)
@@ -367,6 +369,7 @@ def test_a_minimum_of_meetings_reaches_the_solver_and_the_history(
     event, organiser = tiny_event
     sign_in_as(client, organiser, db)
     post_form(client, "/organiser/solve", {"time_limit": "3", "min_meetings": "2"})
+    run_jobs(client)
     with Session(engine, expire_on_commit=False) as session:
         run_id = session.exec(select(SolveRun.id)).one()
     run = wait_for(engine, run_id, timeout=120)
@@ -590,3 +593,66 @@ def test_participant_agenda_says_why_a_meeting_has_no_slot(
 
     assert agenda.status_code == 200
     assert TABLES_FULL_VI in agenda.text
+
+
+# --- where a solve runs: beside the web server (SQLite), or from the queue (PostgreSQL) ---
+
+
+def test_a_solve_runs_beside_the_server_on_sqlite_and_from_the_queue_on_postgres(
+    client: TestClient, engine: Engine, tiny_event: tuple[Event, Account]
+) -> None:
+    event, organiser = tiny_event
+    run_id = job_queue.start_solve(engine, event.id or 0, TINY.as_dict(), organiser.id)
+    with Session(engine) as session:
+        queued = session.get(SolveRun, run_id)
+        assert queued is not None
+        if job_queue.uses_procrastinate(engine):
+            # nobody runs it until a `matchmaker worker` takes it, on whatever machine
+            assert (queued.status, queued.pid) == (RunStatus.queued, None)
+        else:
+            assert queued.pid is not None  # its process was started here
+    run_jobs(client)
+    run = wait_for(engine, run_id, timeout=120)
+    assert run.status == RunStatus.finished
+    assert run.worker_host == solve_worker.HOST
+    assert run.heartbeat_at is not None and run.outcome is not None
+
+
+def _active_run(db: Session, event: Event, **fields: object) -> SolveRun:
+    run = SolveRun(event_id=event.id or 0, parameters={}, **fields)
+    db.add(run)
+    db.commit()
+    return run
+
+
+def test_a_run_on_another_machine_lives_while_its_heartbeat_is_fresh(
+    db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    event, _ = tiny_event
+    # a pid that is not alive here: only the heartbeat can tell
+    run = _active_run(
+        db, event, status=RunStatus.running, pid=2**22 + 7, worker_host="worker-2.example",
+        heartbeat_at=utcnow() - timedelta(seconds=20),
+    )  # fmt: skip
+    assert solve_worker.reap_dead_runs(db, event.id) == []
+    run.heartbeat_at = utcnow() - solve_worker.STALE_AFTER - timedelta(seconds=1)
+    db.add(run)
+    db.commit()
+    assert solve_worker.reap_dead_runs(db, event.id) == [run.id]
+    assert (run.status, run.message) == (
+        RunStatus.failed,
+        "The solve process ended unexpectedly.",
+    )
+
+
+def test_a_solve_no_worker_took_says_to_start_one(
+    db: Session, tiny_event: tuple[Event, Account]
+) -> None:
+    event, _ = tiny_event
+    run = _active_run(
+        db, event, status=RunStatus.queued,
+        created_at=utcnow() - solve_worker.QUEUED_GRACE - timedelta(seconds=1),
+    )  # fmt: skip
+    assert solve_worker.reap_dead_runs(db, event.id) == [run.id]
+    assert run.status == RunStatus.failed
+    assert "is `matchmaker worker` running?" in run.message
