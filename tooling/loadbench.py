@@ -315,6 +315,8 @@ class BenchResult:
                 found.append(f"the all-agendas PDF: {scenario.pdf.outcome}")
             if scenario.overload is not None and scenario.overload.probe.busy:
                 found.append(f"{scenario.overload.probe.busy} 503s in the probe after the load")
+        found += [f"{label}: no answer within {REQUEST_TIMEOUT:.0f} s alone"
+                  for label, ms in self.cpu_ms.items() if math.isinf(ms)]  # fmt: skip
         return found
 
 
@@ -856,11 +858,15 @@ async def _measure_cpu(
         if not clients:
             continue
         before, began = tree_cpu_s(server_pid), time.perf_counter()
-        for n in range(repeats):
-            url = route.url(fx, rng)
-            answer = await _get(clients[n % len(clients)], url, _headers(route))
-            if answer.status_code >= 400:  # a route of the mix that is broken, not slow
-                raise RuntimeError(f"{url} answered {answer.status_code} while measuring CPU")
+        try:
+            for n in range(repeats):
+                url = route.url(fx, rng)
+                answer = await _get(clients[n % len(clients)], url, _headers(route))
+                if answer.status_code >= 400:  # a route of the mix that is broken, not slow
+                    raise RuntimeError(f"{url} answered {answer.status_code} while measuring CPU")
+        except httpx.TimeoutException:
+            found[route.label] = math.inf  # reported (and failing the run), not measured
+            continue
         used = tree_cpu_s(server_pid) - before - idle_per_s * (time.perf_counter() - began)
         found[route.label] = max(0.0, used) * 1000 / repeats
     return found, idle_per_s * 1000
@@ -1597,7 +1603,8 @@ def format_report(result: BenchResult) -> str:
         "subtracted)"
     )
     for label, ms in sorted(result.cpu_ms.items(), key=lambda item: -item[1]):
-        lines.append(f"{label:<42} {ms:>7.1f}")
+        shown = f"{ms:>7.1f}" if math.isfinite(ms) else f"no answer within {REQUEST_TIMEOUT:.0f} s"
+        lines.append(f"{label:<42} {shown}")
     lines.append("")
     for race in result.races:
         lines.append(
