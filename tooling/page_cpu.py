@@ -3,8 +3,9 @@
 Loads the demo event into a temporary SQLite database (or a throw-away PostgreSQL
 server's, `--database postgres`) and publishes a schedule, as the load benchmark does
 (tooling/loadbench.py: load_event, publish_schedule, prepare_fixtures); builds the app
-in this process and drives it with Litestar's AsyncTestClient, so the app runs on this
-thread's event loop, signed in as a few participants (personal links) and, with
+in this process and drives it through httpx's ASGI transport, so the app runs on this
+thread's event loop (its page handlers are synchronous on the loop, so a profile of this
+thread sees them), signed in as a few participants (personal links) and, with
 `--organiser`, an organiser. Each route of the load benchmark's mix (ROUTES) is warmed,
 then requested `--repeats` times one at a time, cycling over the signed-in sessions and
 the mix's ids and search words; each request's time.process_time() (this process's
@@ -37,9 +38,10 @@ from collections.abc import Iterator
 from contextlib import AsyncExitStack, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from litestar.testing import AsyncTestClient
+import httpx
+from litestar import Litestar
 from sqlalchemy import Engine
 from sqlmodel import select
 
@@ -154,13 +156,13 @@ def _headers(route: Route) -> dict[str, str]:
     return {"hx-request": "true", "hx-target": route.htmx_target}
 
 
-async def _csrf(client: AsyncTestClient[Any], path: str) -> str:
+async def _csrf(client: httpx.AsyncClient, path: str) -> str:
     if "csrftoken" not in client.cookies:
         await client.get(path)
     return str(client.cookies.get("csrftoken", ""))
 
 
-async def _sign_in(client: AsyncTestClient[Any], path: str, data: dict[str, str]) -> None:
+async def _sign_in(client: httpx.AsyncClient, path: str, data: dict[str, str]) -> None:
     data = {**data, "_csrf_token": await _csrf(client, path)}
     response = await client.post(path, data=data, follow_redirects=False)
     if response.status_code != 303:
@@ -170,26 +172,32 @@ async def _sign_in(client: AsyncTestClient[Any], path: str, data: dict[str, str]
 
 @dataclass
 class Sessions:
-    by_role: dict[Role, list[AsyncTestClient[Any]]]
+    by_role: dict[Role, list[httpx.AsyncClient]]
 
-    def client(self, route: Route, n: int) -> AsyncTestClient[Any]:
+    def client(self, route: Route, n: int) -> httpx.AsyncClient:
         clients = self.by_role[route.role]
         return clients[n % len(clients)]
 
 
+def _client(app: Litestar) -> httpx.AsyncClient:
+    """A browser-like client calling the app on this thread's loop, no network."""
+    transport = httpx.ASGITransport(app=cast(Any, app))
+    return httpx.AsyncClient(
+        transport=transport, base_url=BASE_URL, headers={"accept-language": "vi"}
+    )
+
+
 async def _open_sessions(
-    app: Any, fx: Fixtures, config: PageCpuConfig, stack: AsyncExitStack
+    app: Litestar, fx: Fixtures, config: PageCpuConfig, stack: AsyncExitStack
 ) -> Sessions:
     participants = []
     for token in fx.participant_tokens:
-        client = await stack.enter_async_context(AsyncTestClient(app, base_url=BASE_URL))
-        client.headers["accept-language"] = "vi"
+        client = await stack.enter_async_context(_client(app))
         await _sign_in(client, f"/signin/link/{token}", {})
         participants.append(client)
-    by_role: dict[Role, list[AsyncTestClient[Any]]] = {Role.participant: participants}
+    by_role: dict[Role, list[httpx.AsyncClient]] = {Role.participant: participants}
     if config.organiser:
-        client = await stack.enter_async_context(AsyncTestClient(app, base_url=BASE_URL))
-        client.headers["accept-language"] = "vi"
+        client = await stack.enter_async_context(_client(app))
         data = {"email": fx.organiser_emails[0], "password": ORGANISER_PASSWORD}
         await _sign_in(client, "/signin", data)
         by_role[Role.organiser] = [client]
@@ -216,9 +224,10 @@ async def _time_route(
 
 
 async def _measure(
-    app: Any, fx: Fixtures, config: PageCpuConfig, routes: list[Route], rng: random.Random
+    app: Litestar, fx: Fixtures, config: PageCpuConfig, routes: list[Route], rng: random.Random
 ) -> tuple[list[RouteCpu], str]:
     async with AsyncExitStack() as stack:
+        await stack.enter_async_context(app.lifespan())
         sessions = await _open_sessions(app, fx, config, stack)
         for route in routes:  # warm: templates compiled, caches filled, pages read once
             for n in range(3):
