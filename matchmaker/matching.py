@@ -366,6 +366,7 @@ class _Features:
     all_vec: Vector
     surface: dict[str, str]
     sort_key: tuple[str, int]
+    traits: frozenset[str]  # what it offers and its sectors, for telling picks apart
 
 
 def _said(tags: Iterable[str]) -> frozenset[str]:
@@ -444,18 +445,20 @@ def _build(profiles: tuple[Profile, ...]) -> Corpus:
     corpus = Corpus(idf=idf, size=n)
     for p, seek_weights, offer_weights, whole_weights, surface in parsed:
         seeks, offers = frozenset(p.seeks), frozenset(p.offers)
+        offers_all = offers | implied_tags(p.offers_text)
         corpus.features[p.id] = _Features(
             profile=p,
             seeks=seeks,
             offers=offers,
             seeks_all=seeks | implied_tags(p.seeks_text),
-            offers_all=offers | implied_tags(p.offers_text),
+            offers_all=offers_all,
             sectors=frozenset(p.sectors),
             seek_vec=_vector(seek_weights, idf),
             offer_vec=_vector(offer_weights, idf),
             all_vec=_vector(whole_weights, idf),
             surface=surface,
             sort_key=(fold(p.name), p.id),
+            traits=offers_all | {f"sector:{x}" for x in p.sectors},
         )
     return corpus
 
@@ -650,24 +653,9 @@ class Corpus:
         if limit <= 0 or not scored:
             return []
         value = {cid: v for v, cid in scored}
-        best = scored[0][0]
         me = self.features[viewer_id]
+        mmr = _Relevance(self.features, value, scored[0][0])
         picked: list[int] = []
-
-        def likeness(a: int, b: int) -> float:
-            fa, fb = self.features[a], self.features[b]
-            traits_a = fa.offers_all | {f"sector:{x}" for x in fa.sectors}
-            traits_b = fb.offers_all | {f"sector:{x}" for x in fb.sectors}
-            union = traits_a | traits_b
-            shared = len(traits_a & traits_b) / len(union) if union else 1.0
-            return 0.4 * (fa.profile.kind == fb.profile.kind) + 0.6 * shared
-
-        def marginal(cid: int) -> float:
-            redundancy = max((likeness(cid, p) for p in picked), default=0.0)
-            return (1 - REDUNDANCY) * value[cid] / best - REDUNDANCY * redundancy
-
-        def take(pool: Sequence[int]) -> int:
-            return min(pool, key=lambda c: (-marginal(c), -value[c], self.features[c].sort_key))
 
         # 1. Cover the stated needs, the ticked ones first.
         for need in sorted(me.seeks) + sorted(me.seeks_all - me.seeks):
@@ -681,6 +669,8 @@ class Corpus:
 
         # 2. Fill up by maximal marginal relevance, one kind at most KIND_SHARE of the list.
         pool = [cid for _, cid in scored[: max(limit * POOL_PER_PICK, 40)] if cid not in picked]
+        for p in picked:
+            mmr.picked(p, pool)
         per_kind = max(1, math.ceil(limit * KIND_SHARE))
         while len(picked) < limit and pool:
             kinds = Counter(self.features[p].profile.kind for p in picked)
@@ -688,16 +678,19 @@ class Corpus:
                 open_kinds := [c for c in pool if kinds[self.features[c].profile.kind] < per_kind]
             ):
                 per_kind += 1  # every kind left is at its share: each may take one more
-            choice = take(open_kinds)
+            choice = mmr.take(open_kinds)
             picked.append(choice)
             pool.remove(choice)
+            mmr.picked(choice, pool)
 
         # 3. Show them in marginal-relevance order among themselves: the best first.
         chosen, picked = picked, []
+        mmr = _Relevance(self.features, value, scored[0][0])
         while chosen:
-            choice = take(chosen)
+            choice = mmr.take(chosen)
             picked.append(choice)
             chosen.remove(choice)
+            mmr.picked(choice, chosen)
         return self._told_apart(viewer_id, [self.score(viewer_id, c, value[c]) for c in picked])
 
     def _told_apart(self, viewer_id: int, matches: list[Match]) -> list[Match]:
@@ -715,6 +708,38 @@ class Corpus:
                 match = replace(match, reasons=(*match.reasons, extra))
             told.append(match)
         return told
+
+
+class _Relevance:
+    """Maximal marginal relevance for ``Corpus.diversified``: a candidate's score
+    (relative to the best) less its likeness to the closest pick so far (kind, what it
+    offers, sectors). That likeness is kept up to date as picks are made, the same
+    maximum as over every pick without computing it again for each choice."""
+
+    def __init__(self, features: dict[int, _Features], value: dict[int, float], best: float):
+        self.features, self.value, self.best = features, value, best
+        self.redundancy: dict[int, float] = {}
+
+    def likeness(self, a: int, b: int) -> float:
+        fa, fb = self.features[a], self.features[b]
+        union = len(fa.traits | fb.traits)
+        shared = len(fa.traits & fb.traits) / union if union else 1.0
+        return 0.4 * (fa.profile.kind == fb.profile.kind) + 0.6 * shared
+
+    def picked(self, choice: int, rest: Iterable[int]) -> None:
+        """``choice`` was picked: the likeness of each of ``rest`` to the picks grows."""
+        for c in rest:
+            self.redundancy[c] = max(self.redundancy.get(c, 0.0), self.likeness(c, choice))
+
+    def marginal(self, cid: int) -> float:
+        relevance = (1 - REDUNDANCY) * self.value[cid] / self.best
+        return relevance - REDUNDANCY * self.redundancy.get(cid, 0.0)
+
+    def take(self, pool: Sequence[int]) -> int:
+        """The best of ``pool`` by marginal relevance; ties by score, then name and id."""
+        return min(
+            pool, key=lambda c: (-self.marginal(c), -self.value[c], self.features[c].sort_key)
+        )
 
 
 # --- the service -----------------------------------------------------------
