@@ -841,7 +841,7 @@ def _event_profiles(session: Session, event: Event) -> list[Profile]:
     """The approved organisations' profiles."""
     # Plain columns, not ORM objects: thousands of rows are read on every call.
     # The tag lists come as stored JSON text where the driver gives text (SQLite), parsed
-    # once per distinct value (_tags): most organisations share a few lists.
+    # once per distinct value (stored_tags): most organisations share a few lists.
     columns = select(  # type: ignore[call-overload]  # typed for at most four columns
         Organisation.id, Organisation.name, Organisation.kind,
         type_coerce(Organisation.sectors, String), type_coerce(Organisation.offers, String),
@@ -854,7 +854,7 @@ def _event_profiles(session: Session, event: Event) -> list[Profile]:
     return [_row_profile(row) for row in rows]
 
 
-def _tags(value: Any) -> tuple[str, ...]:
+def stored_tags(value: Any) -> tuple[str, ...]:
     """A JSON list column's value as a tuple of strings (stored text or a list)."""
     if isinstance(value, str):
         return _parsed_tags(value)
@@ -872,9 +872,9 @@ def _row_profile(row: Sequence[Any]) -> Profile:
         id=oid,
         name=name,
         kind=kind.value if isinstance(kind, OrgKind) else str(kind),
-        sectors=_tags(sectors),
-        offers=_tags(offers),
-        seeks=_tags(seeks),
+        sectors=stored_tags(sectors),
+        offers=stored_tags(offers),
+        seeks=stored_tags(seeks),
         description=description or "",
         offers_text=offers_text or "",
         seeks_text=seeks_text or "",
