@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -100,6 +100,7 @@ MAX_REASON_ITEMS = 3
 REDUNDANCY = 0.35
 KIND_SHARE = 0.3
 POOL_PER_PICK = 4
+SCORES_KEPT = 200_000  # scores a corpus remembers (Corpus.values), over its latest viewers
 
 # Kinds that usually have business with each other (unordered pairs).
 COMPLEMENTARY: frozenset[frozenset[str]] = frozenset(
@@ -476,6 +477,12 @@ class Corpus:
     size: int = 0
     weights: Weights = DEFAULT_WEIGHTS
     _index: tuple[dict[str, list[tuple[int, float]]], ...] | None = None
+    # Viewers' scores against everyone, once computed (the corpus never changes;
+    # with_weights makes another corpus, with a cache of its own): the latest viewers',
+    # SCORES_KEPT scores in all (every viewer of a demo-sized event, 60-odd at 3,000).
+    _scores: OrderedDict[int, dict[int, float]] = field(
+        default_factory=OrderedDict, init=False, repr=False
+    )
 
     @classmethod
     def build(cls, profiles: Iterable[Profile]) -> Corpus:
@@ -531,7 +538,18 @@ class Corpus:
         return self._index
 
     def values(self, viewer_id: int, candidates: Iterable[int]) -> dict[int, float]:
-        """Scores of many candidates at once: the text similarities come from
+        """Scores of many candidates at once (the viewer left out)."""
+        scores = self._scores.get(viewer_id)
+        if scores is None:
+            scores = self._scores[viewer_id] = self._all_values(viewer_id)
+            while len(self._scores) > max(1, SCORES_KEPT // max(1, len(self.features))):
+                self._scores.popitem(last=False)
+        else:
+            self._scores.move_to_end(viewer_id)
+        return {cid: scores[cid] for cid in candidates if cid != viewer_id}
+
+    def _all_values(self, viewer_id: int) -> dict[int, float]:
+        """The viewer's score against every profile: the text similarities come from
         the inverted indexes, so pairs without a shared term cost nothing."""
         me = self.features[viewer_id]
         offer_index, seek_index, whole_index = self._postings()
@@ -549,10 +567,10 @@ class Corpus:
         seek_sims, give_sims, whole_sims = sims
         return {
             cid: self._value(
-                me, self.features[cid],
+                me, them,
                 seek_sims.get(cid, 0.0), give_sims.get(cid, 0.0), whole_sims.get(cid, 0.0),
             )
-            for cid in candidates
+            for cid, them in self.features.items()
             if cid != viewer_id
         }
 
