@@ -101,6 +101,7 @@ REDUNDANCY = 0.35
 KIND_SHARE = 0.3
 POOL_PER_PICK = 4
 SCORES_KEPT = 200_000  # scores a corpus remembers (Corpus.values), over its latest viewers
+LISTS_KEPT = 1_000  # short lists a corpus remembers (Corpus.diversified)
 
 # Kinds that usually have business with each other (unordered pairs).
 COMPLEMENTARY: frozenset[frozenset[str]] = frozenset(
@@ -483,6 +484,11 @@ class Corpus:
     _scores: OrderedDict[int, dict[int, float]] = field(
         default_factory=OrderedDict, init=False, repr=False
     )
+    # Short lists made (``diversified``), by viewer, candidates and length: the latest
+    # LISTS_KEPT (a list changes only when its candidates do, a request made or withdrawn).
+    _lists: OrderedDict[tuple[int, tuple[int, ...], int], list[Match]] = field(
+        default_factory=OrderedDict, init=False, repr=False
+    )
 
     @classmethod
     def build(cls, profiles: Iterable[Profile]) -> Corpus:
@@ -652,6 +658,20 @@ class Corpus:
     def diversified(
         self, viewer_id: int, candidates: Iterable[int] | None = None, *, limit: int
     ) -> list[Match]:
+        """At most ``limit`` candidates that cover what the viewer needs (see
+        ``_diversified``), remembered: the corpus and so the answer never change."""
+        ids = tuple(self.features.keys() if candidates is None else candidates)
+        key = (viewer_id, ids, limit)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = self._diversified(viewer_id, ids, limit=limit)
+            while len(self._lists) > LISTS_KEPT:
+                self._lists.popitem(last=False)
+        else:
+            self._lists.move_to_end(key)
+        return list(found)
+
+    def _diversified(self, viewer_id: int, ids: Iterable[int], *, limit: int) -> list[Match]:
         """At most ``limit`` candidates that together cover what the viewer needs,
         rather than the ``limit`` best scores (often one kind with one reason):
 
@@ -663,7 +683,6 @@ class Corpus:
            candidates of other kinds remain (then one more each, in turn);
         3. the picks in that same order (the best score first), each with its reasons.
         """
-        ids = self.features.keys() if candidates is None else candidates
         scored = sorted(
             ((v, cid) for cid, v in self.values(viewer_id, ids).items() if v > 0),
             key=lambda x: (-round(x[0], 9), self.features[x[1]].sort_key),
