@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from alembic import command
@@ -123,6 +124,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 _MEMO = "matchmaker.memo"
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 def session_memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
@@ -171,3 +174,21 @@ def _keep(session: OrmSession, instance: object) -> None:
     kept = session.info.get(_KEPT)
     if kept is not None:
         kept.append(instance)
+
+
+class Latest(Generic[K, V]):
+    """The values of the latest ``size`` keys (least recently used dropped first), for
+    what a process keeps between requests under a key that names its state (a stamp)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        if key in self._values:
+            self._values.move_to_end(key)
+            return self._values[key]
+        value = self._values[key] = compute()
+        while len(self._values) > self.size:
+            self._values.popitem(last=False)
+        return value

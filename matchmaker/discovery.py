@@ -18,11 +18,21 @@ from sqlalchemy import String, type_coerce
 from sqlmodel import Session, col, select
 
 from matchmaker.availability import Grid, event_grid, present_day_numbers
+from matchmaker.db import Latest
 from matchmaker.directory import Page
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
 from matchmaker.matching import fit_values, stored_tags
-from matchmaker.models import Account, Day, Event, Organisation, OrgKind, Participant, Role
+from matchmaker.models import (
+    Account,
+    Day,
+    Event,
+    Organisation,
+    OrgKind,
+    Participant,
+    Role,
+    directory_stamp,
+)
 from matchmaker.text import fold
 from matchmaker.vocabulary import SECTORS, STAGES, TAGS
 
@@ -261,17 +271,21 @@ class DirectoryPage(Page[Organisation]):
     beyond_seeks: int = 0
 
 
-def search_organisations(
-    session: Session,
-    event: Event,
-    filters: DirectoryFilters,
-    *,
-    page: int = 1,
-    per_page: int = PER_PAGE,
-    viewer: Organisation | None = None,
-) -> DirectoryPage:
-    """Approved organisations of `event` passing every filter in the order of
-    `filters.sort` (the viewer's own organisation last), one page of them."""
+# What the search read of the latest events, states (Event.directory_stamp) and filters.
+_LISTED: Latest[tuple[int, str, str, str, str], tuple[_Listed, ...]] = Latest(32)
+
+
+def _listed(session: Session, event: Event, filters: DirectoryFilters) -> list[_Listed]:
+    """The approved organisations of the kind, province and stage filtered for, read
+    again only when the event's organisations changed."""
+    stamp = directory_stamp(session, event.id)
+    if stamp is None or event.id is None:
+        return _read_listed(session, event, filters)
+    key = (event.id, stamp, filters.kind, filters.province, filters.stage)
+    return list(_LISTED.get(key, lambda: tuple(_read_listed(session, event, filters))))
+
+
+def _read_listed(session: Session, event: Event, filters: DirectoryFilters) -> list[_Listed]:
     # Plain columns for filtering and ranking (cheaper than ORM rows), the tag lists as
     # stored JSON text where the driver gives text (parsed once per distinct value);
     # only the shown page is loaded as Organisation objects.
@@ -289,14 +303,28 @@ def search_organisations(
         Organisation.created_at,
     ).where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
     if filters.kind:
-        if filters.kind not in OrgKind.__members__:
-            return DirectoryPage(items=[], total=0, page=1, per_page=per_page)
         statement = statement.where(Organisation.kind == OrgKind(filters.kind))
     if filters.province:
         statement = statement.where(Organisation.province == filters.province)
     if filters.stage:
         statement = statement.where(Organisation.stage == filters.stage)
-    candidates = [_Listed.of(row) for row in session.exec(statement)]
+    return [_Listed.of(row) for row in session.exec(statement)]
+
+
+def search_organisations(
+    session: Session,
+    event: Event,
+    filters: DirectoryFilters,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    viewer: Organisation | None = None,
+) -> DirectoryPage:
+    """Approved organisations of `event` passing every filter in the order of
+    `filters.sort` (the viewer's own organisation last), one page of them."""
+    if filters.kind and filters.kind not in OrgKind.__members__:
+        return DirectoryPage(items=[], total=0, page=1, per_page=per_page)
+    candidates = _listed(session, event, filters)
     if filters.sector:
         candidates = [o for o in candidates if filters.sector in o.sectors]
     if filters.offers:

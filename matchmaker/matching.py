@@ -41,6 +41,7 @@ from sqlalchemy import String, or_, type_coerce
 from sqlmodel import Session, col, select
 
 from matchmaker import i18n
+from matchmaker.db import Latest
 from matchmaker.demo.vocab import SECTORS, TAGS, sector_label, tag_label
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -51,6 +52,7 @@ from matchmaker.models import (
     Organisation,
     OrgKind,
     RequestStatus,
+    directory_stamp,
 )
 from matchmaker.rules import rules_of
 from matchmaker.text import fold
@@ -874,8 +876,20 @@ def fit_values(session: Session, event: Event, organisation: Organisation) -> di
     return corpus.values(organisation.id, (p.id for p in profiles))
 
 
+# The approved organisations' profiles of the latest events and states read.
+_PROFILES: Latest[tuple[int, str], tuple[Profile, ...]] = Latest(4)
+
+
 def _event_profiles(session: Session, event: Event) -> list[Profile]:
-    """The approved organisations' profiles."""
+    """The approved organisations' profiles, read again only when the event's
+    organisations changed (Event.directory_stamp)."""
+    stamp = directory_stamp(session, event.id)
+    if stamp is None or event.id is None:
+        return _read_profiles(session, event)
+    return list(_PROFILES.get((event.id, stamp), lambda: tuple(_read_profiles(session, event))))
+
+
+def _read_profiles(session: Session, event: Event) -> list[Profile]:
     # Plain columns, not ORM objects: thousands of rows are read on every call.
     # The tag lists come as stored JSON text where the driver gives text (SQLite), parsed
     # once per distinct value (stored_tags): most organisations share a few lists.

@@ -14,7 +14,11 @@ from typing import Any
 from pydantic import BaseModel, model_validator
 from pydantic import Field as PField
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Field, Session, SQLModel, select
 
 from matchmaker.clock import utcnow
 from matchmaker.text import join_place
@@ -104,6 +108,9 @@ class Event(SQLModel, table=True):
     report_public: bool = False
     # Raised to make new live-board links (matchmaker.board): the old ones stop working.
     board_generation: int = Field(default=0)
+    # Renewed with every change to the event's organisations (restamp_directories, below):
+    # what a web process builds from them all is kept under it (migration 0014).
+    directory_stamp: str = Field(default_factory=lambda: new_stamp(), max_length=32)
     created_at: datetime = Field(default_factory=utcnow)
 
     @property
@@ -566,3 +573,64 @@ class Job(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+
+# --- the directory stamp ------------------------------------------------------------------
+# Every insert, update or delete of organisations through a session gives their event a
+# new Event.directory_stamp in the same transaction: changed objects at each flush, and
+# statements on the table (the demo's bulk inserts) for every event.
+
+
+def new_stamp() -> str:
+    return secrets.token_hex(16)
+
+
+def restamp_directories(session: OrmSession, event_ids: set[int] | None) -> None:
+    """New stamps for these events (None: every event), in the database and on the
+    session's loaded Event objects."""
+    stamp = new_stamp()
+    table = Event.__table__  # type: ignore[attr-defined]
+    statement = table.update().values(directory_stamp=stamp)
+    if event_ids is not None:
+        statement = statement.where(table.c.id.in_(sorted(event_ids)))
+    session.connection().execute(statement)  # a Core statement: not seen by the hooks
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, Event) and (event_ids is None or loaded.id in event_ids):
+            set_committed_value(loaded, "directory_stamp", stamp)
+
+
+def organisations_changing(session: OrmSession) -> bool:
+    """Whether the session holds organisation changes not yet flushed."""
+    return any(
+        isinstance(o, Organisation) for o in (*session.new, *session.dirty, *session.deleted)
+    )
+
+
+def directory_stamp(session: Session, event_id: int | None) -> str | None:
+    """The event's stamp as stored; None while the session holds organisation changes
+    not yet flushed (what is kept under the stamp would not show them)."""
+    if organisations_changing(session):
+        return None
+    return session.exec(select(Event.directory_stamp).where(Event.id == event_id)).first()
+
+
+@listens_for(OrmSession, "before_flush")
+def _stamp_flushed(session: OrmSession, _context: Any, _instances: Any) -> None:
+    changed = {
+        o.event_id
+        for o in (*session.new, *session.deleted, *session.dirty)
+        if isinstance(o, Organisation)
+        and (o not in session.dirty or session.is_modified(o))
+        and o.event_id
+    }
+    if changed:
+        restamp_directories(session, changed)
+
+
+@listens_for(OrmSession, "do_orm_execute")
+def _stamp_statements(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    target = getattr(state.statement, "table", None)
+    if getattr(target, "name", None) == Organisation.__tablename__:
+        restamp_directories(state.session, None)
