@@ -271,7 +271,7 @@ class DirectoryPage(Page[Organisation]):
     beyond_seeks: int = 0
 
 
-# What the search read of the latest events, states (Event.directory_stamp) and filters.
+# What the search read of the latest events, states (models.DirectoryStamp) and filters.
 _LISTED: Latest[tuple[int, str, str, str, str], tuple[_Listed, ...]] = Latest(32)
 
 

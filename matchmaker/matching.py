@@ -882,7 +882,7 @@ _PROFILES: Latest[tuple[int, str], tuple[Profile, ...]] = Latest(4)
 
 def _event_profiles(session: Session, event: Event) -> list[Profile]:
     """The approved organisations' profiles, read again only when the event's
-    organisations changed (Event.directory_stamp)."""
+    organisations changed (models.DirectoryStamp)."""
     stamp = directory_stamp(session, event.id)
     if stamp is None or event.id is None:
         return _read_profiles(session, event)

@@ -13,11 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, model_validator
 from pydantic import Field as PField
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Connection, Index, UniqueConstraint, text
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Field, Session, SQLModel, select
 
 from matchmaker.clock import utcnow
@@ -108,9 +107,6 @@ class Event(SQLModel, table=True):
     report_public: bool = False
     # Raised to make new live-board links (matchmaker.board): the old ones stop working.
     board_generation: int = Field(default=0)
-    # Renewed with every change to the event's organisations (restamp_directories, below):
-    # what a web process builds from them all is kept under it (migration 0014).
-    directory_stamp: str = Field(default_factory=lambda: new_stamp(), max_length=32)
     created_at: datetime = Field(default_factory=utcnow)
 
     @property
@@ -576,9 +572,22 @@ class Job(SQLModel, table=True):
 
 
 # --- the directory stamp ------------------------------------------------------------------
-# Every insert, update or delete of organisations through a session gives their event a
-# new Event.directory_stamp in the same transaction: changed objects at each flush, and
-# statements on the table (the demo's bulk inserts) for every event.
+
+
+class DirectoryStamp(SQLModel, table=True):
+    """A random value renewed with every change to the event's organisations: what a web
+    process builds from them all (the directory's rows, the recommender's profiles) is
+    kept under it (migration 0014). A row of its own, not a column of the event, so that
+    renewing it does not take the event's write lock (changes.lock_event)."""
+
+    __tablename__ = "directory_stamp"
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    stamp: str = Field(max_length=32)
+
+
+# Every insert, update or delete of organisations through a session renews their
+# event's stamp in the same transaction: changed objects at each flush, and statements
+# on the table (the demo's bulk inserts) every event's. A new event gets its row at once.
 
 
 def new_stamp() -> str:
@@ -586,17 +595,12 @@ def new_stamp() -> str:
 
 
 def restamp_directories(session: OrmSession, event_ids: set[int] | None) -> None:
-    """New stamps for these events (None: every event), in the database and on the
-    session's loaded Event objects."""
-    stamp = new_stamp()
-    table = Event.__table__  # type: ignore[attr-defined]
-    statement = table.update().values(directory_stamp=stamp)
+    """New stamps for these events (None: every event)."""
+    table = DirectoryStamp.__table__  # type: ignore[attr-defined]
+    statement = table.update().values(stamp=new_stamp())
     if event_ids is not None:
-        statement = statement.where(table.c.id.in_(sorted(event_ids)))
+        statement = statement.where(table.c.event_id.in_(sorted(event_ids)))
     session.connection().execute(statement)  # a Core statement: not seen by the hooks
-    for loaded in list(session.identity_map.values()):
-        if isinstance(loaded, Event) and (event_ids is None or loaded.id in event_ids):
-            set_committed_value(loaded, "directory_stamp", stamp)
 
 
 def organisations_changing(session: OrmSession) -> bool:
@@ -607,11 +611,14 @@ def organisations_changing(session: OrmSession) -> bool:
 
 
 def directory_stamp(session: Session, event_id: int | None) -> str | None:
-    """The event's stamp as stored; None while the session holds organisation changes
-    not yet flushed (what is kept under the stamp would not show them)."""
-    if organisations_changing(session):
+    """The event's stamp as stored; None when there is none (an event stored around the
+    hooks) or while the session holds organisation changes not yet flushed (what is kept
+    under the stamp would not show them)."""
+    if event_id is None or organisations_changing(session):
         return None
-    return session.exec(select(Event.directory_stamp).where(Event.id == event_id)).first()
+    return session.exec(
+        select(DirectoryStamp.stamp).where(DirectoryStamp.event_id == event_id)
+    ).first()
 
 
 @listens_for(OrmSession, "before_flush")
@@ -634,3 +641,9 @@ def _stamp_statements(state: ORMExecuteState) -> None:
     target = getattr(state.statement, "table", None)
     if getattr(target, "name", None) == Organisation.__tablename__:
         restamp_directories(state.session, None)
+
+
+@listens_for(Event, "after_insert")
+def _first_stamp(_mapper: Any, connection: Connection, event: Event) -> None:
+    table = DirectoryStamp.__table__  # type: ignore[attr-defined]
+    connection.execute(table.insert().values(event_id=event.id, stamp=new_stamp()))

@@ -1,4 +1,4 @@
-"""event.directory_stamp: a random value renewed with every change to its organisations
+"""directory_stamp: a random value per event, renewed with every change to its organisations
 
 Revision ID: 0014
 Revises: 0013
@@ -6,14 +6,16 @@ Create Date: 2027-02-10
 
 Pages read every approved organisation of the event on each request (the directory's
 search, the recommender's corpus); a web process keeps what it built from them under
-the event's ``directory_stamp`` and builds it again when the stamp differs. The session
-hook in ``matchmaker.models`` gives the event a new stamp in the same transaction as
-any insert, update or delete of its organisations, so a stamp always names one state
-of them, in a restored backup too. A random value, not a counter: two histories that
-part (a backup restored, then changes) never reuse one. Each event gets its own now.
+the event's stamp and builds it again when the stamp differs. The session hooks in
+``matchmaker.models`` renew the stamp in the same transaction as any insert, update or
+delete of the event's organisations, so a stamp always names one state of them, in a
+restored backup too. A random value, not a counter: two histories that part (a backup
+restored, then changes) never reuse one. A table of its own rather than a column of
+``event``: renewing it must not take the event's write lock (``changes.lock_event``).
+Each existing event gets its row and a stamp of its own now.
 """
 
-import uuid
+import secrets
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -27,23 +29,19 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("event") as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "directory_stamp",
-                sqlmodel.sql.sqltypes.AutoString(length=32),
-                nullable=False,
-                server_default="",
-            )
-        )
-    event = sa.table("event", sa.column("id", sa.Integer), sa.column("directory_stamp", sa.String))
+    op.create_table(
+        "directory_stamp",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("stamp", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.ForeignKeyConstraint(["event_id"], ["event.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("event_id"),
+    )
+    event = sa.table("event", sa.column("id", sa.Integer))
+    stamps = sa.table("directory_stamp", sa.column("event_id", sa.Integer), sa.column("stamp"))
     connection = op.get_bind()
     for (event_id,) in connection.execute(sa.select(event.c.id)).all():
-        connection.execute(
-            event.update().where(event.c.id == event_id).values(directory_stamp=uuid.uuid4().hex)
-        )
+        connection.execute(stamps.insert().values(event_id=event_id, stamp=secrets.token_hex(16)))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("event") as batch_op:
-        batch_op.drop_column("directory_stamp")
+    op.drop_table("directory_stamp")

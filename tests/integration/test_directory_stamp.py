@@ -1,4 +1,4 @@
-"""Event.directory_stamp names one state of the event's organisations: every change
+"""The directory stamp names one state of the event's organisations: every change
 through a session renews it in the same transaction, so what a process keeps under it
 (the directory's rows, the recommender's profiles) is never an older state."""
 
@@ -33,7 +33,13 @@ def test_stamp_renewed_by_a_change_and_not_by_a_read(db: Session) -> None:
     db.commit()
 
     assert directory_stamp(db, event.id) not in (first, None)
-    assert event.directory_stamp == directory_stamp(db, event.id)  # the loaded event too
+
+
+def test_every_new_event_has_a_stamp_of_its_own(db: Session) -> None:
+    one, other = make_event(db), make_event(db)
+    db.commit()
+    stamps = {directory_stamp(db, one.id), directory_stamp(db, other.id)}
+    assert None not in stamps and len(stamps) == 2
 
 
 def test_search_shows_a_change_made_by_another_session(engine: Engine, db: Session) -> None:
@@ -48,8 +54,8 @@ def test_search_shows_a_change_made_by_another_session(engine: Engine, db: Sessi
         )
         other.commit()
 
-    # db's event object still has the old stamp (and its organisation the old name:
-    # the identity map's, as ever; a request's session is new)
+    # (db's organisation object keeps its old name, the identity map's, as ever; a
+    # request's session is new)
     assert _names(db, event, "mekong") == []
     assert [o.id for o in _found(db, event, "khom")] == [org.id]
 
