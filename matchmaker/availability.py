@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, or_, select
 
 from matchmaker import notifications
+from matchmaker.db import session_memo
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -82,6 +83,11 @@ class Grid:
 
 
 def event_grid(session: Session, event: Event) -> Grid:
+    """The event's days, sessions and slots (read once per unit of work)."""
+    return session_memo(session, ("event_grid", event.id), lambda: _event_grid(session, event))
+
+
+def _event_grid(session: Session, event: Event) -> Grid:
     days = list(session.exec(select(Day).where(Day.event_id == event.id).order_by(col(Day.number))))
     day_ids = [d.id for d in days]
     blocks = list(

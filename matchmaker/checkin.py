@@ -24,6 +24,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import segno
@@ -68,9 +69,11 @@ def normalise_code(typed: str) -> str:
     return _NOT_CODE.sub("", last.upper())[: CODE_LENGTH * 2]
 
 
+@lru_cache(maxsize=4096)
 def qr_svg(code: str, *, title: str = "") -> str:
     """The code as an inline SVG QR code (a regular QR code: phone cameras, the
-    browser's BarcodeDetector and desk scanners read it; a Micro QR they may not)."""
+    browser's BarcodeDetector and desk scanners read it; a Micro QR they may not).
+    Remembered: a person's code never changes and their agenda shows it each time."""
     return str(segno.make_qr(code, error="m").svg_inline(scale=4, title=title or None))
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 from matchmaker.paths import resource_dir
@@ -115,3 +118,77 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# --- what a unit of work reads more than once ------------------------------------------------
+
+_MEMO = "matchmaker.memo"
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def session_memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, remembered under ``key`` for the rest of the session's unit of work
+    (a page asks for the event's slot grid or its published version from several
+    services). Forgotten at any write: a flush, a commit or rollback, a statement other
+    than a SELECT; and not used while the session holds changes not yet flushed."""
+    if session.new or session.dirty or session.deleted:
+        session.info.pop(_MEMO, None)
+        return compute()
+    memo: dict[Hashable, Any] = session.info.setdefault(_MEMO, {})
+    if key not in memo:
+        memo[key] = compute()
+    return cast(T, memo[key])
+
+
+def _forget(session: OrmSession, *_: Any) -> None:
+    session.info.pop(_MEMO, None)
+
+
+for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(OrmSession, _name, _forget)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _forget_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info.pop(_MEMO, None)
+
+
+# SQLAlchemy's identity map holds objects weakly: an object a service loaded and let go
+# of is read again by the next service that asks for it by primary key. A request's
+# session keeps every object it loaded until it closes (the recipe of SQLAlchemy's
+# "Session referencing behaviour"), so a page asks for the viewer's organisation once.
+_KEPT = "matchmaker.kept"
+
+
+def keep_loaded(session: Session) -> Session:
+    """Make ``session`` keep a strong reference to each object it loads."""
+    session.info[_KEPT] = []
+    return session
+
+
+@event.listens_for(OrmSession, "loaded_as_persistent")
+def _keep(session: OrmSession, instance: object) -> None:
+    kept = session.info.get(_KEPT)
+    if kept is not None:
+        kept.append(instance)
+
+
+class Latest(Generic[K, V]):
+    """The values of the latest ``size`` keys (least recently used dropped first), for
+    what a process keeps between requests under a key that names its state (a stamp)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        if key in self._values:
+            self._values.move_to_end(key)
+            return self._values[key]
+        value = self._values[key] = compute()
+        while len(self._values) > self.size:
+            self._values.popitem(last=False)
+        return value

@@ -8,19 +8,31 @@ built from it can show them.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import String, type_coerce
 from sqlmodel import Session, col, select
 
 from matchmaker.availability import Grid, event_grid, present_day_numbers
+from matchmaker.db import Latest
 from matchmaker.directory import Page
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
-from matchmaker.matching import fit_values
-from matchmaker.models import Account, Day, Event, Organisation, OrgKind, Participant, Role
+from matchmaker.matching import fit_values, stored_tags
+from matchmaker.models import (
+    Account,
+    Day,
+    Event,
+    Organisation,
+    OrgKind,
+    Participant,
+    Role,
+    directory_stamp,
+)
 from matchmaker.text import fold
 from matchmaker.vocabulary import SECTORS, STAGES, TAGS
 
@@ -35,20 +47,35 @@ def _folded(text: str) -> str:
     return fold(text)
 
 
-@lru_cache(maxsize=4096)
-def _token_pattern(token: str) -> re.Pattern[str]:
-    # A token matches at the start of a word: "dau" finds "đầu tư" but "au" does not.
-    return re.compile(r"(?<![0-9a-z])" + re.escape(token))
+def _at_word_start(token: str, text: str) -> bool:
+    """Whether ``token`` occurs in ``text`` at the start of a word: "dau" finds
+    "đầu tư" (folded) but "au" does not."""
+    at = text.find(token)
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        if not ("0" <= before <= "9" or "a" <= before <= "z"):
+            return True
+        at = text.find(token, at + 1)
+    return False
 
 
-def _labels(slugs: list[str], vocabulary: dict[str, tuple[str, str]]) -> str:
+def _labels(slugs: tuple[str, ...], vocabulary: dict[str, tuple[str, str]]) -> str:
     return " ".join(" ".join(vocabulary.get(s, (s, s))) for s in slugs)
 
 
-def search_text(org: Organisation) -> str:
-    """Everything a search looks in, folded: name, description, offers and seeks
-    (tags in both languages and free text), sectors and province."""
-    return _search_text(
+@dataclass(frozen=True)
+class SearchTexts:
+    """What a search looks in, folded: everything (name, description, offers and
+    seeks, tags in both languages and free text, sectors and province), the same
+    without what the organisation seeks, and the name."""
+
+    everything: str
+    seek_free: str
+    name: str
+
+
+def search_texts(org: Organisation) -> SearchTexts:
+    return _search_texts(
         org.name,
         org.description,
         org.offers_text,
@@ -57,11 +84,12 @@ def search_text(org: Organisation) -> str:
         tuple(org.seeks),
         tuple(org.sectors),
         org.province,
+        org.name_folded,
     )
 
 
 @lru_cache(maxsize=20_000)
-def _search_text(
+def _search_texts(
     name: str,
     description: str,
     offers_text: str,
@@ -70,36 +98,20 @@ def _search_text(
     seeks: tuple[str, ...],
     sectors: tuple[str, ...],
     province: str,
-) -> str:
+    name_folded: str,
+) -> SearchTexts:
     # Remembered by content: every search reads every organisation's text again.
-    return _folded(
-        " \n ".join(
-            (
-                name,
-                description,
-                offers_text,
-                seeks_text,
-                _labels(list(offers), TAGS),
-                _labels(list(seeks), TAGS),
-                _labels(list(sectors), SECTORS),
-                province,
-            )
-        )
-    )
-
-
-def _seek_free_text(org: Organisation) -> str:
-    """The searched text without what the organisation seeks."""
-    return _search_text(
-        org.name,
-        org.description,
-        org.offers_text,
-        "",
-        tuple(org.offers),
-        (),
-        tuple(org.sectors),
-        org.province,
-    )
+    offered, sectored = _labels(offers, TAGS), _labels(sectors, SECTORS)
+    return SearchTexts(
+        everything=_folded(
+            " \n ".join((name, description, offers_text, seeks_text, offered,
+                          _labels(seeks, TAGS), sectored, province))
+        ),
+        seek_free=_folded(
+            " \n ".join((name, description, offers_text, "", offered, "", sectored, province))
+        ),
+        name=name_folded or _folded(name),
+    )  # fmt: skip
 
 
 # A match outside what the organisation seeks scores at least this much: "dau tu"
@@ -111,19 +123,21 @@ def match_score(org: Organisation, query: str) -> int:
     """0 when `org` does not match the folded `query` (every word must start a word
     of its text); 1 when it matches only in what the organisation seeks; more when
     it matches elsewhere (BEYOND_SEEKS), in the name, or with the words together."""
+    return _match_score(search_texts(org), query)
+
+
+def _match_score(texts: SearchTexts, query: str) -> int:
     tokens = query.split()
     if not tokens:
         return 1
-    haystack = search_text(org)
-    if not all(_token_pattern(t).search(haystack) for t in tokens):
+    if not all(_at_word_start(t, texts.everything) for t in tokens):
         return 0
-    name = org.name_folded or _folded(org.name)
     score = 1
-    if all(_token_pattern(t).search(_seek_free_text(org)) for t in tokens):
+    if all(_at_word_start(t, texts.seek_free) for t in tokens):
         score += BEYOND_SEEKS - 1
-    if query in haystack:
+    if query in texts.everything:
         score += 1
-    if all(_token_pattern(t).search(name) for t in tokens):
+    if all(_at_word_start(t, texts.name) for t in tokens):
         score += 2
     return score
 
@@ -228,10 +242,73 @@ def _org_days(session: Session, grid: Grid, org_ids: list[int]) -> dict[int, set
 
 
 @dataclass(frozen=True)
+class _Listed:
+    """What the search reads of one organisation."""
+
+    id: int
+    sectors: tuple[str, ...]
+    offers: tuple[str, ...]
+    seeks: tuple[str, ...]
+    created_at: datetime
+    texts: SearchTexts
+
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> _Listed:
+        oid, name, name_folded, description, offers_text, seeks_text = row[:6]
+        offers, seeks, sectors = (stored_tags(v) for v in row[6:9])
+        province, created_at = row[9:]
+        texts = _search_texts(
+            name, description, offers_text, seeks_text, offers, seeks, sectors, province,
+            name_folded,
+        )  # fmt: skip
+        return cls(oid, sectors, offers, seeks, created_at, texts)
+
+
+@dataclass(frozen=True)
 class DirectoryPage(Page[Organisation]):
     # With a search: how many of `total` match outside what they seek (they come
     # first); the others only seek what was searched for.
     beyond_seeks: int = 0
+
+
+# What the search read of the latest events, states (models.DirectoryStamp) and filters.
+_LISTED: Latest[tuple[int, str, str, str, str], tuple[_Listed, ...]] = Latest(32)
+
+
+def _listed(session: Session, event: Event, filters: DirectoryFilters) -> list[_Listed]:
+    """The approved organisations of the kind, province and stage filtered for, read
+    again only when the event's organisations changed."""
+    stamp = directory_stamp(session, event.id)
+    if stamp is None or event.id is None:
+        return _read_listed(session, event, filters)
+    key = (event.id, stamp, filters.kind, filters.province, filters.stage)
+    return list(_LISTED.get(key, lambda: tuple(_read_listed(session, event, filters))))
+
+
+def _read_listed(session: Session, event: Event, filters: DirectoryFilters) -> list[_Listed]:
+    # Plain columns for filtering and ranking (cheaper than ORM rows), the tag lists as
+    # stored JSON text where the driver gives text (parsed once per distinct value);
+    # only the shown page is loaded as Organisation objects.
+    statement = select(  # type: ignore[call-overload]  # typed for at most four columns
+        Organisation.id,
+        Organisation.name,
+        Organisation.name_folded,
+        Organisation.description,
+        Organisation.offers_text,
+        Organisation.seeks_text,
+        type_coerce(Organisation.offers, String),
+        type_coerce(Organisation.seeks, String),
+        type_coerce(Organisation.sectors, String),
+        Organisation.province,
+        Organisation.created_at,
+    ).where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
+    if filters.kind:
+        statement = statement.where(Organisation.kind == OrgKind(filters.kind))
+    if filters.province:
+        statement = statement.where(Organisation.province == filters.province)
+    if filters.stage:
+        statement = statement.where(Organisation.stage == filters.stage)
+    return [_Listed.of(row) for row in session.exec(statement)]
 
 
 def search_organisations(
@@ -245,30 +322,9 @@ def search_organisations(
 ) -> DirectoryPage:
     """Approved organisations of `event` passing every filter in the order of
     `filters.sort` (the viewer's own organisation last), one page of them."""
-    # Plain columns for filtering and ranking (cheaper than ORM rows); only the shown
-    # page is loaded as Organisation objects.
-    statement = select(  # type: ignore[call-overload]  # typed for at most four columns
-        Organisation.id,
-        Organisation.name,
-        Organisation.name_folded,
-        Organisation.description,
-        Organisation.offers_text,
-        Organisation.seeks_text,
-        Organisation.offers,
-        Organisation.seeks,
-        Organisation.sectors,
-        Organisation.province,
-        Organisation.created_at,
-    ).where(Organisation.event_id == event.id, col(Organisation.approved).is_(True))
-    if filters.kind:
-        if filters.kind not in OrgKind.__members__:
-            return DirectoryPage(items=[], total=0, page=1, per_page=per_page)
-        statement = statement.where(Organisation.kind == OrgKind(filters.kind))
-    if filters.province:
-        statement = statement.where(Organisation.province == filters.province)
-    if filters.stage:
-        statement = statement.where(Organisation.stage == filters.stage)
-    candidates: list[Any] = list(session.exec(statement))
+    if filters.kind and filters.kind not in OrgKind.__members__:
+        return DirectoryPage(items=[], total=0, page=1, per_page=per_page)
+    candidates = _listed(session, event, filters)
     if filters.sector:
         candidates = [o for o in candidates if filters.sector in o.sectors]
     if filters.offers:
@@ -279,7 +335,7 @@ def search_organisations(
         present = _org_days(session, event_grid(session, event), [o.id for o in candidates if o.id])
         candidates = [o for o in candidates if o.id and filters.day in present[o.id]]
     query = fold(filters.q)
-    scored = [(match_score(o, query), o) for o in candidates]
+    scored = [(_match_score(o.texts, query), o) for o in candidates]
     matched = [(s, o) for s, o in scored if s > 0]
     ranked = [o for _, o in sorted(matched, key=_order(session, event, filters, viewer))]
     total = len(ranked)
@@ -304,8 +360,8 @@ def _order(
     """The sort key of a (score, row) pair; the viewer's own organisation sorts last."""
     own = viewer.id if viewer is not None else None
 
-    def name(row: Any) -> tuple[str, int]:
-        return (row.name_folded or _folded(row.name), row.id or 0)
+    def name(row: _Listed) -> tuple[str, int]:
+        return (row.texts.name, row.id)
 
     if filters.sort == "name":
         return lambda pair: (pair[1].id == own, name(pair[1]))

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -41,6 +41,7 @@ from sqlalchemy import String, or_, type_coerce
 from sqlmodel import Session, col, select
 
 from matchmaker import i18n
+from matchmaker.db import Latest
 from matchmaker.demo.vocab import SECTORS, TAGS, sector_label, tag_label
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -51,6 +52,7 @@ from matchmaker.models import (
     Organisation,
     OrgKind,
     RequestStatus,
+    directory_stamp,
 )
 from matchmaker.rules import rules_of
 from matchmaker.text import fold
@@ -100,6 +102,8 @@ MAX_REASON_ITEMS = 3
 REDUNDANCY = 0.35
 KIND_SHARE = 0.3
 POOL_PER_PICK = 4
+SCORES_KEPT = 200_000  # scores a corpus remembers (Corpus.values), over its latest viewers
+LISTS_KEPT = 1_000  # short lists a corpus remembers (Corpus.diversified)
 
 # Kinds that usually have business with each other (unordered pairs).
 COMPLEMENTARY: frozenset[frozenset[str]] = frozenset(
@@ -366,6 +370,7 @@ class _Features:
     all_vec: Vector
     surface: dict[str, str]
     sort_key: tuple[str, int]
+    traits: frozenset[str]  # what it offers and its sectors, for telling picks apart
 
 
 def _said(tags: Iterable[str]) -> frozenset[str]:
@@ -444,18 +449,20 @@ def _build(profiles: tuple[Profile, ...]) -> Corpus:
     corpus = Corpus(idf=idf, size=n)
     for p, seek_weights, offer_weights, whole_weights, surface in parsed:
         seeks, offers = frozenset(p.seeks), frozenset(p.offers)
+        offers_all = offers | implied_tags(p.offers_text)
         corpus.features[p.id] = _Features(
             profile=p,
             seeks=seeks,
             offers=offers,
             seeks_all=seeks | implied_tags(p.seeks_text),
-            offers_all=offers | implied_tags(p.offers_text),
+            offers_all=offers_all,
             sectors=frozenset(p.sectors),
             seek_vec=_vector(seek_weights, idf),
             offer_vec=_vector(offer_weights, idf),
             all_vec=_vector(whole_weights, idf),
             surface=surface,
             sort_key=(fold(p.name), p.id),
+            traits=offers_all | {f"sector:{x}" for x in p.sectors},
         )
     return corpus
 
@@ -473,6 +480,17 @@ class Corpus:
     size: int = 0
     weights: Weights = DEFAULT_WEIGHTS
     _index: tuple[dict[str, list[tuple[int, float]]], ...] | None = None
+    # Viewers' scores against everyone, once computed (the corpus never changes;
+    # with_weights makes another corpus, with a cache of its own): the latest viewers',
+    # SCORES_KEPT scores in all (every viewer of a demo-sized event, 60-odd at 3,000).
+    _scores: OrderedDict[int, dict[int, float]] = field(
+        default_factory=OrderedDict, init=False, repr=False
+    )
+    # Short lists made (``diversified``), by viewer, candidates and length: the latest
+    # LISTS_KEPT (a list changes only when its candidates do, a request made or withdrawn).
+    _lists: OrderedDict[tuple[int, tuple[int, ...], int], list[Match]] = field(
+        default_factory=OrderedDict, init=False, repr=False
+    )
 
     @classmethod
     def build(cls, profiles: Iterable[Profile]) -> Corpus:
@@ -528,7 +546,18 @@ class Corpus:
         return self._index
 
     def values(self, viewer_id: int, candidates: Iterable[int]) -> dict[int, float]:
-        """Scores of many candidates at once: the text similarities come from
+        """Scores of many candidates at once (the viewer left out)."""
+        scores = self._scores.get(viewer_id)
+        if scores is None:
+            scores = self._scores[viewer_id] = self._all_values(viewer_id)
+            while len(self._scores) > max(1, SCORES_KEPT // max(1, len(self.features))):
+                self._scores.popitem(last=False)
+        else:
+            self._scores.move_to_end(viewer_id)
+        return {cid: scores[cid] for cid in candidates if cid != viewer_id}
+
+    def _all_values(self, viewer_id: int) -> dict[int, float]:
+        """The viewer's score against every profile: the text similarities come from
         the inverted indexes, so pairs without a shared term cost nothing."""
         me = self.features[viewer_id]
         offer_index, seek_index, whole_index = self._postings()
@@ -546,10 +575,10 @@ class Corpus:
         seek_sims, give_sims, whole_sims = sims
         return {
             cid: self._value(
-                me, self.features[cid],
+                me, them,
                 seek_sims.get(cid, 0.0), give_sims.get(cid, 0.0), whole_sims.get(cid, 0.0),
             )
-            for cid in candidates
+            for cid, them in self.features.items()
             if cid != viewer_id
         }
 
@@ -631,6 +660,20 @@ class Corpus:
     def diversified(
         self, viewer_id: int, candidates: Iterable[int] | None = None, *, limit: int
     ) -> list[Match]:
+        """At most ``limit`` candidates that cover what the viewer needs (see
+        ``_diversified``), remembered: the corpus and so the answer never change."""
+        ids = tuple(self.features.keys() if candidates is None else candidates)
+        key = (viewer_id, ids, limit)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = self._diversified(viewer_id, ids, limit=limit)
+            while len(self._lists) > LISTS_KEPT:
+                self._lists.popitem(last=False)
+        else:
+            self._lists.move_to_end(key)
+        return list(found)
+
+    def _diversified(self, viewer_id: int, ids: Iterable[int], *, limit: int) -> list[Match]:
         """At most ``limit`` candidates that together cover what the viewer needs,
         rather than the ``limit`` best scores (often one kind with one reason):
 
@@ -642,7 +685,6 @@ class Corpus:
            candidates of other kinds remain (then one more each, in turn);
         3. the picks in that same order (the best score first), each with its reasons.
         """
-        ids = self.features.keys() if candidates is None else candidates
         scored = sorted(
             ((v, cid) for cid, v in self.values(viewer_id, ids).items() if v > 0),
             key=lambda x: (-round(x[0], 9), self.features[x[1]].sort_key),
@@ -650,24 +692,9 @@ class Corpus:
         if limit <= 0 or not scored:
             return []
         value = {cid: v for v, cid in scored}
-        best = scored[0][0]
         me = self.features[viewer_id]
+        mmr = _Relevance(self.features, value, scored[0][0])
         picked: list[int] = []
-
-        def likeness(a: int, b: int) -> float:
-            fa, fb = self.features[a], self.features[b]
-            traits_a = fa.offers_all | {f"sector:{x}" for x in fa.sectors}
-            traits_b = fb.offers_all | {f"sector:{x}" for x in fb.sectors}
-            union = traits_a | traits_b
-            shared = len(traits_a & traits_b) / len(union) if union else 1.0
-            return 0.4 * (fa.profile.kind == fb.profile.kind) + 0.6 * shared
-
-        def marginal(cid: int) -> float:
-            redundancy = max((likeness(cid, p) for p in picked), default=0.0)
-            return (1 - REDUNDANCY) * value[cid] / best - REDUNDANCY * redundancy
-
-        def take(pool: Sequence[int]) -> int:
-            return min(pool, key=lambda c: (-marginal(c), -value[c], self.features[c].sort_key))
 
         # 1. Cover the stated needs, the ticked ones first.
         for need in sorted(me.seeks) + sorted(me.seeks_all - me.seeks):
@@ -681,6 +708,8 @@ class Corpus:
 
         # 2. Fill up by maximal marginal relevance, one kind at most KIND_SHARE of the list.
         pool = [cid for _, cid in scored[: max(limit * POOL_PER_PICK, 40)] if cid not in picked]
+        for p in picked:
+            mmr.picked(p, pool)
         per_kind = max(1, math.ceil(limit * KIND_SHARE))
         while len(picked) < limit and pool:
             kinds = Counter(self.features[p].profile.kind for p in picked)
@@ -688,16 +717,19 @@ class Corpus:
                 open_kinds := [c for c in pool if kinds[self.features[c].profile.kind] < per_kind]
             ):
                 per_kind += 1  # every kind left is at its share: each may take one more
-            choice = take(open_kinds)
+            choice = mmr.take(open_kinds)
             picked.append(choice)
             pool.remove(choice)
+            mmr.picked(choice, pool)
 
         # 3. Show them in marginal-relevance order among themselves: the best first.
         chosen, picked = picked, []
+        mmr = _Relevance(self.features, value, scored[0][0])
         while chosen:
-            choice = take(chosen)
+            choice = mmr.take(chosen)
             picked.append(choice)
             chosen.remove(choice)
+            mmr.picked(choice, chosen)
         return self._told_apart(viewer_id, [self.score(viewer_id, c, value[c]) for c in picked])
 
     def _told_apart(self, viewer_id: int, matches: list[Match]) -> list[Match]:
@@ -715,6 +747,38 @@ class Corpus:
                 match = replace(match, reasons=(*match.reasons, extra))
             told.append(match)
         return told
+
+
+class _Relevance:
+    """Maximal marginal relevance for ``Corpus.diversified``: a candidate's score
+    (relative to the best) less its likeness to the closest pick so far (kind, what it
+    offers, sectors). That likeness is kept up to date as picks are made, the same
+    maximum as over every pick without computing it again for each choice."""
+
+    def __init__(self, features: dict[int, _Features], value: dict[int, float], best: float):
+        self.features, self.value, self.best = features, value, best
+        self.redundancy: dict[int, float] = {}
+
+    def likeness(self, a: int, b: int) -> float:
+        fa, fb = self.features[a], self.features[b]
+        union = len(fa.traits | fb.traits)
+        shared = len(fa.traits & fb.traits) / union if union else 1.0
+        return 0.4 * (fa.profile.kind == fb.profile.kind) + 0.6 * shared
+
+    def picked(self, choice: int, rest: Iterable[int]) -> None:
+        """``choice`` was picked: the likeness of each of ``rest`` to the picks grows."""
+        for c in rest:
+            self.redundancy[c] = max(self.redundancy.get(c, 0.0), self.likeness(c, choice))
+
+    def marginal(self, cid: int) -> float:
+        relevance = (1 - REDUNDANCY) * self.value[cid] / self.best
+        return relevance - REDUNDANCY * self.redundancy.get(cid, 0.0)
+
+    def take(self, pool: Sequence[int]) -> int:
+        """The best of ``pool`` by marginal relevance; ties by score, then name and id."""
+        return min(
+            pool, key=lambda c: (-self.marginal(c), -self.value[c], self.features[c].sort_key)
+        )
 
 
 # --- the service -----------------------------------------------------------
@@ -812,11 +876,23 @@ def fit_values(session: Session, event: Event, organisation: Organisation) -> di
     return corpus.values(organisation.id, (p.id for p in profiles))
 
 
+# The approved organisations' profiles of the latest events and states read.
+_PROFILES: Latest[tuple[int, str], tuple[Profile, ...]] = Latest(4)
+
+
 def _event_profiles(session: Session, event: Event) -> list[Profile]:
-    """The approved organisations' profiles."""
+    """The approved organisations' profiles, read again only when the event's
+    organisations changed (models.DirectoryStamp)."""
+    stamp = directory_stamp(session, event.id)
+    if stamp is None or event.id is None:
+        return _read_profiles(session, event)
+    return list(_PROFILES.get((event.id, stamp), lambda: tuple(_read_profiles(session, event))))
+
+
+def _read_profiles(session: Session, event: Event) -> list[Profile]:
     # Plain columns, not ORM objects: thousands of rows are read on every call.
     # The tag lists come as stored JSON text where the driver gives text (SQLite), parsed
-    # once per distinct value (_tags): most organisations share a few lists.
+    # once per distinct value (stored_tags): most organisations share a few lists.
     columns = select(  # type: ignore[call-overload]  # typed for at most four columns
         Organisation.id, Organisation.name, Organisation.kind,
         type_coerce(Organisation.sectors, String), type_coerce(Organisation.offers, String),
@@ -829,7 +905,7 @@ def _event_profiles(session: Session, event: Event) -> list[Profile]:
     return [_row_profile(row) for row in rows]
 
 
-def _tags(value: Any) -> tuple[str, ...]:
+def stored_tags(value: Any) -> tuple[str, ...]:
     """A JSON list column's value as a tuple of strings (stored text or a list)."""
     if isinstance(value, str):
         return _parsed_tags(value)
@@ -847,9 +923,9 @@ def _row_profile(row: Sequence[Any]) -> Profile:
         id=oid,
         name=name,
         kind=kind.value if isinstance(kind, OrgKind) else str(kind),
-        sectors=_tags(sectors),
-        offers=_tags(offers),
-        seeks=_tags(seeks),
+        sectors=stored_tags(sectors),
+        offers=stored_tags(offers),
+        seeks=stored_tags(seeks),
         description=description or "",
         offers_text=offers_text or "",
         seeks_text=seeks_text or "",

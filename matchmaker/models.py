@@ -13,8 +13,11 @@ from typing import Any
 
 from pydantic import BaseModel, model_validator
 from pydantic import Field as PField
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import JSON, Column, Connection, Index, UniqueConstraint, text
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Field, Session, SQLModel, select
 
 from matchmaker.clock import utcnow
 from matchmaker.text import join_place
@@ -202,7 +205,7 @@ class Participant(SQLModel, table=True):
     # so it is kept as it is (not hashed like sign-in tokens).
     checkin_code: str | None = Field(default=None, max_length=16, unique=True, index=True)
     # When the person accepted the privacy notice at self-registration; None for people
-    # added by a colleague or imported by the organisers (migration 0014 says why here).
+    # added by a colleague or imported by the organisers (migration 0013 says why here).
     privacy_consent_at: datetime | None = None
 
 
@@ -570,3 +573,81 @@ class Job(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+
+
+# --- the directory stamp ------------------------------------------------------------------
+
+
+class DirectoryStamp(SQLModel, table=True):
+    """A random value renewed with every change to the event's organisations: what a web
+    process builds from them all (the directory's rows, the recommender's profiles) is
+    kept under it (migration 0015). A row of its own, not a column of the event, so that
+    renewing it does not take the event's write lock (changes.lock_event)."""
+
+    __tablename__ = "directory_stamp"
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    stamp: str = Field(max_length=32)
+
+
+# Every insert, update or delete of organisations through a session renews their
+# event's stamp in the same transaction: changed objects at each flush, and statements
+# on the table (the demo's bulk inserts) every event's. A new event gets its row at once.
+
+
+def new_stamp() -> str:
+    return secrets.token_hex(16)
+
+
+def restamp_directories(session: OrmSession, event_ids: set[int] | None) -> None:
+    """New stamps for these events (None: every event)."""
+    table = DirectoryStamp.__table__  # type: ignore[attr-defined]
+    statement = table.update().values(stamp=new_stamp())
+    if event_ids is not None:
+        statement = statement.where(table.c.event_id.in_(sorted(event_ids)))
+    session.connection().execute(statement)  # a Core statement: not seen by the hooks
+
+
+def organisations_changing(session: OrmSession) -> bool:
+    """Whether the session holds organisation changes not yet flushed."""
+    return any(
+        isinstance(o, Organisation) for o in (*session.new, *session.dirty, *session.deleted)
+    )
+
+
+def directory_stamp(session: Session, event_id: int | None) -> str | None:
+    """The event's stamp as stored; None when there is none (an event stored around the
+    hooks) or while the session holds organisation changes not yet flushed (what is kept
+    under the stamp would not show them)."""
+    if event_id is None or organisations_changing(session):
+        return None
+    return session.exec(
+        select(DirectoryStamp.stamp).where(DirectoryStamp.event_id == event_id)
+    ).first()
+
+
+@listens_for(OrmSession, "before_flush")
+def _stamp_flushed(session: OrmSession, _context: Any, _instances: Any) -> None:
+    changed = {
+        o.event_id
+        for o in (*session.new, *session.deleted, *session.dirty)
+        if isinstance(o, Organisation)
+        and (o not in session.dirty or session.is_modified(o))
+        and o.event_id
+    }
+    if changed:
+        restamp_directories(session, changed)
+
+
+@listens_for(OrmSession, "do_orm_execute")
+def _stamp_statements(state: ORMExecuteState) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    target = getattr(state.statement, "table", None)
+    if getattr(target, "name", None) == Organisation.__tablename__:
+        restamp_directories(state.session, None)
+
+
+@listens_for(Event, "after_insert")
+def _first_stamp(_mapper: Any, connection: Connection, event: Event) -> None:
+    table = DirectoryStamp.__table__  # type: ignore[attr-defined]
+    connection.execute(table.insert().values(event_id=event.id, stamp=new_stamp()))

@@ -38,6 +38,7 @@ from sqlmodel import Session, col, func, select
 from matchmaker import audit, notifications
 from matchmaker.changes import lock_event
 from matchmaker.clock import as_utc, utcnow
+from matchmaker.db import session_memo
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -90,6 +91,12 @@ def host_of(meeting: Meeting) -> int:
 
 def current_version(session: Session, event: Event) -> ScheduleVersion | None:
     """The newest published version: agendas and calendars show it."""
+    return session_memo(
+        session, ("current_version", event.id), lambda: _current_version(session, event)
+    )
+
+
+def _current_version(session: Session, event: Event) -> ScheduleVersion | None:
     return session.exec(
         select(ScheduleVersion)
         .where(ScheduleVersion.event_id == event.id, ScheduleVersion.kind == FINAL)
@@ -120,6 +127,10 @@ def any_draft(session: Session, event: Event) -> bool:
 
 def open_draft(session: Session, event: Event) -> ScheduleVersion | None:
     """The draft hosts are confirming: the newest version, when it is a draft."""
+    return session_memo(session, ("open_draft", event.id), lambda: _open_draft(session, event))
+
+
+def _open_draft(session: Session, event: Event) -> ScheduleVersion | None:
     # Every agenda page asks: look at the kind first, and load the (large) snapshot
     # of every meeting only when there is a draft.
     latest = session.exec(

@@ -853,15 +853,23 @@ def status_counts(
     session: Session, organisation: Organisation, *, incoming: bool
 ) -> dict[RequestStatus, int]:
     """Requests per status (all statuses present, zero when none)."""
-    mine = MeetingRequest.to_org_id if incoming else MeetingRequest.from_org_id
+    return box_counts(session, organisation)["incoming" if incoming else "outgoing"]
+
+
+def box_counts(
+    session: Session, organisation: Organisation
+) -> dict[str, dict[RequestStatus, int]]:
+    """Requests per status received ("incoming") and sent ("outgoing"), in one query
+    (all statuses present, zero when none)."""
+    incoming = col(MeetingRequest.to_org_id) == organisation.id
     rows = session.exec(
-        select(MeetingRequest.status, func.count())
-        .where(mine == organisation.id)
-        .group_by(MeetingRequest.status)
+        select(incoming, MeetingRequest.status, func.count())
+        .where(or_(incoming, col(MeetingRequest.from_org_id) == organisation.id))
+        .group_by(incoming, MeetingRequest.status)
     ).all()
-    counts = {status: 0 for status in RequestStatus}
-    for status, n in rows:
-        counts[RequestStatus(status)] = int(n)
+    counts = {box: {status: 0 for status in RequestStatus} for box in ("incoming", "outgoing")}
+    for received, status, n in rows:
+        counts["incoming" if received else "outgoing"][RequestStatus(status)] += int(n)
     return counts
 
 

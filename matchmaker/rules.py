@@ -27,8 +27,10 @@ directory and the organiser console can ask the same questions cheaply.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from matchmaker.models import Event, Organisation, OrgKind
@@ -136,7 +138,18 @@ def parse_rules(raw: Mapping[str, Any] | None) -> EventRules:
 
 
 def rules_of(event: Event) -> EventRules:
-    return parse_rules(event.rules)
+    """The event's rules (frozen; remembered per stored value: most pages read them,
+    some several times)."""
+    try:
+        key = json.dumps(event.rules, sort_keys=True)
+    except (TypeError, ValueError):  # not JSON-like: read it as it is
+        return parse_rules(event.rules)
+    return _parsed(key)
+
+
+@lru_cache(maxsize=64)
+def _parsed(stored: str) -> EventRules:
+    return parse_rules(json.loads(stored))
 
 
 def may_request(event: Event, from_org: Organisation, to_org: Organisation) -> bool:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_
 from sqlmodel import Session, col, select
 
 from matchmaker.i18n import N_
@@ -29,7 +30,6 @@ from matchmaker.models import (
     Participant,
     RequestStatus,
 )
-from matchmaker.requests import meeting_count, open_request_count, representatives
 from matchmaker.rules import rules_of
 
 
@@ -203,37 +203,72 @@ class _Limits:
 
 
 def _limits(session: Session, event: Event, viewer: Organisation, ids: list[int]) -> _Limits:
+    """The limits that stop a request now, counted as `check_request` counts them
+    (matchmaker.requests: open_request_count, representatives, meeting_count), in one
+    query for the viewer and one for the targets."""
     rules = rules_of(event)
     me = viewer.id or 0
+    open_requests, people, held = session.exec(
+        select(_open_requests(col(MeetingRequest.from_org_id) == me),
+               _people(col(Participant.organisation_id) == me), _held(me))
+    ).one()  # fmt: skip
     open_full = None
-    if rules.max_open_requests is not None and (
-        open_request_count(session, me) >= rules.max_open_requests
-    ):
+    if rules.max_open_requests is not None and int(open_requests) >= rules.max_open_requests:
         open_full = rules.max_open_requests
-    ours = rules.meeting_limit(representatives(session, me))
-    ours_full = ours if ours is not None and meeting_count(session, me) >= ours else None
+    ours = rules.meeting_limit(int(people))
+    ours_full = ours if ours is not None and int(held) >= ours else None
     theirs: dict[int, int] = {}
     if rules.max_meetings is not None and ids:
-        people = dict(
-            session.exec(
-                select(col(Participant.organisation_id), func.count())
-                .where(col(Participant.organisation_id).in_(ids))
-                .group_by(col(Participant.organisation_id))
-            ).all()
-        )
-        held: dict[int, int] = {}
-        for column in (col(Meeting.org_a_id), col(Meeting.org_b_id)):
-            for org_id, n in session.exec(
-                select(column, func.count())
-                .where(column.in_(ids), Meeting.status != MeetingStatus.cancelled)
-                .group_by(column)
-            ).all():
-                held[org_id] = held.get(org_id, 0) + n
-        for org_id in ids:
-            limit = rules.meeting_limit(int(people.get(org_id, 0)))
-            if limit is not None and held.get(org_id, 0) >= limit:
-                theirs[org_id] = limit
+        counted = session.exec(
+            select(
+                col(Organisation.id),
+                _people(col(Participant.organisation_id) == col(Organisation.id)),
+                _held_by(col(Meeting.org_a_id)),
+                _held_by(col(Meeting.org_b_id)),
+            ).where(col(Organisation.id).in_(ids))
+        ).all()
+        for org_id, their_people, as_a, as_b in counted:
+            limit = rules.meeting_limit(int(their_people))
+            if limit is not None and int(as_a) + int(as_b) >= limit:
+                theirs[org_id or 0] = limit
     return _Limits(open_full, ours_full, theirs)
+
+
+def _open_requests(condition: ColumnElement[bool]) -> ScalarSelect[int]:
+    return (
+        select(func.count())
+        .select_from(MeetingRequest)
+        .where(condition, MeetingRequest.status == RequestStatus.pending)
+        .scalar_subquery()
+    )
+
+
+def _people(condition: ColumnElement[bool]) -> ScalarSelect[int]:
+    return select(func.count()).select_from(Participant).where(condition).scalar_subquery()
+
+
+def _held(org_id: int) -> ScalarSelect[int]:
+    """Agreed meetings (not cancelled) the organisation takes part in."""
+    return (
+        select(func.count())
+        .select_from(Meeting)
+        .where(
+            or_(col(Meeting.org_a_id) == org_id, col(Meeting.org_b_id) == org_id),
+            Meeting.status != MeetingStatus.cancelled,
+        )
+        .scalar_subquery()
+    )
+
+
+def _held_by(side: Any) -> ScalarSelect[int]:
+    """Each listed organisation's meetings (not cancelled) on one side of the pair."""
+    return (
+        select(func.count())
+        .select_from(Meeting)
+        .where(side == col(Organisation.id), Meeting.status != MeetingStatus.cancelled)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
 
 
 def _blocker(

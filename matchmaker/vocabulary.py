@@ -9,6 +9,9 @@ through the Jinja globals installed by :func:`install` (``sector_label(slug)``, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import lru_cache
+
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
@@ -72,9 +75,19 @@ def _locale(ctx: Context) -> str:
     return str(request.scope.get("state", {}).get("locale", "vi"))
 
 
+_VOCABULARIES = {"sector": SECTORS, "tag": TAGS, "stage": STAGES, "province": PROVINCES}
+
+
+@lru_cache(maxsize=256)
+def _labelled(vocabulary: str, slugs: tuple[str, ...], locale: str) -> tuple[tuple[str, str], ...]:
+    table = _VOCABULARIES[vocabulary]
+    return tuple((slug, label(table, slug, locale)) for slug in slugs)
+
+
 def install(env: Environment) -> None:
     """Jinja globals: ``sector_label(slug)``, ``tag_label``, ``stage_label``,
-    ``language_label``, ``province_label`` in the request's language, and the vocabularies."""
+    ``language_label``, ``province_label`` in the request's language, ``labelled(slugs,
+    "tag")`` for a select's options, and the vocabularies."""
 
     def bind(vocabulary: dict[str, tuple[str, str]]):  # type: ignore[no-untyped-def]
         @pass_context
@@ -83,7 +96,16 @@ def install(env: Environment) -> None:
 
         return show
 
+    @pass_context
+    def labelled(
+        ctx: Context, slugs: Iterable[str], vocabulary: str
+    ) -> tuple[tuple[str, str], ...]:
+        """(slug, label) pairs of a select's options ("sector", "tag", "stage" or
+        "province" labels), labelled once per language and list."""
+        return _labelled(vocabulary, tuple(slugs), _locale(ctx))
+
     env.globals.update(
+        labelled=labelled,
         sector_label=bind(SECTORS),
         tag_label=bind(TAGS),
         stage_label=bind(STAGES),

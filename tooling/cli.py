@@ -1,4 +1,4 @@
-"""``python -m tooling bench-load | eval-matching | solver-bench``."""
+"""``python -m tooling bench-load | eval-matching | page-cpu | solver-bench``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from tooling import UsageError, loadbench, matching_eval, solver_bench
+from tooling import UsageError, loadbench, matching_eval, page_cpu, solver_bench
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, module, summary in (
         ("bench-load", loadbench, "load-test the web app on the demo event (loopback)"),
         ("eval-matching", matching_eval, "measure the recommender against baselines"),
+        ("page-cpu", page_cpu, "CPU ms per participant page, in-process, on the demo event"),
         ("solver-bench", solver_bench, "the solver on B2BSP and synthetic events"),
     ):
         command = sub.add_parser(name, help=summary)

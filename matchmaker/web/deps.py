@@ -11,6 +11,7 @@ from litestar.exceptions import NotAuthorizedException
 from sqlmodel import Session, select
 
 from matchmaker import accounts
+from matchmaker.db import keep_loaded
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Event
@@ -18,8 +19,9 @@ from matchmaker.web.guards import identity_of
 
 
 def provide_db(state: State) -> Iterator[Session]:
-    """The request's unit of work: committed when the handler succeeds."""
-    with Session(state.engine, expire_on_commit=False) as session:
+    """The request's unit of work: committed when the handler succeeds. It keeps what
+    it loads (matchmaker.db.keep_loaded): services asking for one row by key read it once."""
+    with keep_loaded(Session(state.engine, expire_on_commit=False)) as session:
         try:
             yield session
             session.commit()

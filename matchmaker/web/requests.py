@@ -60,10 +60,7 @@ def requests_list(
     chosen = _status_filter(status)
     incoming = box == "incoming"
     rows = service.list_requests(db, organisation, incoming=incoming, status=chosen)
-    counts = {
-        "incoming": service.status_counts(db, organisation, incoming=True),
-        "outgoing": service.status_counts(db, organisation, incoming=False),
-    }
+    counts = service.box_counts(db, organisation)
     template = (
         "requests/_list.html" if request.htmx.target == "request-list" else "requests/list.html"
     )

@@ -968,3 +968,16 @@ def test_status_counts_per_organisation_and_event(db: Session) -> None:
     assert incoming_b == {**dict.fromkeys(RequestStatus, 0), RequestStatus.declined: 1}
     assert outgoing_a[RequestStatus.pending] == outgoing_a[RequestStatus.declined] == 1
     assert sum(everything.values()) == 2
+
+
+def test_box_counts_are_both_boxes_status_counts(db: Session) -> None:
+    w = make_world(db)
+    svc.decline(db, ask(db, w, w.a, w.b).id or 0, w.b_user, now=NOW)
+    ask(db, w, w.c, w.a)
+
+    boxes = svc.box_counts(db, w.a)
+
+    none = dict.fromkeys(RequestStatus, 0)
+    assert boxes["outgoing"] == {**none, RequestStatus.declined: 1}
+    assert boxes["incoming"] == {**none, RequestStatus.pending: 1}
+    assert boxes["incoming"] == svc.status_counts(db, w.a, incoming=True)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from matchmaker.discovery import match_score
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matchmaker.discovery import _at_word_start, match_score
 from matchmaker.models import Organisation, OrgKind
 from matchmaker.text import fold
 
@@ -40,3 +45,14 @@ def test_match_score_ranks_name_matches_higher() -> None:
 
 def test_match_score_empty_query_matches_all() -> None:
     assert match_score(org("Bất kỳ"), "") == 1
+
+
+@given(
+    text=st.text(alphabet="abz09 -.\nđ", max_size=40),
+    token=st.text(alphabet="abz09-.đ", min_size=1, max_size=4),
+)
+def test_word_start_is_the_look_behind_rule(text: str, token: str) -> None:
+    """The search's word start (str.find and a look at the character before) is the
+    rule it replaced: the token not right after a letter or digit [0-9a-z]."""
+    expected = re.search(r"(?<![0-9a-z])" + re.escape(token), text) is not None
+    assert _at_word_start(token, text) is expected

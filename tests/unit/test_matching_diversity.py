@@ -116,3 +116,14 @@ def test_diversified_scores_are_the_plain_scores_and_nothing_scoreless() -> None
     assert all(m.score == pytest.approx(c.value(1, m.profile.id)) for m in found)
     assert c.diversified(1, limit=0) == []
     assert c.diversified(1, [99], limit=5) == []
+
+
+def test_diversified_remembered_list_is_what_a_fresh_corpus_makes() -> None:
+    profiles = [cooperative(), promotion_centre(), exporter(), *startups(12)]
+    remembered = Corpus.build(profiles)
+    first = remembered.diversified(1, limit=5)
+    remembered.diversified(1, [2, 3, 10], limit=5)  # another list in between
+    again = remembered.diversified(1, limit=5)
+    fresh = Corpus.build(profiles[::-1])  # another tuple: another corpus, nothing kept
+    assert again == first == fresh.diversified(1, limit=5)
+    assert again is not first  # a copy: the caller may change its list
