@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from matchmaker import audit
@@ -140,28 +141,52 @@ def build_board(session: Session, event: Event, zone: str = "") -> Board:
     if day is None or not tables:
         return board
     by_table = {row.table.id: row for row in board.rows}
-    rows = session.exec(
-        select(Meeting, Slot)
+    # Which meeting is now and which next at each table, from plain rows; then only
+    # those (two a table at most) as objects with their sides: the rest of a day at
+    # scale 10 is thousands of meetings, and every TV polls.
+    rest_of_day = session.execute(
+        sa_select(col(Meeting.id), col(Meeting.table_id), col(Slot.start), col(Slot.end))
         .join(Slot, col(Slot.id) == col(Meeting.slot_id))
         .join(EventSession, col(EventSession.id) == col(Slot.session_id))
         .where(
-            EventSession.day_id == day.id,
-            Meeting.status == MeetingStatus.scheduled,
+            col(EventSession.day_id) == day.id,
+            col(Meeting.status) == MeetingStatus.scheduled,
             col(Meeting.table_id).in_(list(by_table)),
             col(Slot.end) > now,
         )
-        .order_by(col(Slot.start))
+        .order_by(col(Slot.start), col(Meeting.id))
     ).all()
-    sides = _sides(session, [m for m, _ in rows])
-    for meeting, slot in rows:
-        row = by_table[meeting.table_id]
-        start, end = as_utc(slot.start), as_utc(slot.end)
+    now_at: dict[int, int] = {}
+    next_at: dict[int, int] = {}
+    for meeting_id, table_id, slot_start, slot_end in rest_of_day:
+        start, end = as_utc(slot_start), as_utc(slot_end)
         assert start is not None and end is not None
-        shown = BoardMeeting(meeting, slot, *sides(meeting))
-        if start <= now < end and row.now is None:
-            row.now = shown
-        elif start > now and row.next is None:
-            row.next = shown
+        if start <= now < end:
+            now_at.setdefault(table_id, meeting_id)
+        elif start > now:
+            next_at.setdefault(table_id, meeting_id)
+    shown_ids = set(now_at.values()) | set(next_at.values())
+    if not shown_ids:
+        return board
+    loaded = {
+        meeting.id: (meeting, slot)
+        for meeting, slot in session.exec(
+            select(Meeting, Slot)
+            .join(Slot, col(Slot.id) == col(Meeting.slot_id))
+            .where(col(Meeting.id).in_(shown_ids))
+        ).all()
+    }
+    sides = _sides(session, [m for m, _ in loaded.values()])
+
+    def shown(meeting_id: int) -> BoardMeeting:
+        meeting, slot = loaded[meeting_id]
+        return BoardMeeting(meeting, slot, *sides(meeting))
+
+    for table_id, row in by_table.items():
+        if table_id in now_at:
+            row.now = shown(now_at[table_id])
+        if table_id in next_at:
+            row.next = shown(next_at[table_id])
     return board
 
 
