@@ -458,9 +458,11 @@ class Runner:
         solver.parameters.max_time_in_seconds = max(1.0, min(10.0, self.remaining() * 0.3))
         status = solver.solve(trial)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            for i in range(len(model.proto.variables)):
-                var = model.get_int_var_from_proto_index(i)
-                model.add_hint(var, solver.value(var))
+            # the whole solution at once (one add_hint per variable costs ~0.3 s here)
+            values = list(solver.response_proto.solution)
+            hints = model.proto.solution_hint
+            hints.vars.extend(range(len(values)))
+            hints.values.extend(values)
             return
         log.debug("hint is not a complete schedule (%s)", solver.status_name(status))
         for m, xs in enumerate(v.x):
