@@ -25,21 +25,22 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("solve_run") as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "worker_host",
-                sqlmodel.sql.sqltypes.AutoString(length=255),
-                nullable=False,
-                server_default="",
-            )
-        )
-        batch_op.add_column(
-            sa.Column("heartbeat_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
-        )
-    # the default only fills existing rows; the application always writes the column
-    with op.batch_alter_table("solve_run") as batch_op:
-        batch_op.alter_column("worker_host", server_default=None)
+    # Plain ADD COLUMN, not a batch: on SQLite a batch copies the table and drops the
+    # old one, and with foreign keys on, the drop fails as soon as a schedule version
+    # points at a run (every database that has published). The empty default stays
+    # (SQLite cannot drop it without that copy); the application always writes it.
+    op.add_column(
+        "solve_run",
+        sa.Column(
+            "worker_host",
+            sqlmodel.sql.sqltypes.AutoString(length=255),
+            nullable=False,
+            server_default="",
+        ),
+    )
+    op.add_column(
+        "solve_run", sa.Column("heartbeat_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+    )
 
 
 def downgrade() -> None:

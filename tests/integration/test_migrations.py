@@ -143,3 +143,41 @@ def test_migrations_0013_moves_pre_merger_provinces_to_their_unit(empty_engine: 
         assert list(rows) == [
             "Cần Thơ", "TP. Hồ Chí Minh", "TP. Hồ Chí Minh", "Cần Thơ", "Vị Thanh", "",
         ]  # fmt: skip
+
+
+def test_migrations_0014_upgrades_a_database_that_has_published(empty_engine: Engine) -> None:
+    """A schedule version points at the run it published: on SQLite (foreign keys on)
+    a migration that copies and drops solve_run would fail here."""
+    cfg = alembic_config(empty_engine.url.render_as_string(hide_password=False))
+    with empty_engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "0013")
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO event (id, slug, name_vi, name_en, venue, city, timezone, "
+                "start_date, end_date, description_vi, description_en, rules, "
+                "require_approval, created_at) VALUES (1, 'e', 'E', 'E', '', '', "
+                "'Asia/Ho_Chi_Minh', '2023-05-18', '2023-05-20', '', '', '{}', false, "
+                "'2023-04-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO solve_run (id, event_id, parameters, status, stop_requested, "
+                "progress, objective, bound, solver_status, message, result, created_at) "
+                "VALUES (7, 1, '{}', 'finished', false, '[]', '{}', '{}', 'OPTIMAL', '', "
+                "'{}', '2023-05-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO schedule_version (id, event_id, number, kind, published_at, "
+                "assignments, run_id) VALUES (1, 1, 1, 'final', '2023-05-02', '{}', 7)"
+            )
+        )
+    upgrade(empty_engine)
+    with empty_engine.connect() as conn:
+        run = conn.execute(text("SELECT id, worker_host, heartbeat_at FROM solve_run")).one()
+        version = conn.execute(text("SELECT run_id FROM schedule_version")).scalar_one()
+    assert (tuple(run), version) == ((7, "", None), 7)
