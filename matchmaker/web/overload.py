@@ -9,6 +9,16 @@ until clients time out. This guard sheds load before that, in two cases:
   wakes more than ``max_lag`` late, the queue ahead of it is that long (reads are then
   shed for ``HOLD`` seconds, while the queue drains).
 
+Past either check, at most ``max_active`` requests are inside the application at once;
+the others wait their turn without holding anything. Pages run on the event loop and
+a request holds a pooled database connection from its first query to its commit,
+across the awaits in between; without this bound, enough requests interleaving at
+those awaits took every connection of the pool, and the next one waited for a
+connection on the loop itself, where no holder could run to give one back: every
+request of the process then hung (seen at scale 10 with 400 users). A request holds
+at most two connections (its session, and the error page's own), so ``max_active``
+of 6 stays within the engine's default pool of 15.
+
 A shed request gets a 503 with ``Retry-After`` in a few microseconds: a bilingual page
 that retries by itself, or JSON under ``/api``. Only reads are shed: a form post carries
 what someone typed, so it always waits its turn. Static files are cheap and never shed.
@@ -36,6 +46,7 @@ log = logging.getLogger("matchmaker.overload")
 TICK = 0.05  # seconds between the monitor's wake-ups
 HOLD = 1.0  # seconds a late loop keeps shedding after the monitor saw it late
 RETRY_AFTER = 2  # seconds
+ACTIVE = 6  # requests inside the application at once (see above)
 
 _PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
@@ -55,10 +66,14 @@ seconds.</p></body></html>
 class OverloadGuard:
     """ASGI middleware: sheds reads when this process is past its ceiling."""
 
-    def __init__(self, app: ASGIApp, *, max_inflight: int, max_lag: float) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_inflight: int, max_lag: float, max_active: int = ACTIVE
+    ) -> None:
         self.app = app
         self.max_inflight = max_inflight
         self.max_lag = max_lag
+        self.max_active = max_active
+        self._slots: asyncio.Semaphore | None = None  # made in the loop that serves
         self.inflight = 0
         self.lag = 0.0  # how late the monitor last woke, in seconds
         self.late_until = 0.0  # monotonic time until which the loop counts as late
@@ -82,9 +97,15 @@ class OverloadGuard:
                 )
             await _answer_busy(scope, send)
             return
+        if _static(scope):  # no database, never shed: not counted against the others
+            await self.app(scope, receive, send)
+            return
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.max_active)
         self.inflight += 1
         try:
-            await self.app(scope, receive, send)
+            async with self._slots:
+                await self.app(scope, receive, send)
         finally:
             self.inflight -= 1
 
@@ -101,9 +122,12 @@ class OverloadGuard:
                 self.late_until = now + HOLD
 
 
+def _static(scope: Scope) -> bool:
+    return str(scope.get("path", "")).startswith("/static/")
+
+
 def _sheddable(scope: Scope) -> bool:
-    path: str = scope.get("path", "")
-    return scope.get("method") in ("GET", "HEAD") and not path.startswith("/static/")
+    return scope.get("method") in ("GET", "HEAD") and not _static(scope)
 
 
 async def _answer_busy(scope: Scope, send: Send) -> None:

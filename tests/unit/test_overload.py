@@ -86,3 +86,26 @@ def test_a_late_event_loop_sheds_reads_until_it_has_caught_up() -> None:
         assert (await call(guard, "/directory"))[0] == 200
 
     asyncio.run(scenario())
+
+
+def test_at_most_max_active_requests_are_inside_the_app_and_the_rest_wait_their_turn() -> None:
+    """Each request inside the app may hold a pooled database connection across its
+    awaits: bounding them bounds the connections, so the pool is never found empty."""
+
+    async def scenario() -> None:
+        site = Downstream()
+        guard = OverloadGuard(site, max_inflight=100, max_lag=10, max_active=2)
+        held = [asyncio.create_task(call(guard, "/slow")) for _ in range(2)]
+        waiting = asyncio.create_task(call(guard, "/me/agenda"))
+        written = asyncio.create_task(call(guard, "/requests/new", method="POST"))
+        await asyncio.sleep(0.05)
+        assert site.served == []  # both slots taken: the read and the write wait, unshed
+        assert guard.inflight == 4 and guard.shed == 0
+        assert (await call(guard, "/static/css/app.css"))[0] == 200  # no slot needed
+        site.release.set()
+        assert [(await t)[0] for t in (*held, waiting, written)] == [200] * 4
+        assert sorted(site.served[1:]) == [
+            "GET /me/agenda", "GET /slow", "GET /slow", "POST /requests/new",
+        ]  # fmt: skip
+
+    asyncio.run(scenario())
