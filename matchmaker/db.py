@@ -154,6 +154,31 @@ for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollb
 def _forget_on_write(state: ORMExecuteState) -> None:
     if not state.is_select:
         state.session.info.pop(_MEMO, None)
+        state.session.info[_WROTE] = True
+
+
+# --- whether a unit of work wrote ---------------------------------------------------------------
+
+_WROTE = "matchmaker.wrote"
+
+
+def wrote(session: Session) -> bool:
+    """Whether committing ``session`` now writes: it flushed or executed a statement
+    other than a SELECT since its transaction began, or holds changes not yet flushed."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE))
+
+
+def _wrote(session: OrmSession, *_: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _ended(session: OrmSession, *_: Any) -> None:
+    session.info.pop(_WROTE, None)
+
+
+event.listen(OrmSession, "after_flush", _wrote)
+for _name in ("after_commit", "after_rollback"):
+    event.listen(OrmSession, _name, _ended)
 
 
 # SQLAlchemy's identity map holds objects weakly: an object a service loaded and let go

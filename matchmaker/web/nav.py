@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from matchmaker.models import Account, MeetingRequest, Notification, Participant, RequestStatus
 from matchmaker.web.guards import identity_of
+from matchmaker.web.unit_of_work import open_request_session
 
 EMPTY = {"unread": 0, "requests": 0}
 
@@ -47,7 +48,8 @@ def _counts(session: Session, account_id: int) -> dict[str, int]:
 def nav_counts(ctx: Context) -> dict[str, int]:
     """Jinja global for base.html. Handlers that just changed something pass
     `nav_totals` in the context (computed on their own session); otherwise one
-    query on a short session, remembered for the rest of the request."""
+    query, remembered for the rest of the request, on the request's session while its
+    unit of work is open (a page renders before it ends), else on a short session."""
     given: Any = ctx.get("nav_totals")
     if isinstance(given, dict):
         return given
@@ -62,8 +64,12 @@ def nav_counts(ctx: Context) -> dict[str, int]:
     if isinstance(cached, dict):
         return cached
     try:
-        with Session(request.app.state.engine) as session:
+        session = open_request_session(request.scope)
+        if session is not None:
             counts = _counts(session, identity.account_id)
+        else:
+            with Session(request.app.state.engine) as short:
+                counts = _counts(short, identity.account_id)
     except SQLAlchemyError:  # an error page must still render without its badges
         return dict(EMPTY)
     state["nav_counts"] = counts
