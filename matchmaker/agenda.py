@@ -11,10 +11,11 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 import icalendar
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
-from matchmaker import formats, reasons, video
+from matchmaker import availability, formats, reasons, video
 from matchmaker.clock import utcnow
+from matchmaker.db import loaded_by_id
 from matchmaker.models import (
     Event,
     Meeting,
@@ -75,15 +76,6 @@ class Agenda:
         return sum(len(day.items) for day in self.days)
 
 
-def _meetings_of(session: Session, event: Event, org: Organisation) -> Sequence[Meeting]:
-    return session.exec(
-        select(Meeting).where(
-            Meeting.event_id == event.id,
-            or_(Meeting.org_a_id == org.id, Meeting.org_b_id == org.id),
-        )
-    ).all()
-
-
 def _own_person(meeting: Meeting, org: Organisation) -> int | None:
     return meeting.person_a_id if meeting.org_a_id == org.id else meeting.person_b_id
 
@@ -111,32 +103,16 @@ def build_agenda(
     agenda.draft = open_draft(session, event)
     final = dict(version.assignments or {}) if agenda.draft and version else {}
     shown = agenda.published or agenda.draft is not None
-    agenda.team = list(
-        session.exec(
-            select(Participant)
-            .where(Participant.organisation_id == org.id)
-            .order_by(col(Participant.id))
-        )
-    )
-    meetings = _meetings_of(session, event, org)
+    agenda.team = availability.teams(session, [org.id or 0]).get(org.id or 0, [])
+    meetings: Sequence[Meeting] = availability.org_meetings(session, event, org.id or 0)
     if person is not None:
         meetings = [m for m in meetings if _own_person(m, org) in (None, person.id)]
     if not meetings:
         return agenda
     other_ids = {m.org_b_id if m.org_a_id == org.id else m.org_a_id for m in meetings}
-    orgs = {
-        o.id: o
-        for o in session.exec(select(Organisation).where(col(Organisation.id).in_(other_ids)))
-    }
-    people: dict[int, list[Participant]] = {}
-    by_id: dict[int | None, Participant] = {}
-    for rep in session.exec(
-        select(Participant)
-        .where(col(Participant.organisation_id).in_(other_ids))
-        .order_by(col(Participant.id))
-    ):
-        people.setdefault(rep.organisation_id, []).append(rep)
-        by_id[rep.id] = rep
+    orgs = loaded_by_id(session, Organisation, other_ids)
+    people = availability.teams(session, other_ids)
+    by_id: dict[int | None, Participant] = {rep.id: rep for reps in people.values() for rep in reps}
     by_id.update((rep.id, rep) for rep in agenda.team)
     slot_ids = {m.slot_id for m in meetings if m.slot_id}
     table_ids = {m.table_id for m in meetings if m.table_id}
@@ -144,11 +120,10 @@ def build_agenda(
     final = {key: place for key, place in final.items() if key in own}
     slot_ids |= {p["slot"] for p in final.values() if p.get("slot")}
     table_ids |= {p["table"] for p in final.values() if p.get("table")}
-    slots = {s.id: s for s in session.exec(select(Slot).where(col(Slot.id).in_(slot_ids)))}
-    tables = {
-        t.id: t
-        for t in session.exec(select(MeetingTable).where(col(MeetingTable.id).in_(table_ids)))
-    }
+    slots: dict[int | None, Slot] = dict(loaded_by_id(session, Slot, slot_ids).items())
+    tables: dict[int | None, MeetingTable] = dict(
+        loaded_by_id(session, MeetingTable, table_ids).items()
+    )
     zone = ZoneInfo(event.timezone)
     online_slots = video.online_sessions(session, slot_ids)
     placed: list[AgendaItem] = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, or_, select
 
 from matchmaker import notifications
-from matchmaker.db import session_memo
+from matchmaker.db import loaded_by_id, session_memo
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -387,15 +387,38 @@ class Clash:
     person: Participant | None  # the absent representative; None: the whole team
 
 
+def org_meetings(session: Session, event: Event, org_id: int) -> list[Meeting]:
+    """Every meeting of the organisation in the event, in the database's order (read
+    once per unit of work: the home page's agenda and its clash check both ask)."""
+    return session_memo(
+        session, ("org_meetings", event.id, org_id), lambda: _org_meetings(session, event, org_id)
+    )
+
+
+def _org_meetings(session: Session, event: Event, org_id: int) -> list[Meeting]:
+    query = select(Meeting).where(
+        Meeting.event_id == event.id, or_(Meeting.org_a_id == org_id, Meeting.org_b_id == org_id)
+    )
+    return list(session.exec(query))
+
+
 def _placed(session: Session, event: Event, org_ids: Iterable[int] | None = None) -> list[Meeting]:
+    ids = None if org_ids is None else list(org_ids)
+    if ids is not None and len(ids) == 1:  # one organisation's: from its meetings, by id
+        return [
+            m
+            for m in sorted(org_meetings(session, event, ids[0]), key=lambda m: m.id or 0)
+            if m.status == MeetingStatus.scheduled
+            and m.slot_id is not None
+            and m.host_confirmation != HostConfirmation.impossible
+        ]
     query = select(Meeting).where(
         Meeting.event_id == event.id,
         Meeting.status == MeetingStatus.scheduled,
         col(Meeting.slot_id).is_not(None),
         Meeting.host_confirmation != HostConfirmation.impossible,
     )
-    if org_ids is not None:
-        ids = list(org_ids)
+    if ids is not None:
         query = query.where(or_(col(Meeting.org_a_id).in_(ids), col(Meeting.org_b_id).in_(ids)))
     return list(session.exec(query.order_by(col(Meeting.id))))
 
@@ -415,10 +438,7 @@ def _bookings(
 
 
 def _slots(session: Session, meetings: Iterable[Meeting]) -> dict[int, Slot]:
-    ids = {m.slot_id for m in meetings if m.slot_id is not None}
-    if not ids:
-        return {}
-    return {s.id or 0: s for s in session.exec(select(Slot).where(col(Slot.id).in_(ids)))}
+    return loaded_by_id(session, Slot, {m.slot_id for m in meetings if m.slot_id is not None})
 
 
 def _clashes(
@@ -432,23 +452,9 @@ def _clashes(
     """``which`` (meeting ids) as rows, one per absent side, in time order."""
     chosen = [m for m in meetings if m.id in which]
     org_ids = {m.org_a_id for m in chosen} | {m.org_b_id for m in chosen}
-    orgs = (
-        {
-            o.id: o
-            for o in session.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))
-        }
-        if org_ids
-        else {}
-    )
+    orgs = loaded_by_id(session, Organisation, org_ids)
     person_ids = {p for m in chosen for p in (m.person_a_id, m.person_b_id) if p is not None}
-    people = (
-        {
-            p.id: p
-            for p in session.exec(select(Participant).where(col(Participant.id).in_(person_ids)))
-        }
-        if person_ids
-        else {}
-    )
+    people = loaded_by_id(session, Participant, person_ids)
     rows = []
     for m in chosen:
         slot = slots[m.slot_id or 0]
@@ -472,16 +478,27 @@ def _clashes(
 
 
 def _team_of(session: Session, org_ids: Iterable[int]) -> dict[int, list[Participant]]:
-    ids = list(org_ids)
-    team: dict[int, list[Participant]] = {}
-    if ids:
+    """Each organisation's representatives in id order, for those that have any (read
+    once per unit of work: the home page's agenda and clash check ask for the same)."""
+    known: dict[int, list[Participant]] = session_memo(session, "teams", dict)
+    ids = set(org_ids)
+    missing = sorted(ids - known.keys())
+    if missing:
+        known.update((org_id, []) for org_id in missing)
         for p in session.exec(
             select(Participant)
-            .where(col(Participant.organisation_id).in_(ids))
+            .where(col(Participant.organisation_id).in_(missing))
             .order_by(col(Participant.id))
         ):
-            team.setdefault(p.organisation_id, []).append(p)
-    return team
+            known[p.organisation_id].append(p)
+    present = [org_id for org_id in ids if known[org_id]]
+    present.sort(key=lambda org_id: known[org_id][0].id or 0)  # as one query in id order
+    return {org_id: list(known[org_id]) for org_id in present}
+
+
+def teams(session: Session, org_ids: Iterable[int]) -> dict[int, list[Participant]]:
+    """Each organisation's representatives in id order, for those that have any."""
+    return _team_of(session, org_ids)
 
 
 def clashes_of_change(
