@@ -64,8 +64,11 @@ def require_event(event: Event | None) -> Event:
     return event
 
 
+_FIRST_EVENT = select(Event).order_by(Event.id)  # type: ignore[arg-type]  # built once
+
+
 def provide_event(db: DB) -> Event | None:
-    return db.exec(select(Event).order_by(Event.id)).first()  # type: ignore[arg-type]
+    return db.exec(_FIRST_EVENT).first()
 
 
 # Handler parameter types: Litestar wants injected dependencies marked explicitly.
