@@ -56,6 +56,7 @@ class Grid:
     blocks: tuple[SessionBlock, ...] = ()
     session_codes: tuple[str, ...] = ()
     slots_by_session: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    day_slot_codes: tuple[tuple[int, tuple[str, ...]], ...] = ()  # each block's
     # Present days by (available_sessions, unavailable_slots): many people share a pattern.
     memo: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[int]] = field(
         default_factory=dict, compare=False, repr=False
@@ -69,6 +70,7 @@ class Grid:
             blocks=blocks,
             session_codes=tuple(b.code for b in blocks),
             slots_by_session={b.code: b.slot_codes for b in blocks},
+            day_slot_codes=tuple((b.day.number, b.slot_codes) for b in blocks),
         )
 
     def block(self, code: str) -> SessionBlock | None:
@@ -209,19 +211,57 @@ def unavailable_slots_by_participant(session: Session, event: Event) -> dict[int
     }
 
 
-def present_day_numbers(grid: Grid, participant: Participant) -> set[int]:
+def present_day_numbers(grid: Grid | DayShape, participant: Participant) -> set[int]:
     """The day numbers on which `participant` is present in at least one slot."""
     key = (tuple(participant.available_sessions), tuple(participant.unavailable_slots))
     days = grid.memo.get(key)
     if days is None:
         missing = unavailable_codes(key[0], key[1], grid.slots_by_session)
         days = frozenset(
-            block.day.number
-            for block in grid.blocks
-            if any(code not in missing for code in block.slot_codes)
+            day for day, codes in grid.day_slot_codes if any(c not in missing for c in codes)
         )
         grid.memo[key] = days
     return set(days)
+
+
+@dataclass(frozen=True)
+class DayShape:
+    """The grid as codes only (each session's day number and slot codes, in the grid's
+    order): what present days are worked out from, read in one query of plain columns
+    instead of the grid's rows (the directory's pages)."""
+
+    day_slot_codes: tuple[tuple[int, tuple[str, ...]], ...]
+    slots_by_session: dict[str, tuple[str, ...]]
+    memo: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+
+def day_shape(session: Session, event: Event) -> DayShape:
+    """The event's DayShape (read once per unit of work)."""
+    return session_memo(session, ("day_shape", event.id), lambda: _day_shape(session, event))
+
+
+def _day_shape(session: Session, event: Event) -> DayShape:
+    rows = session.exec(
+        select(Day.number, EventSession.id, EventSession.code, Slot.code)
+        .join(EventSession, col(EventSession.day_id) == col(Day.id))
+        .outerjoin(Slot, col(Slot.session_id) == col(EventSession.id))
+        .where(Day.event_id == event.id)
+        .order_by(
+            col(Day.number), col(EventSession.start), col(EventSession.id),
+            col(Slot.position), col(Slot.start),
+        )
+    ).all()  # fmt: skip
+    blocks: dict[int | None, tuple[int, str, list[str]]] = {}
+    for number, session_id, code, slot_code in rows:
+        block = blocks.setdefault(session_id, (number, code, []))
+        if slot_code is not None:
+            block[2].append(slot_code)
+    return DayShape(
+        day_slot_codes=tuple((number, tuple(codes)) for number, _, codes in blocks.values()),
+        slots_by_session={code: tuple(codes) for _, code, codes in blocks.values()},
+    )
 
 
 @dataclass(frozen=True)
