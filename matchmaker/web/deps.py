@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import anyio.to_thread
 from litestar import Request
+from litestar.concurrency import sync_to_thread
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from sqlmodel import Session, select
@@ -28,7 +28,7 @@ async def provide_db(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
         if wrote(session):
-            await anyio.to_thread.run_sync(session.commit)
+            await sync_to_thread(session.commit)  # Litestar's executor, as before
         else:
             session.commit()
     except BaseException:
