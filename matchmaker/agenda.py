@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
 import icalendar
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
-from matchmaker import formats, reasons, video
+from matchmaker import availability, formats, reasons, video
 from matchmaker.clock import utcnow
+from matchmaker.db import Latest, loaded_by_id
 from matchmaker.models import (
     Event,
     Meeting,
@@ -75,15 +76,6 @@ class Agenda:
         return sum(len(day.items) for day in self.days)
 
 
-def _meetings_of(session: Session, event: Event, org: Organisation) -> Sequence[Meeting]:
-    return session.exec(
-        select(Meeting).where(
-            Meeting.event_id == event.id,
-            or_(Meeting.org_a_id == org.id, Meeting.org_b_id == org.id),
-        )
-    ).all()
-
-
 def _own_person(meeting: Meeting, org: Organisation) -> int | None:
     return meeting.person_a_id if meeting.org_a_id == org.id else meeting.person_b_id
 
@@ -111,32 +103,16 @@ def build_agenda(
     agenda.draft = open_draft(session, event)
     final = dict(version.assignments or {}) if agenda.draft and version else {}
     shown = agenda.published or agenda.draft is not None
-    agenda.team = list(
-        session.exec(
-            select(Participant)
-            .where(Participant.organisation_id == org.id)
-            .order_by(col(Participant.id))
-        )
-    )
-    meetings = _meetings_of(session, event, org)
+    agenda.team = availability.teams(session, [org.id or 0]).get(org.id or 0, [])
+    meetings: Sequence[Meeting] = availability.org_meetings(session, event, org.id or 0)
     if person is not None:
         meetings = [m for m in meetings if _own_person(m, org) in (None, person.id)]
     if not meetings:
         return agenda
     other_ids = {m.org_b_id if m.org_a_id == org.id else m.org_a_id for m in meetings}
-    orgs = {
-        o.id: o
-        for o in session.exec(select(Organisation).where(col(Organisation.id).in_(other_ids)))
-    }
-    people: dict[int, list[Participant]] = {}
-    by_id: dict[int | None, Participant] = {}
-    for rep in session.exec(
-        select(Participant)
-        .where(col(Participant.organisation_id).in_(other_ids))
-        .order_by(col(Participant.id))
-    ):
-        people.setdefault(rep.organisation_id, []).append(rep)
-        by_id[rep.id] = rep
+    orgs = loaded_by_id(session, Organisation, other_ids)
+    people = availability.teams(session, other_ids)
+    by_id: dict[int | None, Participant] = {rep.id: rep for reps in people.values() for rep in reps}
     by_id.update((rep.id, rep) for rep in agenda.team)
     slot_ids = {m.slot_id for m in meetings if m.slot_id}
     table_ids = {m.table_id for m in meetings if m.table_id}
@@ -144,11 +120,10 @@ def build_agenda(
     final = {key: place for key, place in final.items() if key in own}
     slot_ids |= {p["slot"] for p in final.values() if p.get("slot")}
     table_ids |= {p["table"] for p in final.values() if p.get("table")}
-    slots = {s.id: s for s in session.exec(select(Slot).where(col(Slot.id).in_(slot_ids)))}
-    tables = {
-        t.id: t
-        for t in session.exec(select(MeetingTable).where(col(MeetingTable.id).in_(table_ids)))
-    }
+    slots: dict[int | None, Slot] = dict(loaded_by_id(session, Slot, slot_ids).items())
+    tables: dict[int | None, MeetingTable] = dict(
+        loaded_by_id(session, MeetingTable, table_ids).items()
+    )
     zone = ZoneInfo(event.timezone)
     online_slots = video.online_sessions(session, slot_ids)
     placed: list[AgendaItem] = []
@@ -198,7 +173,6 @@ def to_ics(agenda: Agenda, *, domain: str, title: str, locale: str = "vi") -> by
     every change, cancelled meetings kept with STATUS:CANCELLED so calendars drop them.
     Each description starts with the meeting's day and time in event time, written as
     the pages write them (`locale`), so it reads the same in any calendar's zone."""
-    zone = ZoneInfo(agenda.event.timezone)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Matchmaker//Hau Giang Startup Week//VI")
     calendar.add("version", "2.0")
@@ -210,44 +184,107 @@ def to_ics(agenda: Agenda, *, domain: str, title: str, locale: str = "vi") -> by
     if agenda.calendar_items is not None:  # a draft is open: calendars keep the final times
         items = list(agenda.calendar_items)
     items += [item for item in agenda.cancelled if item.slot is not None]
-    stamp = utcnow()
-    for item in items:
-        assert item.slot is not None
-        vevent = icalendar.Event()
-        vevent.add("uid", _uid(item.meeting, domain))
-        vevent.add("dtstamp", stamp)
-        vevent.add("dtstart", item.slot.start.astimezone(zone))
-        vevent.add("dtend", item.slot.end.astimezone(zone))
-        vevent.add("summary", f"B2B: {item.counterpart.name}")
-        where = agenda.event.venue
-        if item.table is not None:
-            # the zone tells people which hall or floor to walk to before the table
-            table = f"{item.table.name} ({item.table.zone})" if item.table.zone else item.table.name
-            where = f"{table} – {where}" if where else table
-        if item.video_url:  # an online meeting takes place at its link
-            where = item.video_url
-            vevent.add("url", item.video_url)
-        vevent.add("location", where)
-        contacts = "\n".join(
-            " · ".join(x for x in (p.full_name, p.title, p.email, p.phone) if x)
-            for p in item.counterpart_people
-        )
-        when = (
-            f"{formats.format_date(item.slot.start, locale, agenda.event.timezone)} "
-            f"{formats.format_time_range(item.slot.start, item.slot.end, locale, zone.key)}"
-            f" ({zone.key})"
-        )
-        text = f"{when}\n{item.counterpart.name}\n{contacts}".strip()
-        vevent.add("description", f"{text}\n{item.video_url}" if item.video_url else text)
-        vevent.add("sequence", item.meeting.sequence)
-        vevent.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
-        vevent.add("last-modified", item.meeting.updated_at)
-        calendar.add_component(vevent)
-    for tzid in sorted(calendar.get_missing_tzids()):
+    stamp_line = b"\r\nDTSTAMP:" + icalendar.vDatetime(utcnow()).to_ical() + b"\r\n"
+    events = [_vevent(_vevent_inputs(agenda, item, domain, locale)) for item in items]
+    tzids: set[str] = set().union(*(tzids for _, tzids in events))
+    for tzid in sorted(tzids):
         vtimezone = _vtimezone(tzid)
         if vtimezone is not None:
-            calendar.subcomponents.insert(len(calendar.timezones), vtimezone)
-    return calendar.to_ical()
+            calendar.add_component(vtimezone)
+    # What the calendar with its events would write: its lines, each event's, its end.
+    head = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    assert head.endswith(end)
+    body = b"".join(lines.replace(_STAMP_PLACEHOLDER, stamp_line, 1) for lines, _ in events)
+    return head[: -len(end)] + body + end
+
+
+@dataclass(frozen=True)
+class _VeventInputs:
+    """Everything one VEVENT is written from (its DTSTAMP aside): the key its text is
+    kept under, so a kept text is the one these values give, whichever process wrote it."""
+
+    uid: str
+    start: str  # repr of the datetimes: the instant and its zone, as written
+    end: str
+    zone: str
+    summary: str
+    venue: str
+    table: tuple[str, str] | None
+    video_url: str
+    contacts: tuple[tuple[str, str, str, str], ...]
+    counterpart: str
+    locale: str
+    timezone: str
+    sequence: int
+    cancelled: bool
+    modified: str
+    values: tuple[object, ...] = field(compare=False, hash=False, repr=False)
+
+
+def _vevent_inputs(agenda: Agenda, item: AgendaItem, domain: str, locale: str) -> _VeventInputs:
+    assert item.slot is not None
+    slot, meeting = item.slot, item.meeting
+    table = (item.table.name, item.table.zone) if item.table is not None else None
+    contacts = tuple((p.full_name, p.title, p.email, p.phone) for p in item.counterpart_people)
+    return _VeventInputs(
+        uid=_uid(meeting, domain), start=repr(slot.start), end=repr(slot.end),
+        zone=agenda.event.timezone, summary=f"B2B: {item.counterpart.name}",
+        venue=agenda.event.venue, table=table, video_url=item.video_url, contacts=contacts,
+        counterpart=item.counterpart.name, locale=locale, timezone=agenda.event.timezone,
+        sequence=meeting.sequence, cancelled=item.cancelled, modified=repr(meeting.updated_at),
+        values=(slot.start, slot.end, meeting.updated_at),
+    )  # fmt: skip
+
+
+# The DTSTAMP (the time of writing) of a kept event text, replaced on every writing.
+_STAMP_PLACEHOLDER = b"\r\nDTSTAMP:19700101T000000Z\r\n"
+_STAMP_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+_vevents: Latest[_VeventInputs, tuple[bytes, frozenset[str]]] = Latest(4096)
+
+
+def _vevent(inputs: _VeventInputs) -> tuple[bytes, frozenset[str]]:
+    """One meeting's VEVENT text (a placeholder DTSTAMP) and the zones it names, written
+    once per process for the same values: icalendar took half an agenda file's time."""
+    return _vevents.get(inputs, lambda: _write_vevent(inputs))
+
+
+def _write_vevent(inputs: _VeventInputs) -> tuple[bytes, frozenset[str]]:
+    start, end, modified = inputs.values
+    assert isinstance(start, datetime) and isinstance(end, datetime)
+    zone = ZoneInfo(inputs.zone)
+    vevent = icalendar.Event()
+    vevent.add("uid", inputs.uid)
+    vevent.add("dtstamp", _STAMP_TIME)
+    vevent.add("dtstart", start.astimezone(zone))
+    vevent.add("dtend", end.astimezone(zone))
+    vevent.add("summary", inputs.summary)
+    where = inputs.venue
+    if inputs.table is not None:
+        # the zone tells people which hall or floor to walk to before the table
+        name, table_zone = inputs.table
+        table = f"{name} ({table_zone})" if table_zone else name
+        where = f"{table} – {where}" if where else table
+    if inputs.video_url:  # an online meeting takes place at its link
+        where = inputs.video_url
+        vevent.add("url", inputs.video_url)
+    vevent.add("location", where)
+    contacts = "\n".join(" · ".join(x for x in person if x) for person in inputs.contacts)
+    when = (
+        f"{formats.format_date(start, inputs.locale, inputs.timezone)} "
+        f"{formats.format_time_range(start, end, inputs.locale, zone.key)}"
+        f" ({zone.key})"
+    )
+    text = f"{when}\n{inputs.counterpart}\n{contacts}".strip()
+    vevent.add("description", f"{text}\n{inputs.video_url}" if inputs.video_url else text)
+    vevent.add("sequence", inputs.sequence)
+    vevent.add("status", "CANCELLED" if inputs.cancelled else "CONFIRMED")
+    vevent.add("last-modified", modified)
+    alone = icalendar.Calendar()
+    alone.add_component(vevent)
+    lines = vevent.to_ical()
+    assert lines.count(_STAMP_PLACEHOLDER) == 1
+    return lines, frozenset(alone.get_missing_tzids())
 
 
 @lru_cache(maxsize=16)

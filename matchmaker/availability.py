@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, or_, select
 
 from matchmaker import notifications
-from matchmaker.db import session_memo
+from matchmaker.db import loaded_by_id, session_memo
 from matchmaker.errors import DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -56,6 +56,7 @@ class Grid:
     blocks: tuple[SessionBlock, ...] = ()
     session_codes: tuple[str, ...] = ()
     slots_by_session: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    day_slot_codes: tuple[tuple[int, tuple[str, ...]], ...] = ()  # each block's
     # Present days by (available_sessions, unavailable_slots): many people share a pattern.
     memo: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[int]] = field(
         default_factory=dict, compare=False, repr=False
@@ -69,6 +70,7 @@ class Grid:
             blocks=blocks,
             session_codes=tuple(b.code for b in blocks),
             slots_by_session={b.code: b.slot_codes for b in blocks},
+            day_slot_codes=tuple((b.day.number, b.slot_codes) for b in blocks),
         )
 
     def block(self, code: str) -> SessionBlock | None:
@@ -209,19 +211,57 @@ def unavailable_slots_by_participant(session: Session, event: Event) -> dict[int
     }
 
 
-def present_day_numbers(grid: Grid, participant: Participant) -> set[int]:
+def present_day_numbers(grid: Grid | DayShape, participant: Participant) -> set[int]:
     """The day numbers on which `participant` is present in at least one slot."""
     key = (tuple(participant.available_sessions), tuple(participant.unavailable_slots))
     days = grid.memo.get(key)
     if days is None:
         missing = unavailable_codes(key[0], key[1], grid.slots_by_session)
         days = frozenset(
-            block.day.number
-            for block in grid.blocks
-            if any(code not in missing for code in block.slot_codes)
+            day for day, codes in grid.day_slot_codes if any(c not in missing for c in codes)
         )
         grid.memo[key] = days
     return set(days)
+
+
+@dataclass(frozen=True)
+class DayShape:
+    """The grid as codes only (each session's day number and slot codes, in the grid's
+    order): what present days are worked out from, read in one query of plain columns
+    instead of the grid's rows (the directory's pages)."""
+
+    day_slot_codes: tuple[tuple[int, tuple[str, ...]], ...]
+    slots_by_session: dict[str, tuple[str, ...]]
+    memo: dict[tuple[tuple[str, ...], tuple[str, ...]], frozenset[int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+
+def day_shape(session: Session, event: Event) -> DayShape:
+    """The event's DayShape (read once per unit of work)."""
+    return session_memo(session, ("day_shape", event.id), lambda: _day_shape(session, event))
+
+
+def _day_shape(session: Session, event: Event) -> DayShape:
+    rows = session.exec(
+        select(Day.number, EventSession.id, EventSession.code, Slot.code)
+        .join(EventSession, col(EventSession.day_id) == col(Day.id))
+        .outerjoin(Slot, col(Slot.session_id) == col(EventSession.id))
+        .where(Day.event_id == event.id)
+        .order_by(
+            col(Day.number), col(EventSession.start), col(EventSession.id),
+            col(Slot.position), col(Slot.start),
+        )
+    ).all()  # fmt: skip
+    blocks: dict[int | None, tuple[int, str, list[str]]] = {}
+    for number, session_id, code, slot_code in rows:
+        block = blocks.setdefault(session_id, (number, code, []))
+        if slot_code is not None:
+            block[2].append(slot_code)
+    return DayShape(
+        day_slot_codes=tuple((number, tuple(codes)) for number, _, codes in blocks.values()),
+        slots_by_session={code: tuple(codes) for _, code, codes in blocks.values()},
+    )
 
 
 @dataclass(frozen=True)
@@ -387,15 +427,38 @@ class Clash:
     person: Participant | None  # the absent representative; None: the whole team
 
 
+def org_meetings(session: Session, event: Event, org_id: int) -> list[Meeting]:
+    """Every meeting of the organisation in the event, in the database's order (read
+    once per unit of work: the home page's agenda and its clash check both ask)."""
+    return session_memo(
+        session, ("org_meetings", event.id, org_id), lambda: _org_meetings(session, event, org_id)
+    )
+
+
+def _org_meetings(session: Session, event: Event, org_id: int) -> list[Meeting]:
+    query = select(Meeting).where(
+        Meeting.event_id == event.id, or_(Meeting.org_a_id == org_id, Meeting.org_b_id == org_id)
+    )
+    return list(session.exec(query))
+
+
 def _placed(session: Session, event: Event, org_ids: Iterable[int] | None = None) -> list[Meeting]:
+    ids = None if org_ids is None else list(org_ids)
+    if ids is not None and len(ids) == 1:  # one organisation's: from its meetings, by id
+        return [
+            m
+            for m in sorted(org_meetings(session, event, ids[0]), key=lambda m: m.id or 0)
+            if m.status == MeetingStatus.scheduled
+            and m.slot_id is not None
+            and m.host_confirmation != HostConfirmation.impossible
+        ]
     query = select(Meeting).where(
         Meeting.event_id == event.id,
         Meeting.status == MeetingStatus.scheduled,
         col(Meeting.slot_id).is_not(None),
         Meeting.host_confirmation != HostConfirmation.impossible,
     )
-    if org_ids is not None:
-        ids = list(org_ids)
+    if ids is not None:
         query = query.where(or_(col(Meeting.org_a_id).in_(ids), col(Meeting.org_b_id).in_(ids)))
     return list(session.exec(query.order_by(col(Meeting.id))))
 
@@ -415,10 +478,7 @@ def _bookings(
 
 
 def _slots(session: Session, meetings: Iterable[Meeting]) -> dict[int, Slot]:
-    ids = {m.slot_id for m in meetings if m.slot_id is not None}
-    if not ids:
-        return {}
-    return {s.id or 0: s for s in session.exec(select(Slot).where(col(Slot.id).in_(ids)))}
+    return loaded_by_id(session, Slot, {m.slot_id for m in meetings if m.slot_id is not None})
 
 
 def _clashes(
@@ -432,23 +492,9 @@ def _clashes(
     """``which`` (meeting ids) as rows, one per absent side, in time order."""
     chosen = [m for m in meetings if m.id in which]
     org_ids = {m.org_a_id for m in chosen} | {m.org_b_id for m in chosen}
-    orgs = (
-        {
-            o.id: o
-            for o in session.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))
-        }
-        if org_ids
-        else {}
-    )
+    orgs = loaded_by_id(session, Organisation, org_ids)
     person_ids = {p for m in chosen for p in (m.person_a_id, m.person_b_id) if p is not None}
-    people = (
-        {
-            p.id: p
-            for p in session.exec(select(Participant).where(col(Participant.id).in_(person_ids)))
-        }
-        if person_ids
-        else {}
-    )
+    people = loaded_by_id(session, Participant, person_ids)
     rows = []
     for m in chosen:
         slot = slots[m.slot_id or 0]
@@ -472,16 +518,27 @@ def _clashes(
 
 
 def _team_of(session: Session, org_ids: Iterable[int]) -> dict[int, list[Participant]]:
-    ids = list(org_ids)
-    team: dict[int, list[Participant]] = {}
-    if ids:
+    """Each organisation's representatives in id order, for those that have any (read
+    once per unit of work: the home page's agenda and clash check ask for the same)."""
+    known: dict[int, list[Participant]] = session_memo(session, "teams", dict)
+    ids = set(org_ids)
+    missing = sorted(ids - known.keys())
+    if missing:
+        known.update((org_id, []) for org_id in missing)
         for p in session.exec(
             select(Participant)
-            .where(col(Participant.organisation_id).in_(ids))
+            .where(col(Participant.organisation_id).in_(missing))
             .order_by(col(Participant.id))
         ):
-            team.setdefault(p.organisation_id, []).append(p)
-    return team
+            known[p.organisation_id].append(p)
+    present = [org_id for org_id in ids if known[org_id]]
+    present.sort(key=lambda org_id: known[org_id][0].id or 0)  # as one query in id order
+    return {org_id: list(known[org_id]) for org_id in present}
+
+
+def teams(session: Session, org_ids: Iterable[int]) -> dict[int, list[Participant]]:
+    """Each organisation's representatives in id order, for those that have any."""
+    return _team_of(session, org_ids)
 
 
 def clashes_of_change(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
@@ -126,6 +126,7 @@ _MEMO = "matchmaker.memo"
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+M = TypeVar("M")
 
 
 def session_memo(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
@@ -154,6 +155,51 @@ for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollb
 def _forget_on_write(state: ORMExecuteState) -> None:
     if not state.is_select:
         state.session.info.pop(_MEMO, None)
+        state.session.info[_WROTE] = True
+
+
+def loaded_by_id(session: Session, model: type[M], ids: Iterable[int]) -> dict[int, M]:
+    """Rows of ``model`` by primary key: those the session holds already and up to date
+    (a keep_loaded session holds what it read) without a query, the rest in one. The
+    same objects a query would give (it would not refresh them either)."""
+    found: dict[int, M] = {}
+    missing = []
+    changing = bool(session.new or session.dirty or session.deleted)  # a query flushes first
+    for key in set(ids):
+        held = session.identity_map.get(session.identity_key(model, key))
+        if held is not None and not changing and not inspect(held).expired_attributes:
+            found[key] = cast(M, held)
+        else:
+            missing.append(key)
+    if missing:
+        key_column = inspect(model).primary_key[0]
+        query = select(model).where(key_column.in_(sorted(missing)))
+        found.update((int(getattr(row, key_column.key)), row) for row in session.scalars(query))
+    return found
+
+
+# --- whether a unit of work wrote ---------------------------------------------------------------
+
+_WROTE = "matchmaker.wrote"
+
+
+def wrote(session: Session) -> bool:
+    """Whether committing ``session`` now writes: it flushed or executed a statement
+    other than a SELECT since its transaction began, or holds changes not yet flushed."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_WROTE))
+
+
+def _wrote(session: OrmSession, *_: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _ended(session: OrmSession, *_: Any) -> None:
+    session.info.pop(_WROTE, None)
+
+
+event.listen(OrmSession, "after_flush", _wrote)
+for _name in ("after_commit", "after_rollback"):
+    event.listen(OrmSession, _name, _ended)
 
 
 # SQLAlchemy's identity map holds objects weakly: an object a service loaded and let go

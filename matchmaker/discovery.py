@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import String, type_coerce
 from sqlmodel import Session, col, select
 
-from matchmaker.availability import Grid, event_grid, present_day_numbers
+from matchmaker.availability import DayShape, day_shape, present_day_numbers
 from matchmaker.db import Latest
 from matchmaker.directory import Page
 from matchmaker.errors import NotFound
@@ -230,7 +230,7 @@ def filter_options(session: Session, event: Event) -> FilterOptions:
     )
 
 
-def _org_days(session: Session, grid: Grid, org_ids: list[int]) -> dict[int, set[int]]:
+def _org_days(session: Session, grid: DayShape, org_ids: list[int]) -> dict[int, set[int]]:
     days: dict[int, set[int]] = {i: set() for i in org_ids}
     if not org_ids:
         return days
@@ -332,7 +332,7 @@ def search_organisations(
     if filters.seeks:
         candidates = [o for o in candidates if filters.seeks in o.seeks]
     if filters.day is not None:
-        present = _org_days(session, event_grid(session, event), [o.id for o in candidates if o.id])
+        present = _org_days(session, day_shape(session, event), [o.id for o in candidates if o.id])
         candidates = [o for o in candidates if o.id and filters.day in present[o.id]]
     query = fold(filters.q)
     scored = [(_match_score(o.texts, query), o) for o in candidates]
@@ -426,7 +426,7 @@ def organisation_page(
             .order_by(col(Participant.id))
         )
     )
-    grid = event_grid(session, event)
+    grid = day_shape(session, event)
     days: set[int] = set()
     for person in people:
         days |= present_day_numbers(grid, person)

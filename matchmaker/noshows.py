@@ -34,6 +34,7 @@ from sqlmodel import Session, col, or_, select
 
 from matchmaker import audit
 from matchmaker.clock import as_utc, utcnow
+from matchmaker.db import loaded_by_id
 from matchmaker.errors import Conflict, DomainError, NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import (
@@ -71,11 +72,11 @@ def reportable_ids(session: Session, event: Event, meetings: Sequence[Meeting]) 
     slot_ids = {m.slot_id for m in meetings if m.slot_id and m.status is MeetingStatus.scheduled}
     if not slot_ids:
         return set()
-    slots = {s.id: s for s in session.exec(select(Slot).where(col(Slot.id).in_(slot_ids)))}
+    slots = loaded_by_id(session, Slot, slot_ids)  # the agenda's, mostly
     return {
         m.id
         for m in meetings
-        if m.id is not None and may_report(m, slots.get(m.slot_id), event, now)
+        if m.id is not None and may_report(m, slots.get(m.slot_id or 0), event, now)
     }
 
 

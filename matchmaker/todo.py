@@ -136,6 +136,8 @@ def participant_todo(
         todo.slots_waiting = sum(
             1 for row in pending if row.meeting.host_confirmation == HostConfirmation.pending
         )
+    # The slot grid first: the agenda and the clash check then find their slots loaded.
+    grid = availability.event_grid(session, event)
     agenda = build_agenda(session, event, org, participant)
     zone = ZoneInfo(event.timezone)
     today = todo.now.astimezone(zone).date()
@@ -149,7 +151,6 @@ def participant_todo(
                 todo.next_meeting = item
     todo.clashes = availability.event_clashes(session, event, [org.id or 0])
     todo.missing = missing_from_profile(org)
-    grid = availability.event_grid(session, event)
     todo.sessions_total = len(grid.session_codes)
     todo.sessions_attended = len(availability.presence(grid, participant).sessions)
     return todo

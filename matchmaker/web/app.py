@@ -66,6 +66,7 @@ from matchmaker.web.nav import nav_counts
 from matchmaker.web.overload import OverloadGuard
 from matchmaker.web.render import configure_environment
 from matchmaker.web.session_cookie import IdentityMiddleware, SessionSigner
+from matchmaker.web.unit_of_work import RequestSessionMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         ],
         state=state,
         dependencies={
-            "db": Provide(provide_db),
+            "db": Provide(provide_db),  # an async generator: ended on the loop
             "account": Provide(provide_account, sync_to_thread=False),
             "user": Provide(provide_user, sync_to_thread=False),
             "event": Provide(provide_event, sync_to_thread=False),
@@ -188,7 +189,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 IdentityMiddleware,
                 signer=state.signer,
                 default_locale=settings.default_locale,
-            )
+            ),
+            RequestSessionMiddleware,
         ],
         csrf_config=CSRFConfig(
             secret=secret,

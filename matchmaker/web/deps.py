@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 from litestar import Request
-from litestar.datastructures import State
+from litestar.concurrency import sync_to_thread
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from sqlmodel import Session, select
 
 from matchmaker import accounts
-from matchmaker.db import keep_loaded
+from matchmaker.db import wrote
 from matchmaker.errors import NotFound
 from matchmaker.i18n import N_
 from matchmaker.models import Account, Event
 from matchmaker.web.guards import identity_of
+from matchmaker.web.unit_of_work import end_request_session, request_session
 
 
-def provide_db(state: State) -> Iterator[Session]:
-    """The request's unit of work: committed when the handler succeeds. It keeps what
-    it loads (matchmaker.db.keep_loaded): services asking for one row by key read it once."""
-    with keep_loaded(Session(state.engine, expire_on_commit=False)) as session:
-        try:
-            yield session
+async def provide_db(request: Request) -> AsyncIterator[Session]:
+    """The request's unit of work (matchmaker.web.unit_of_work: the session the guard
+    read the account on), committed when the handler succeeds. Asynchronous so that
+    Litestar ends it on the loop, not through a worker thread, when nothing was written;
+    a commit that writes still waits for the database in a thread."""
+    session = request_session(request)
+    try:
+        yield session
+        if wrote(session):
+            await sync_to_thread(session.commit)  # Litestar's executor, as before
+        else:
             session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        end_request_session(request.scope)
 
 
 def provide_account(request: Request, db: DB) -> Account | None:
@@ -56,8 +64,11 @@ def require_event(event: Event | None) -> Event:
     return event
 
 
+_FIRST_EVENT = select(Event).order_by(Event.id)  # type: ignore[arg-type]  # built once
+
+
 def provide_event(db: DB) -> Event | None:
-    return db.exec(select(Event).order_by(Event.id)).first()  # type: ignore[arg-type]
+    return db.exec(_FIRST_EVENT).first()
 
 
 # Handler parameter types: Litestar wants injected dependencies marked explicitly.

@@ -3,7 +3,8 @@
 A guard reads the identity the session middleware found in the cookie and checks it
 against the account (active, same role, session not ended by a sign-out), so a route
 that never asks who the user is still refuses an ended session. The guards are async
-and look the account up by primary key; Litestar awaits them directly.
+and look the account up by primary key on the request's session (web.unit_of_work),
+which the handler then uses: the account is read once per request.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from sqlmodel import Session
 
 from matchmaker import accounts
 from matchmaker.models import Account
 from matchmaker.web.session_cookie import Identity
+from matchmaker.web.unit_of_work import request_session
 
 
 def identity_of(connection: ASGIConnection) -> Identity | None:
@@ -28,14 +29,13 @@ def current_identity(connection: ASGIConnection) -> Identity | None:
     identity = identity_of(connection)
     if identity is None:
         return None
-    with Session(connection.app.state.engine) as session:
-        account = session.get(Account, identity.account_id)
-        current = (
-            account is not None
-            and account.active
-            and account.role.value == identity.role
-            and accounts.session_is_current(account, identity.generation)
-        )
+    account = request_session(connection).get(Account, identity.account_id)
+    current = (
+        account is not None
+        and account.active
+        and account.role.value == identity.role
+        and accounts.session_is_current(account, identity.generation)
+    )
     return identity if current else None
 
 

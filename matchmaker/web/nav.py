@@ -7,12 +7,13 @@ from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from sqlalchemy import func
+from sqlalchemy import Integer, Select, bindparam, func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from matchmaker.models import Account, MeetingRequest, Notification, Participant, RequestStatus
 from matchmaker.web.guards import identity_of
+from matchmaker.web.unit_of_work import open_request_session
 
 EMPTY = {"unread": 0, "requests": 0}
 
@@ -25,6 +26,13 @@ def nav_counts_for(session: Session, account: Account | None) -> dict[str, int]:
 
 
 def _counts(session: Session, account_id: int) -> dict[str, int]:
+    row = session.exec(_COUNTS, params={"account_id": account_id}).one()  # type: ignore[call-overload]
+    return {"unread": int(row[0] or 0), "requests": int(row[1] or 0)}
+
+
+def _counts_statement() -> Select[tuple[int, int]]:
+    """Built once (building it took longer than running it): the account a parameter."""
+    account_id = bindparam("account_id", type_=Integer)
     unread = (
         select(func.count())
         .select_from(Notification)
@@ -39,15 +47,18 @@ def _counts(session: Session, account_id: int) -> dict[str, int]:
         .where(Account.id == account_id, MeetingRequest.status == RequestStatus.pending)
         .scalar_subquery()
     )
-    row = session.exec(select(unread, pending)).one()
-    return {"unread": int(row[0] or 0), "requests": int(row[1] or 0)}
+    return select(unread, pending)
+
+
+_COUNTS = _counts_statement()
 
 
 @pass_context
 def nav_counts(ctx: Context) -> dict[str, int]:
     """Jinja global for base.html. Handlers that just changed something pass
     `nav_totals` in the context (computed on their own session); otherwise one
-    query on a short session, remembered for the rest of the request."""
+    query, remembered for the rest of the request, on the request's session while its
+    unit of work is open (a page renders before it ends), else on a short session."""
     given: Any = ctx.get("nav_totals")
     if isinstance(given, dict):
         return given
@@ -62,8 +73,12 @@ def nav_counts(ctx: Context) -> dict[str, int]:
     if isinstance(cached, dict):
         return cached
     try:
-        with Session(request.app.state.engine) as session:
+        session = open_request_session(request.scope)
+        if session is not None:
             counts = _counts(session, identity.account_id)
+        else:
+            with Session(request.app.state.engine) as short:
+                counts = _counts(short, identity.account_id)
     except SQLAlchemyError:  # an error page must still render without its badges
         return dict(EMPTY)
     state["nav_counts"] = counts

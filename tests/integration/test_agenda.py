@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 from litestar.testing import TestClient
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
+from matchmaker.clock import utcnow
 from matchmaker.models import (
     Meeting,
     MeetingStatus,
@@ -90,6 +91,27 @@ def test_agenda_ics_has_timezone_stable_uid_and_sequence(client: TestClient, db:
     assert str(vevent["location"]) == f"{table.name} (Sảnh A) – Vị Thanh, Hậu Giang"
     uids = [str(e["uid"]) for e in icalendar.Calendar.from_ical(second.content).walk("VEVENT")]
     assert uids == [str(vevent["uid"])]
+
+
+def test_agenda_ics_follows_a_change_made_elsewhere_and_stamps_the_time_of_writing(
+    client: TestClient, db: Session
+) -> None:
+    _, _, investor, startup_account, _, meeting, _, table = _arrange(db, publish=True)
+    sign_in_as(client, startup_account, db)
+    client.get("/me/agenda/agenda.ics")  # the meeting's text is kept by this process
+    investor.name = "Quỹ Đầu tư Cần Thơ"  # another session: what any process may do
+    table.zone = "Sảnh B"
+    meeting.sequence += 1
+    db.commit()
+
+    vevent = icalendar.Calendar.from_ical(client.get("/me/agenda/agenda.ics").content).walk(
+        "VEVENT"
+    )[0]
+
+    assert str(vevent["summary"]) == "B2B: Quỹ Đầu tư Cần Thơ"
+    assert str(vevent["location"]) == f"{table.name} (Sảnh B) – Vị Thanh, Hậu Giang"
+    assert int(vevent["sequence"]) == 3
+    assert abs(vevent.decoded("dtstamp") - utcnow()) < timedelta(minutes=1)
 
 
 def test_agenda_ics_sends_cancelled_meeting_as_cancelled(client: TestClient, db: Session) -> None:

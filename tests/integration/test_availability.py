@@ -5,7 +5,13 @@ from __future__ import annotations
 from litestar.testing import TestClient
 from sqlmodel import Session
 
-from matchmaker.availability import unavailable_slot_codes, unavailable_slots_by_participant
+from matchmaker.availability import (
+    day_shape,
+    event_grid,
+    present_day_numbers,
+    unavailable_slot_codes,
+    unavailable_slots_by_participant,
+)
 from tests.conftest import post_form, sign_in_as
 from tests.factories import make_event, make_org, make_participant
 
@@ -176,3 +182,27 @@ def test_unknown_session_code_answers_404(client: TestClient, db: Session) -> No
         client, "/me/availability", {"rep": str(person.id), "mark": "session:d9-pm:0"}
     )
     assert response.status_code == 404
+
+
+def test_day_shape_gives_the_grid_s_present_days(db: Session) -> None:
+    event = make_event(db, slots_per_session=2)
+    org = make_org(db, event, "Mekong Agritech")
+    marks = [
+        ([], []),  # every session
+        (["d1-am"], []),  # the first day only
+        (["d2-am"], ["d2-am-01", "d2-am-02"]),  # every slot of its session missed
+        (["d2-am"], ["d2-am-01"]),
+    ]
+    people = []
+    for sessions, slots in marks:
+        person, _ = make_participant(db, org, "Trần Thị Bình")
+        person.available_sessions, person.unavailable_slots = sessions, slots
+        people.append(person)
+    db.commit()
+
+    grid, shape = event_grid(db, event), day_shape(db, event)
+
+    by_grid = [present_day_numbers(grid, p) for p in people]
+    assert [present_day_numbers(shape, p) for p in people] == by_grid
+    assert by_grid == [{1, 2}, {1}, set(), {2}]
+    assert shape.slots_by_session == grid.slots_by_session
