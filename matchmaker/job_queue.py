@@ -123,17 +123,21 @@ def procrastinate_app(engine: Engine) -> Any:
         return app
 
 
+def _defer(engine: Engine, task: str, **arguments: int) -> None:
+    # Opened for the one deferral: jobs and solves are asked for a few times an hour,
+    # and no pool is left behind in every web process.
+    ensure_schema(engine)
+    with procrastinate_app(engine).open() as app:
+        app.tasks[task].defer(**arguments)
+
+
 def enqueue(engine: Engine, job_id: int) -> None:
     """Hand a committed, queued job to its queue (on SQLite the workers find it alone).
     A queue that cannot take it leaves the job failed, to be retried from its page."""
     if not uses_procrastinate(engine):
         return
     try:
-        ensure_schema(engine)
-        # Opened for the one deferral: jobs are asked for a few times an hour, and no
-        # pool is left behind in every web process.
-        with procrastinate_app(engine).open() as app:
-            app.tasks[TASK_NAME].defer(job_id=job_id)
+        _defer(engine, TASK_NAME, job_id=job_id)
     except Exception as exc:
         log.exception("job %s: could not be queued", job_id)
         with session_scope(engine) as session:
@@ -157,12 +161,10 @@ def start_solve(
         return solve_worker.start_solve(engine, event_id, params, by_account)
     run_id = solve_worker.start_solve(engine, event_id, params, by_account, launch=False)
     try:
-        ensure_schema(engine)
-        with procrastinate_app(engine).open() as app:
-            app.tasks[SOLVE_TASK].defer(run_id=run_id)
+        _defer(engine, SOLVE_TASK, run_id=run_id)
     except Exception as exc:
         log.exception("solve run %s: could not be queued", run_id)
-        solve_worker.fail_queued(engine, run_id, f"could not be queued: {type(exc).__name__}")
+        solve_worker.fail_run(engine, run_id, f"could not be queued: {type(exc).__name__}")
         raise DomainError(N_("The solve could not be queued.")) from exc
     return run_id
 

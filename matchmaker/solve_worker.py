@@ -247,7 +247,7 @@ def _spawn(engine: Engine, run_id: int) -> subprocess.Popen[bytes]:
             close_fds=True,
         )
     except OSError as exc:
-        _finish_failed(engine, run_id, f"could not start the solve process: {exc}")
+        fail_run(engine, run_id, f"could not start the solve process: {exc}")
         raise DomainError(N_("The solve process could not be started.")) from exc
     _collect()
     _children[process.pid] = process
@@ -338,12 +338,8 @@ def reap_dead_runs(session: Session, event_id: int | None = None) -> list[int]:
     return reaped
 
 
-def fail_queued(engine: Engine, run_id: int, message: str) -> None:
-    """End a run that never started (its queue refused it)."""
-    _finish_failed(engine, run_id, message)
-
-
-def _finish_failed(engine: Engine, run_id: int, message: str) -> None:
+def fail_run(engine: Engine, run_id: int, message: str) -> None:
+    """Mark a run failed with ``message`` (its process or its queue could not run it)."""
     with session_scope(engine) as session:
         session.execute(
             update(SolveRun)
@@ -574,7 +570,7 @@ def run_worker(run_id: int, url: str) -> int:
         if monitor is not None:
             monitor.join(timeout=5)
         try:
-            _finish_failed(engine, run_id, _failure_message(exc))
+            fail_run(engine, run_id, _failure_message(exc))
         except Exception:
             log.exception("solve run %s: could not record the failure", run_id)
         return 1

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import SQLModel
 
 import matchmaker.models  # noqa: F401  (registers every table)
@@ -109,21 +109,26 @@ def test_migrations_0007_removes_sign_in_links_kept_in_the_outbox(empty_engine: 
     assert [tuple(row) for row in rows] == [(1, "", 72), (2, "", None), (3, "/me/agenda", None)]
 
 
+def _insert_event(conn: Connection) -> None:
+    """Event 1, as the columns stood at 0012-0013."""
+    conn.execute(
+        text(
+            "INSERT INTO event (id, slug, name_vi, name_en, venue, city, timezone, "
+            "start_date, end_date, description_vi, description_en, rules, "
+            "require_approval, created_at) VALUES (1, 'e', 'E', 'E', '', '', "
+            "'Asia/Ho_Chi_Minh', '2023-05-18', '2023-05-20', '', '', '{}', false, "
+            "'2023-04-01')"
+        )
+    )
+
+
 def test_migrations_0013_moves_pre_merger_provinces_to_their_unit(empty_engine: Engine) -> None:
     cfg = alembic_config(empty_engine.url.render_as_string(hide_password=False))
     with empty_engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "0012")
     with empty_engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO event (id, slug, name_vi, name_en, venue, city, timezone, "
-                "start_date, end_date, description_vi, description_en, rules, "
-                "require_approval, created_at) VALUES (1, 'e', 'E', 'E', '', '', "
-                "'Asia/Ho_Chi_Minh', '2023-05-18', '2023-05-20', '', '', '{}', false, "
-                "'2023-04-01')"
-            )
-        )
+        _insert_event(conn)
         for org_id, province in enumerate(
             ["Hậu Giang", "TP HCM", "Bình Dương", "Cần Thơ", "Vị Thanh", ""], start=1
         ):
@@ -153,15 +158,7 @@ def test_migrations_0014_upgrades_a_database_that_has_published(empty_engine: En
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "0013")
     with empty_engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO event (id, slug, name_vi, name_en, venue, city, timezone, "
-                "start_date, end_date, description_vi, description_en, rules, "
-                "require_approval, created_at) VALUES (1, 'e', 'E', 'E', '', '', "
-                "'Asia/Ho_Chi_Minh', '2023-05-18', '2023-05-20', '', '', '{}', false, "
-                "'2023-04-01')"
-            )
-        )
+        _insert_event(conn)
         conn.execute(
             text(
                 "INSERT INTO solve_run (id, event_id, parameters, status, stop_requested, "
